@@ -1,0 +1,14 @@
+# The two set-up commands of the README. Each does all the set-up (scripts/setup.sh) first.
+.PHONY: demo test setup lint bench
+
+demo: setup
+	.venv/bin/mockint bank list --company amazon
+
+test: setup
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+lint: setup
+	.venv/bin/ruff check mockint tests benchmarks

@@ -1,0 +1,289 @@
+"""The question bank: profiles, principles and questions loaded strictly from YAML files.
+
+Each `*.yaml` file in the bank folder holds one company profile, optional principles and
+questions. Adding a company is adding a file. Every error names the file and entry path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from mockint.errors import BankError, UsageError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_FOLLOW_UPS = 3
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str  # slug, equals the file stem
+    name: str
+    description: str
+    prep_s: float  # seconds to prepare before the answer is recorded
+    answer_target_s: float  # a good answer ends around here ("wrap up" cue)
+    answer_limit_s: float  # recording stops here
+    questions_per_session: int
+    follow_ups: int  # follow-up probes per question; 0 = none
+
+
+@dataclass(frozen=True)
+class Principle:
+    id: str
+    name: str
+    summary: str
+    profile: str  # id of the profile whose file defines it
+    keywords: tuple[str, ...] = ()  # words a story showing it tends to use
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    profiles: tuple[str, ...]
+    principles: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    follow_ups: tuple[str, ...] = ()
+    talking_points: tuple[str, ...] = ()
+    target_s: float | None = None  # overrides the profile's answer target
+    limit_s: float | None = None  # overrides the profile's answer limit
+
+    def answer_target_s(self, profile: Profile) -> float:
+        return self.target_s if self.target_s is not None else profile.answer_target_s
+
+    def answer_limit_s(self, profile: Profile) -> float:
+        return self.limit_s if self.limit_s is not None else profile.answer_limit_s
+
+
+@dataclass(frozen=True)
+class Bank:
+    folder: Path
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    principles: dict[str, Principle] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def profile(self, profile_id: str) -> Profile:
+        try:
+            return self.profiles[profile_id]
+        except KeyError:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise UsageError(
+                f"unknown company '{profile_id}'",
+                f"choose one of: {known} (or add {profile_id}.yaml to {self.folder})",
+            ) from None
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise UsageError(
+                f"unknown question '{question_id}'",
+                "run 'mockint bank list' to see the question ids",
+            ) from None
+
+    def questions_for(self, profile_id: str) -> list[Question]:
+        return [q for q in self.questions.values() if profile_id in q.profiles]
+
+    def principles_for(self, profile_id: str) -> list[Principle]:
+        return [p for p in self.principles.values() if p.profile == profile_id]
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+class _Checker:
+    """Reads one file's parsed YAML, raising BankError with `file: path: problem`."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def fail(self, path: str, problem: str) -> BankError:
+        where = f"{self.file}: {path}" if path else str(self.file)
+        return BankError(f"{where}: {problem}", "fix the entry, then run 'mockint bank check'")
+
+    def mapping(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        for key in value:
+            if not isinstance(key, str) or key not in required | optional:
+                allowed = ", ".join(sorted(required | optional))
+                raise self.fail(_join(path, str(key)), f"unknown key (allowed: {allowed})")
+        for key in sorted(required):
+            if key not in value:
+                raise self.fail(_join(path, key), "missing")
+        return value
+
+    def text(self, value: Any, path: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, "expected a non-empty string")
+        return value.strip()
+
+    def slug(self, value: Any, path: str) -> str:
+        value = self.text(value, path)
+        if not SLUG.match(value):
+            raise self.fail(path, f"'{value}' is not an id (lowercase letters, digits, '-')")
+        return value
+
+    def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise self.fail(path, f"expected a number ≥ {minimum:g}")
+        return float(value)
+
+    def integer(self, value: Any, path: str, *, minimum: int = 0) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(path, f"expected a whole number ≥ {minimum}")
+        return value
+
+    def strings(self, value: Any, path: str, item: Callable[[Any, str], str] | None = None) -> tuple[str, ...]:
+        item = item or self.text
+        if not isinstance(value, list):
+            raise self.fail(path, "expected a list of strings")
+        if any(not isinstance(v, str) for v in value):
+            raise self.fail(path, "expected a list of strings")
+        return tuple(item(v, f"{path}[{i}]") for i, v in enumerate(value))
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else type(value).__name__
+
+
+_PROFILE_KEYS = {
+    "id", "name", "description", "prep_s", "answer_target_s", "answer_limit_s",
+    "questions_per_session", "follow_ups",
+}
+_PRINCIPLE_KEYS = {"id", "name", "summary"}
+_QUESTION_KEYS = {"id", "text"}
+_QUESTION_OPTIONAL = {"principles", "tags", "follow_ups", "talking_points", "target_s", "limit_s", "profiles"}
+
+
+def _parse_profile(c: _Checker, raw: Any, stem: str) -> Profile:
+    m = c.mapping(raw, "profile", _PROFILE_KEYS, set())
+    profile_id = c.slug(m["id"], "profile.id")
+    if profile_id != stem:
+        raise c.fail("profile.id", f"'{profile_id}' must equal the file name '{stem}'")
+    target = c.number(m["answer_target_s"], "profile.answer_target_s", minimum=1)
+    limit = c.number(m["answer_limit_s"], "profile.answer_limit_s", minimum=1)
+    if target > limit:
+        raise c.fail("profile.answer_target_s", "must not be longer than answer_limit_s")
+    return Profile(
+        id=profile_id,
+        name=c.text(m["name"], "profile.name"),
+        description=c.text(m["description"], "profile.description"),
+        prep_s=c.number(m["prep_s"], "profile.prep_s"),
+        answer_target_s=target,
+        answer_limit_s=limit,
+        questions_per_session=c.integer(m["questions_per_session"], "profile.questions_per_session", minimum=1),
+        follow_ups=c.integer(m["follow_ups"], "profile.follow_ups"),
+    )
+
+
+def _parse_principle(c: _Checker, raw: Any, path: str, profile_id: str) -> Principle:
+    m = c.mapping(raw, path, _PRINCIPLE_KEYS, {"keywords"})
+    keywords = c.strings(m.get("keywords", []), _join(path, "keywords"))
+    return Principle(
+        id=c.slug(m["id"], _join(path, "id")),
+        name=c.text(m["name"], _join(path, "name")),
+        summary=c.text(m["summary"], _join(path, "summary")),
+        profile=profile_id,
+        keywords=tuple(k.lower() for k in keywords),
+    )
+
+
+def _parse_question(c: _Checker, raw: Any, path: str, profile_id: str) -> Question:
+    m = c.mapping(raw, path, _QUESTION_KEYS, _QUESTION_OPTIONAL)
+    follow_ups = c.strings(m.get("follow_ups", []), _join(path, "follow_ups"))
+    if len(follow_ups) > MAX_FOLLOW_UPS:
+        raise c.fail(_join(path, "follow_ups"), f"at most {MAX_FOLLOW_UPS} follow-ups")
+    target = m.get("target_s")
+    limit = m.get("limit_s")
+    return Question(
+        id=c.slug(m["id"], _join(path, "id")),
+        text=c.text(m["text"], _join(path, "text")),
+        profiles=c.strings(m.get("profiles", [profile_id]), _join(path, "profiles"), c.slug),
+        principles=c.strings(m.get("principles", []), _join(path, "principles"), c.slug),
+        tags=tuple(t.lower() for t in c.strings(m.get("tags", []), _join(path, "tags"))),
+        follow_ups=follow_ups,
+        talking_points=c.strings(m.get("talking_points", []), _join(path, "talking_points")),
+        target_s=None if target is None else c.number(target, _join(path, "target_s"), minimum=1),
+        limit_s=None if limit is None else c.number(limit, _join(path, "limit_s"), minimum=1),
+    )
+
+
+def _read_yaml(file: Path, shown: Path) -> Any:
+    import yaml  # only commands that read the bank pay for it
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"{shown}: cannot read ({exc})", "check the file is UTF-8 text") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise BankError(f"{shown}:{where}: {problem}", "fix the YAML syntax") from None
+
+
+def load_bank(folder: Path) -> Bank:
+    """Load and validate every `*.yaml` file in `folder`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"question bank folder {folder} not found", "pass --bank DIR or set MOCKINT_BANK")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise UsageError(f"no .yaml files in question bank folder {folder}", "add a company file, see README")
+    bank = Bank(folder=folder)
+    question_origin: dict[str, Path] = {}
+    pending: list[tuple[_Checker, str, Question]] = []
+    for file in files:
+        shown = _shown(file)
+        c = _Checker(shown)
+        raw = _read_yaml(file, shown)
+        top = c.mapping(raw, "", {"profile"}, {"principles", "questions"})
+        profile = _parse_profile(c, top["profile"], file.stem)
+        if profile.id in bank.profiles:
+            raise c.fail("profile.id", f"duplicate profile id '{profile.id}'")
+        bank.profiles[profile.id] = profile
+        for i, raw_p in enumerate(_list(c, top.get("principles", []), "principles")):
+            principle = _parse_principle(c, raw_p, f"principles[{i}]", profile.id)
+            if principle.id in bank.principles:
+                raise c.fail(f"principles[{i}].id", f"duplicate principle id '{principle.id}'")
+            bank.principles[principle.id] = principle
+        for i, raw_q in enumerate(_list(c, top.get("questions", []), "questions")):
+            path = f"questions[{i}]"
+            question = _parse_question(c, raw_q, path, profile.id)
+            if question.id in bank.questions:
+                first = question_origin[question.id]
+                raise c.fail(f"{path}.id", f"duplicate question id '{question.id}' (first in {first})")
+            bank.questions[question.id] = question
+            question_origin[question.id] = shown
+            pending.append((c, path, question))
+    # References are checked once every file is read: a question may use another file's principle.
+    for c, path, question in pending:
+        for j, pid in enumerate(question.principles):
+            if pid not in bank.principles:
+                raise c.fail(f"{path}.principles[{j}]", f"unknown principle '{pid}'")
+        for j, prof in enumerate(question.profiles):
+            if prof not in bank.profiles:
+                raise c.fail(f"{path}.profiles[{j}]", f"unknown profile '{prof}'")
+    return bank
+
+
+def _list(c: _Checker, value: Any, path: str) -> Iterable[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise c.fail(path, f"expected a list, got {_kind(value)}")
+    return value
+
+
+def _shown(file: Path) -> Path:
+    """The file as the user knows it: `question_bank/meta.yaml`, not a site-packages path."""
+    return Path(file.parent.name) / file.name

@@ -1,0 +1,101 @@
+"""Command line: parse, resolve settings, dispatch, map errors to exit codes. No domain logic."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import sys
+from typing import Sequence
+
+from mockint import __version__
+from mockint.config import Environment, Settings
+from mockint.errors import ExitCode, MockintError
+
+# One module per command group under mockint/commands; each has register(subparsers, common)
+# and sets `handler` (args, settings, env) -> int on its parsers. Imported names only: every
+# command module keeps heavy imports inside its handlers so `mockint --help` stays fast.
+COMMAND_MODULES = (
+    "practice",
+    "transcribe",
+    "review",
+    "sessions",
+    "report",
+    "bank",
+    "stories",
+    "devices",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors go through one boundary."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _UsageExit(self.prog, message)
+
+
+class _UsageExit(Exception):
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+def common_options(default: object = None) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the command name."""
+    common = _Parser(add_help=False)
+    common.add_argument("--recordings", metavar="DIR", default=default,
+                        help="where sessions are saved (env MOCKINT_RECORDINGS, default ./recordings)")
+    common.add_argument("--bank", metavar="DIR", default=default,
+                        help="question bank folder (env MOCKINT_BANK, default: the bundled bank)")
+    common.add_argument("--debug", action="store_true", default=default or False,
+                        help="show tracebacks for errors")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mockint",
+        description="Offline voice mock interviews for behavioral rounds (Amazon, Meta, JPMorgan Chase).",
+        parents=[common_options()],
+    )
+    # Suppressed defaults, so `mockint --bank X list` is not undone by the subcommand's default.
+    common = common_options(argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"mockint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"mockint.commands.{name}").register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    env = env or Environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        parser = build_parser()
+        try:
+            with contextlib.redirect_stdout(env.stdout):  # --help and --version
+                args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        if not getattr(args, "handler", None):
+            parser.print_help(env.stdout)
+            return ExitCode.USAGE if not args.command else ExitCode.OK
+        settings = Settings.resolve(env, recordings=args.recordings, bank=args.bank, debug=args.debug)
+        return int(args.handler(args, settings, env) or ExitCode.OK)
+    except _UsageExit as exc:
+        print(f"mockint: error: {exc.message} — see '{exc.prog} --help'", file=env.stderr)
+        return ExitCode.USAGE
+    except MockintError as exc:
+        if debug:
+            raise
+        print(f"mockint: error: {exc.message}", file=env.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("mockint: interrupted", file=env.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK  # output piped into e.g. `head`

@@ -1,0 +1,105 @@
+"""Choose the questions for a session: filters, no repeats, distinct principles, history-aware."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Mapping
+
+from mockint.bank import Bank, Question
+from mockint.errors import UsageError
+
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    """What earlier sessions say about one question."""
+
+    attempts: int = 0
+    last_score: int | None = None  # score of the newest reviewed answer
+    last_practised: str | None = None  # ISO 8601 time of the newest attempt
+
+
+@dataclass(frozen=True)
+class PickRequest:
+    profile: str
+    count: int | None = None  # None: the profile's questions_per_session
+    question_ids: tuple[str, ...] = ()  # asked first, in this order
+    principle: str | None = None  # --lp
+    tag: str | None = None  # --tag
+    seed: int | None = None
+
+
+def pick(bank: Bank, request: PickRequest, history: Mapping[str, QuestionHistory] | None = None) -> list[Question]:
+    """Return the session's questions.
+
+    Order of preference: never practised, then the weakest past reviews, then the least
+    recently practised; a seeded shuffle breaks ties so the same seed gives the same picks.
+    """
+    profile = bank.profile(request.profile)
+    history = history or {}
+    count = request.count if request.count is not None else profile.questions_per_session
+    if count < 1:
+        raise UsageError(f"--count {count} is not a positive number", "use --count 1 or more")
+
+    chosen: list[Question] = []
+    for qid in request.question_ids:
+        question = bank.question(qid)
+        if question not in chosen:
+            chosen.append(question)
+    if request.question_ids:
+        count = max(count, len(chosen)) if request.count is not None else len(chosen)
+
+    pool = _filtered(bank, request)
+    rng = random.Random(request.seed)
+    rng.shuffle(pool)
+    pool.sort(key=lambda q: _preference(history.get(q.id)))
+
+    # First pass keeps principles distinct; a second pass fills up if the pool runs short.
+    used = {p for q in chosen for p in q.principles}
+    for distinct in (True, False):
+        for question in pool:
+            if len(chosen) >= count:
+                break
+            if question in chosen:
+                continue
+            if distinct and used.intersection(question.principles):
+                continue
+            chosen.append(question)
+            used.update(question.principles)
+    if not chosen:
+        raise UsageError(
+            f"no question in the bank matches {_describe(request)}",
+            "loosen --lp/--tag, or run 'mockint bank list --company " + profile.id + "'",
+        )
+    return chosen[:count]
+
+
+def _filtered(bank: Bank, request: PickRequest) -> list[Question]:
+    if request.principle and request.principle not in bank.principles:
+        known = ", ".join(p.id for p in bank.principles_for(request.profile)) or "none"
+        raise UsageError(f"unknown principle '{request.principle}'", f"use one of: {known}")
+    pool = []
+    for q in bank.questions_for(request.profile):
+        if request.principle and request.principle not in q.principles:
+            continue
+        if request.tag and request.tag.lower() not in q.tags:
+            continue
+        pool.append(q)
+    return sorted(pool, key=lambda q: q.id)  # stable base order before the seeded shuffle
+
+
+def _preference(h: QuestionHistory | None) -> tuple:
+    if h is None or h.attempts == 0:
+        return (0, 0, "")
+    score = h.last_score if h.last_score is not None else 0
+    return (1, score, h.last_practised or "")
+
+
+def _describe(request: PickRequest) -> str:
+    parts = [f"company '{request.profile}'"]
+    if request.principle:
+        parts.append(f"--lp {request.principle}")
+    if request.tag:
+        parts.append(f"--tag '{request.tag}'")
+    return " ".join(parts)
+

@@ -1,0 +1,88 @@
+"""The small interfaces the session engine is handed: real adapters, file adapters and fakes
+all implement these, so one engine runs on a microphone, on audio files and in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Protocol
+
+if TYPE_CHECKING:  # audio chunks are int16 mono numpy arrays at SAMPLE_RATE_HZ
+    import numpy as np
+
+from mockint.transcript import Transcript
+
+SAMPLE_RATE_HZ = 16_000  # every take is stored and decoded as 16 kHz mono 16-bit
+
+Clock = Callable[[], float]  # monotonic seconds, e.g. time.monotonic
+
+
+class Speaker(Protocol):
+    """The interviewer's voice."""
+
+    def say(self, text: str) -> None:
+        """Speak (or print) `text`; returns when it has been said."""
+
+    def cue(self, kind: str) -> None:
+        """A short non-verbal signal; kind is "times_up" or "wrap_up"."""
+
+
+# How an answer ended. The engine acts on these.
+STOP_ENTER = "enter"  # the candidate pressed Enter
+STOP_LIMIT = "limit"  # the answer limit ran out
+STOP_SILENCE = "silence"  # --stop-on-silence after speech had started
+STOP_END = "end_of_audio"  # an --answers-from file ran out
+STOP_RETAKE = "retake"  # key r
+STOP_SKIP = "skip"  # key s
+STOP_QUIT = "quit"  # key q
+STOP_INTERRUPT = "interrupt"  # Ctrl-C: the partial take is kept, then the session exits 130
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: Path  # the take's audio file (16 kHz mono 16-bit WAV), complete on disk
+    duration_s: float
+    thinking_s: float | None  # end of question to first speech; None if no speech was heard
+    overflows: int  # input overflows reported by the audio device
+    stopped_by: str  # one of the STOP_* values
+
+
+class TranscriptStream(Protocol):
+    """A decoder fed while the answer is recorded."""
+
+    def feed(self, chunk: "np.ndarray") -> None:
+        """Decode int16 mono samples at SAMPLE_RATE_HZ."""
+
+    def partial(self) -> str:
+        """The words recognized so far."""
+
+    def finish(self) -> Transcript:
+        """Flush and return the whole take's transcript."""
+
+
+class Transcriber(Protocol):
+    name: str  # engine name written into transcripts
+
+    def transcribe(self, path: Path) -> Transcript:
+        """Transcribe an audio file after the fact."""
+
+    def stream(self) -> TranscriptStream:
+        """Start a streaming decode for one take."""
+
+
+class Recorder(Protocol):
+    """Where answers come from: a microphone, or audio files standing in for one."""
+
+    def record(
+        self,
+        path: Path,
+        *,
+        limit_s: float,
+        target_s: float,
+        on_chunk: Callable[["np.ndarray"], None] | None = None,
+        partial_words: Callable[[], str] | None = None,
+    ) -> Recording:
+        """Record one take to `path`, streaming chunks to `on_chunk` as they arrive.
+
+        `partial_words` lets a live view show the words recognized so far.
+        """

@@ -1,0 +1,40 @@
+"""Shared fixtures: run the CLI in-process with captured streams."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mockint.cli import main
+from mockint.config import Environment
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run `mockint ARGS` in-process; recordings default to a temporary folder."""
+
+    def run(*args: str, stdin: str = "", environ: dict | None = None, cwd: Path | None = None) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        base = {k: v for k, v in os.environ.items() if not k.startswith("MOCKINT_")}
+        base.setdefault("MOCKINT_RECORDINGS", str(tmp_path / "recordings"))
+        base["MOCKINT_CACHE"] = str(tmp_path / "cache")
+        base.update(environ or {})
+        env = Environment(stdin=io.StringIO(stdin), stdout=out, stderr=err, environ=base, cwd=cwd or tmp_path)
+        code = main(list(args), env)
+        return CliResult(int(code), out.getvalue(), err.getvalue())
+
+    return run
