@@ -54,18 +54,19 @@ def pick(bank: Bank, request: PickRequest, history: Mapping[str, QuestionHistory
     rng.shuffle(pool)
     pool.sort(key=lambda q: _preference(history.get(q.id)))
 
-    # First pass keeps principles distinct; a second pass fills up if the pool runs short.
-    used = {p for q in chosen for p in q.principles}
+    # A question's first principle is the one it tests. The first pass keeps those distinct
+    # (an Amazon session covers distinct principles); a second pass fills up if the pool runs short.
+    used = {_primary(q) for q in chosen}
     for distinct in (True, False):
         for question in pool:
             if len(chosen) >= count:
                 break
             if question in chosen:
                 continue
-            if distinct and used.intersection(question.principles):
+            if distinct and _primary(question) is not None and _primary(question) in used:
                 continue
             chosen.append(question)
-            used.update(question.principles)
+            used.add(_primary(question))
     if not chosen:
         raise UsageError(
             f"no question in the bank matches {_describe(request)}",
@@ -86,6 +87,10 @@ def _filtered(bank: Bank, request: PickRequest) -> list[Question]:
             continue
         pool.append(q)
     return sorted(pool, key=lambda q: q.id)  # stable base order before the seeded shuffle
+
+
+def _primary(question: Question) -> str | None:
+    return question.principles[0] if question.principles else None
 
 
 def _preference(h: QuestionHistory | None) -> tuple:
