@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "bank",
     "stories",
     "devices",
+    "doctor",
 )
 
 

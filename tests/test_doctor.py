@@ -1,0 +1,40 @@
+"""`mockint doctor` names each missing part with the command that fixes it."""
+
+from __future__ import annotations
+
+from mockint import doctor
+from mockint.config import Environment, Settings
+
+
+def test_missing_portaudio_and_espeak_name_their_packages():
+    nothing = lambda name: None  # noqa: E731  (a system where no shared library is found)
+    pa = doctor.check_portaudio(find_library=nothing)
+    assert not pa.ok and pa.fix == "apt-get install libportaudio2"
+    voice = doctor.check_espeak(find_library=nothing)
+    assert not voice.ok and voice.fix.startswith("apt-get install espeak-ng")
+
+
+def test_present_libraries_are_found_on_this_machine():
+    # setup.sh installs both; the real lookup must find them
+    assert doctor.check_portaudio().ok
+    assert doctor.check_espeak().ok
+    assert doctor.check_recognizer_model().ok
+
+
+def test_unwritable_recordings_and_broken_bank(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    settings = Settings.resolve(Environment(environ={}, cwd=tmp_path), recordings=str(tmp_path / "afile" / "rec"),
+                                bank=str(tmp_path))
+    assert not doctor.check_recordings(settings).ok
+    bank = doctor.check_bank(settings)
+    assert not bank.ok and "no .yaml files" in bank.detail
+
+
+def test_doctor_command_reports_each_check(run_cli):
+    r = run_cli("doctor")
+    for name in ("PortAudio", "espeak-ng", "speech model", "recordings folder", "question bank"):
+        assert name in r.out
+    failed = [line for line in r.out.splitlines() if line.startswith("FAIL")]
+    assert r.code == (1 if failed else 0)
+    for line in failed:
+        assert "fix:" in r.out.split(line, 1)[1].splitlines()[1]
