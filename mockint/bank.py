@@ -6,6 +6,7 @@ questions. Adding a company is adding a file. Every error names the file and ent
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,8 @@ class _Checker:
         return value
 
     def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or value < minimum):
             raise self.fail(path, f"expected a number ≥ {minimum:g}")
         return float(value)
 
