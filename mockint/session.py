@@ -1,0 +1,245 @@
+"""The practice session engine: ask, listen, transcribe, review, follow up, save — one question
+after another, like the real round.
+
+The engine sees only what it is handed (`Ports`): a Speaker, a Recorder, a Transcriber, a
+reviewing function, a Store, a View and a clock. The same engine runs on a microphone, on
+audio files (`--answers-from`, the demo) and on fakes in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from mockint import followup
+from mockint.bank import Profile, Question
+from mockint.ports import (
+    STOP_INTERRUPT,
+    STOP_QUIT,
+    STOP_RETAKE,
+    STOP_SKIP,
+    Clock,
+    Recorder,
+    Speaker,
+    Transcriber,
+)
+from mockint.store import QuestionRef, SessionWriter, Store
+from mockint.transcript import Transcript
+
+FOLLOW_UP_SHARE = 0.5  # a follow-up answer gets half the question's target and limit
+MAX_TAKES = 20  # retakes of one prompt, so a stuck key cannot loop forever
+
+ENDED_DONE = "done"
+ENDED_QUIT = "quit"
+ENDED_INTERRUPT = "interrupt"
+ENDED_ERROR = "error"
+
+
+class ReviewLike(Protocol):
+    score: int
+    flags: tuple[str, ...] | list[str]
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+# (transcript, question, thinking seconds) -> the review; the CLI binds profile and bank.
+Reviewer = Callable[[Transcript, Question, "float | None"], ReviewLike]
+
+
+class View(Protocol):
+    """What the candidate sees besides the recorder's live view."""
+
+    def question(self, number: int, total: int, question: Question) -> None: ...
+
+    def prep(self, seconds: float) -> None:
+        """The preparation countdown; returns when preparation time is over."""
+
+    def follow_up(self, prompt: str, reason: str) -> None: ...
+
+    def take_done(self, take: dict[str, Any]) -> None:
+        """A take's review (or why there is none), as soon as it is ready."""
+
+    def notice(self, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What this session will do; decided by the CLI from the profile and flags."""
+
+    profile: Profile
+    questions: tuple[Question, ...]
+    seed: int | None = None
+    follow_ups: int = 0  # per question; 0 with --no-follow-ups or a profile without them
+    answer_limit_s: float | None = None  # --answer-limit, overriding the bank's limits
+    streaming: bool = True  # decode while recording (False: transcribe the file afterwards)
+    options: dict[str, Any] = field(default_factory=dict)  # saved with the session, for the record
+
+
+@dataclass
+class Ports:
+    speaker: Speaker
+    recorder: Recorder
+    transcriber: Transcriber
+    review: Reviewer
+    store: Store
+    view: View
+    clock: Clock
+
+
+@dataclass(frozen=True)
+class Result:
+    session_id: str
+    ended_by: str  # ENDED_*
+    document: dict[str, Any]  # the saved session (`show --json` contract)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    stopped_by: str
+    review: ReviewLike | None
+
+
+class _Interrupted(Exception):
+    """Ctrl-C reached the engine; what was recorded is already saved."""
+
+
+def run(plan: Plan, ports: Ports) -> Result:
+    """Run a whole session; Ctrl-C saves what was recorded and ends with `ended_by="interrupt"`."""
+    writer = ports.store.create(
+        plan.profile.id, seed=plan.seed, profile=_profile_dict(plan.profile),
+        options={**plan.options, "follow_ups": plan.follow_ups, "answer_limit_s": plan.answer_limit_s,
+                 "streaming": plan.streaming},
+    )
+    engine = _Engine(plan, ports, writer)
+    try:
+        ended_by = engine.questions()
+    except (KeyboardInterrupt, _Interrupted):
+        writer.interrupted()
+        ended_by = ENDED_INTERRUPT
+    except BaseException:
+        writer.interrupted()  # saved as incomplete; the error itself goes to the CLI boundary
+        raise
+    else:
+        writer.finish(ended_by=ended_by)
+    return Result(writer.id, ended_by, writer.document())
+
+
+class _Engine:
+    def __init__(self, plan: Plan, ports: Ports, writer: SessionWriter) -> None:
+        self.plan = plan
+        self.ports = ports
+        self.writer = writer
+
+    def questions(self) -> str:
+        total = len(self.plan.questions)
+        for number, question in enumerate(self.plan.questions, 1):
+            self.writer.ask(QuestionRef(question.id, question.text, question.principles))
+            self.ports.view.question(number, total, question)
+            self.ports.speaker.say(question.text)
+            if self.plan.profile.prep_s > 0:
+                self.ports.view.prep(self.plan.profile.prep_s)
+            if self._question(question) == STOP_QUIT:
+                return ENDED_QUIT
+        return ENDED_DONE
+
+    def _question(self, question: Question) -> str:
+        """Answer, then follow-ups; returns the stop code that ends the question."""
+        outcome = self._prompt(question, "answer", question.text)
+        if outcome.stopped_by == STOP_SKIP:
+            self.writer.mark_skipped(question.id)
+        if outcome.stopped_by in (STOP_SKIP, STOP_QUIT) or outcome.review is None:
+            return outcome.stopped_by
+        asked: list[str] = []
+        flags = list(outcome.review.flags)
+        for _ in range(self.plan.follow_ups):
+            probe = followup.choose(flags, question.follow_ups, asked)
+            if probe is None:
+                break
+            asked.append(probe.prompt)
+            self.ports.view.follow_up(probe.prompt, probe.reason)
+            self.ports.speaker.say(probe.prompt)
+            follow = self._prompt(question, "follow_up", probe.prompt, reason=probe.reason)
+            if follow.stopped_by in (STOP_SKIP, STOP_QUIT):
+                return follow.stopped_by
+        return outcome.stopped_by
+
+    def _prompt(self, question: Question, kind: str, prompt: str, *, reason: str | None = None) -> _Outcome:
+        """Record takes of one prompt until one is not a retake."""
+        for _ in range(MAX_TAKES):
+            outcome = self._take(question, kind, prompt, reason)
+            if outcome.stopped_by != STOP_RETAKE:
+                return outcome
+            self.ports.view.notice("Retake — the earlier take is kept. Answer again when ready.")
+        self.ports.view.notice(f"{MAX_TAKES} takes of one question: moving on.")
+        return outcome
+
+    def _take(self, question: Question, kind: str, prompt: str, reason: str | None) -> _Outcome:
+        limit_s, target_s = self._timing(question, kind)
+        path = self.writer.take_path(question.id, kind)
+        stream = self.ports.transcriber.stream() if self.plan.streaming else None
+        take: dict[str, Any] = {"kind": kind, "prompt": prompt, "asked_at": self.writer.now(),
+                                "limit_s": limit_s, "target_s": target_s}
+        if reason:
+            take["follow_up_reason"] = reason
+        try:
+            recording = self.ports.recorder.record(
+                path, limit_s=limit_s, target_s=target_s,
+                on_chunk=stream.feed if stream else None,
+                partial_words=stream.partial if stream else None,
+            )
+        except KeyboardInterrupt:
+            self._keep_partial(question, take, path)
+            raise _Interrupted from None
+        except BaseException:
+            _drop_if_empty(path)
+            raise
+        answer_end = self.ports.clock()
+        take.update(audio=recording.path, duration_s=round(recording.duration_s, 3),
+                    thinking_s=_round(recording.thinking_s), overflows=recording.overflows,
+                    stopped_by=recording.stopped_by)
+        if recording.stopped_by == STOP_INTERRUPT:
+            self._keep_partial(question, take, recording.path)
+            raise _Interrupted
+        if recording.stopped_by == STOP_SKIP:
+            self.writer.add_take(question.id, {**take, "transcript": None, "review": None})
+            self.ports.view.take_done({**take, "transcript": None, "review": None})
+            return _Outcome(STOP_SKIP, None)
+        transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
+        review = self.ports.review(transcript, question, recording.thinking_s)
+        take.update(transcript=transcript.to_dict(), review=review.to_dict())
+        self.ports.view.take_done(take)
+        take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
+        self.writer.add_take(question.id, take)
+        return _Outcome(recording.stopped_by, review)
+
+    def _keep_partial(self, question: Question, take: dict[str, Any], path: Path) -> None:
+        """Ctrl-C mid-answer: the take stays, untranscribed (`mockint transcribe --session` can do it)."""
+        take.setdefault("audio", path)
+        take.setdefault("duration_s", None)
+        take.setdefault("stopped_by", STOP_INTERRUPT)
+        self.writer.add_take(question.id, {**take, "transcript": None, "review": None})
+
+    def _timing(self, question: Question, kind: str) -> tuple[float, float]:
+        limit = self.plan.answer_limit_s or question.answer_limit_s(self.plan.profile)
+        target = min(question.answer_target_s(self.plan.profile), limit)
+        if kind == "follow_up":
+            return limit * FOLLOW_UP_SHARE, target * FOLLOW_UP_SHARE
+        return limit, target
+
+
+def _profile_dict(profile: Profile) -> dict[str, Any]:
+    return {"id": profile.id, "name": profile.name, "prep_s": profile.prep_s,
+            "answer_target_s": profile.answer_target_s, "answer_limit_s": profile.answer_limit_s,
+            "questions_per_session": profile.questions_per_session, "follow_ups": profile.follow_ups}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _drop_if_empty(path: Path) -> None:
+    """A take file that never received audio (the recorder failed to start) is not kept."""
+    if path.is_file() and path.stat().st_size == 0:
+        path.unlink()

@@ -1,0 +1,379 @@
+"""Saved sessions: the only module that knows the recordings layout.
+
+    <recordings>/<session-id>/session.json     the manifest (schema_version, profile, questions…)
+    <recordings>/<session-id>/q01-answer-1.wav  one audio file per take, streamed while recorded
+
+The manifest is replaced atomically (temporary file, fsync, os.replace, fsync of the folder)
+after every change, so a crash leaves the previous complete manifest and every finished answer.
+Folders are created 0700 and files 0600: the recordings are the candidate's voice.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import statistics
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mockint.errors import DataError, UsageError
+
+SCHEMA_VERSION = 1
+MANIFEST = "session.json"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+AUDIO_SUFFIX = ".wav"
+TAKE_KINDS = ("answer", "follow_up")
+MAX_SAME_SECOND = 1000  # sessions one company may start in the same second
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+
+Now = Callable[[], datetime]
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def check_id(value: str, what: str = "session") -> str:
+    """An id from the command line or a manifest: letters, digits, '-', '_', '.'; never a path."""
+    if not isinstance(value, str) or not _ID.match(value) or ".." in value:
+        raise UsageError(
+            f"'{value}' is not a {what} id",
+            "use an id as 'mockint sessions' lists it (letters, digits, '-', '_', '.')",
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    """What the store records about a question when it is asked."""
+
+    id: str
+    text: str
+    principles: tuple[str, ...] = ()
+
+
+class Store:
+    """A recordings folder: create sessions, list and load them, and amend saved takes."""
+
+    def __init__(self, root: Path, *, now: Now = _local_now) -> None:
+        self.root = Path(root)
+        self._now = now
+
+    # ------------------------------------------------------------------ reading
+
+    def folder(self, session_id: str) -> Path:
+        return self.root / check_id(session_id)
+
+    def ids(self) -> list[str]:
+        """Session ids, oldest first (ids start with the date)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and _ID.match(p.name))
+
+    def load(self, session_id: str) -> dict[str, Any]:
+        """The `show --json` document of a session; DataError naming the file if it is damaged."""
+        folder = self.folder(session_id)
+        manifest = folder / MANIFEST
+        if not manifest.is_file():
+            if folder.is_dir():
+                raise DataError(f"{manifest} is missing", "the session was never saved; delete the folder")
+            raise UsageError(f"no session '{session_id}' in {self.root}", "run 'mockint sessions' to list them")
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"{manifest} cannot be read ({exc})", "restore it from a backup or delete the folder") from None
+        _check_document(doc, manifest)
+        doc["id"] = session_id  # the folder name is authoritative
+        return doc
+
+    def list(self) -> list[dict[str, Any]]:
+        """One `sessions --json` row per session, oldest first; damaged ones say why instead."""
+        rows = []
+        for session_id in self.ids():
+            try:
+                rows.append(summary_row(self.load(session_id)))
+            except DataError as exc:
+                rows.append({"id": session_id, "damaged": exc.what})
+        return rows
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Every readable session document, oldest first (damaged ones are skipped; `list` names them)."""
+        for session_id in self.ids():
+            try:
+                yield self.load(session_id)
+            except DataError:
+                continue
+
+    def take_audio(self, session_id: str, relative: str) -> Path:
+        """The absolute path of a take's audio, refusing anything outside the session folder."""
+        folder = self.folder(session_id).resolve()
+        if not relative or Path(relative).is_absolute():
+            raise DataError(f"session {session_id}: audio path '{relative}' is not relative", "the manifest is damaged")
+        path = (folder / relative).resolve()
+        if folder not in path.parents:
+            raise DataError(f"session {session_id}: audio path '{relative}' leaves the session folder",
+                            "the manifest is damaged; fix or delete it")
+        if not path.is_file():
+            raise DataError(f"{path} is missing", "the take's audio was deleted; its transcript is still shown")
+        return path
+
+    # ------------------------------------------------------------------ amending
+
+    def add_transcript(self, session_id: str, question_id: str, take_index: int,
+                       transcript: dict[str, Any], *, review: dict[str, Any] | None = None) -> None:
+        """Add a newer transcript to a saved take, keeping the earlier ones in `transcripts`."""
+        doc = self.load(session_id)
+        take = _find_take(doc, question_id, take_index, session_id)
+        earlier = take.get("transcripts") or ([take["transcript"]] if take.get("transcript") else [])
+        take["transcripts"] = [*earlier, transcript]
+        take["transcript"] = transcript
+        if review is not None:
+            take["review"] = review
+        doc["updated_at"] = iso(self._now())
+        _write_json(self.folder(session_id) / MANIFEST, doc)
+
+    # ------------------------------------------------------------------ writing
+
+    def create(self, company: str, *, seed: int | None, profile: dict[str, Any] | None = None,
+               options: dict[str, Any] | None = None) -> SessionWriter:
+        """Start a session folder with a unique id like `2026-11-26T19-30-05-amazon`."""
+        check_id(company, "company")
+        _make_private_dir(self.root, parents=True)
+        started = self._now()
+        base = f"{started.strftime('%Y-%m-%dT%H-%M-%S')}-{company}"
+        for n in range(1, MAX_SAME_SECOND + 1):
+            session_id = base if n == 1 else f"{base}-{n}"
+            try:
+                os.mkdir(self.root / session_id, DIR_MODE)  # atomic: two processes never share an id
+            except FileExistsError:
+                continue
+            os.chmod(self.root / session_id, DIR_MODE)
+            break
+        else:
+            raise DataError(f"{self.root}: too many sessions named {base}-*", "delete old sessions")
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "id": session_id,
+            "company": company,
+            "profile": profile or {"id": company},
+            "seed": seed,
+            "options": options or {},
+            "started_at": iso(started),
+            "updated_at": iso(started),
+            "ended_at": None,
+            "complete": False,
+            "ended_by": None,
+            "questions": [],
+        }
+        writer = SessionWriter(self.root / session_id, doc, self._now)
+        writer.save()
+        return writer
+
+
+class SessionWriter:
+    """One running session: questions asked, takes written, the manifest kept current."""
+
+    def __init__(self, folder: Path, doc: dict[str, Any], now: Now) -> None:
+        self.folder = folder
+        self._doc = doc
+        self._now = now
+
+    @property
+    def id(self) -> str:
+        return self._doc["id"]
+
+    def document(self) -> dict[str, Any]:
+        return copy.deepcopy(self._doc)
+
+    def now(self) -> str:
+        """The current time as the manifest writes it."""
+        return iso(self._now())
+
+    def ask(self, question: QuestionRef) -> None:
+        """Record that a question was asked (now)."""
+        check_id(question.id, "question")
+        if self._question(question.id, missing_ok=True) is not None:
+            raise DataError(f"question {question.id} asked twice in session {self.id}", "this is a bug in mockint")
+        self._doc["questions"].append({
+            "id": question.id, "text": question.text, "principles": list(question.principles),
+            "asked_at": iso(self._now()), "skipped": False, "takes": [],
+        })
+        self.save()
+
+    def take_path(self, question_id: str, kind: str) -> Path:
+        """A fresh, private file for the recorder to stream the next take into."""
+        if kind not in TAKE_KINDS:
+            raise ValueError(f"unknown take kind {kind!r}")
+        question = self._question(question_id)
+        number = self._doc["questions"].index(question) + 1
+        for n in range(1, 1000):
+            path = self.folder / f"q{number:02d}-{kind.replace('_', '-')}-{n}{AUDIO_SUFFIX}"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            return path
+        raise DataError(f"{self.folder}: too many takes for {question_id}", "start a new session")
+
+    def add_take(self, question_id: str, take: dict[str, Any]) -> int:
+        """Append a finished take (its `audio` an absolute path from take_path); returns its index."""
+        question = self._question(question_id)
+        take = dict(take)
+        if take.get("kind") not in TAKE_KINDS:
+            raise ValueError(f"unknown take kind {take.get('kind')!r}")
+        audio = take.get("audio")
+        if audio is not None:
+            path = Path(audio)
+            if path.exists():
+                os.chmod(path, FILE_MODE)
+            take["audio"] = path.name if path.parent == self.folder else os.path.relpath(path, self.folder)
+        transcript = take.get("transcript")
+        take.setdefault("transcripts", [transcript] if transcript else [])
+        question["takes"].append(take)
+        self.save()
+        return len(question["takes"]) - 1
+
+    def mark_skipped(self, question_id: str) -> None:
+        self._question(question_id)["skipped"] = True
+        self.save()
+
+    def finish(self, *, ended_by: str = "done") -> None:
+        """The session ended normally (all questions, or the candidate chose to stop)."""
+        self._doc["complete"] = True
+        self._doc["ended_by"] = ended_by
+        self._doc["ended_at"] = iso(self._now())
+        self.save()
+
+    def interrupted(self) -> None:
+        """Ctrl-C: keep everything, stay listed as incomplete."""
+        self._doc["ended_by"] = "interrupt"
+        self.save()
+
+    def save(self) -> None:
+        self._doc["updated_at"] = iso(self._now())
+        _write_json(self.folder / MANIFEST, self._doc)
+
+    def _question(self, question_id: str, *, missing_ok: bool = False) -> dict[str, Any] | None:
+        for question in self._doc["questions"]:
+            if question["id"] == question_id:
+                return question
+        if missing_ok:
+            return None
+        raise DataError(f"question {question_id} was not asked in session {self.id}", "this is a bug in mockint")
+
+
+# ---------------------------------------------------------------------- documents
+
+
+def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """The `sessions --json` row of a session document."""
+    scores = [s for s in (question_score(q) for q in doc["questions"]) if s is not None]
+    return {
+        "id": doc["id"],
+        "company": doc.get("company"),
+        "started_at": doc.get("started_at"),
+        "complete": bool(doc.get("complete")),
+        "questions": len(doc["questions"]),
+        "answered": sum(1 for q in doc["questions"] if newest_answer(q) is not None),
+        "average_score": round(statistics.fmean(scores)) if scores else None,
+        "duration_s": session_duration_s(doc),
+    }
+
+
+def newest_answer(question: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer take that counts: the newest one with a review (a retake replaces earlier ones)."""
+    for take in reversed(question.get("takes", [])):
+        if take.get("kind") == "answer" and take.get("review"):
+            return take
+    return None
+
+
+def question_score(question: dict[str, Any]) -> int | None:
+    take = newest_answer(question)
+    score = take["review"].get("score") if take else None
+    return score if isinstance(score, (int, float)) else None
+
+
+def session_duration_s(doc: dict[str, Any]) -> float | None:
+    """Wall time from start to end (or to the last save, for an interrupted session)."""
+    try:
+        start = datetime.fromisoformat(doc["started_at"])
+        end = datetime.fromisoformat(doc.get("ended_at") or doc["updated_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return round((end - start).total_seconds(), 1)
+
+
+def _check_document(doc: Any, manifest: Path) -> None:
+    def bad(problem: str) -> DataError:
+        return DataError(f"{manifest}: {problem}", "the session is damaged; restore or delete it")
+
+    if not isinstance(doc, dict):
+        raise bad("expected a JSON object")
+    version = doc.get("schema_version")
+    if not isinstance(version, int):
+        raise bad("schema_version missing")
+    if version > SCHEMA_VERSION:
+        raise DataError(f"{manifest}: written by a newer mockint (schema {version})", "upgrade mockint")
+    if not isinstance(doc.get("questions"), list):
+        raise bad("questions missing")
+    for i, question in enumerate(doc["questions"]):
+        if not isinstance(question, dict) or not isinstance(question.get("id"), str):
+            raise bad(f"questions[{i}] has no id")
+        if not isinstance(question.get("takes"), list) or any(not isinstance(t, dict) for t in question["takes"]):
+            raise bad(f"questions[{i}].takes is not a list of takes")
+
+
+def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_id: str) -> dict[str, Any]:
+    for question in doc["questions"]:
+        if question["id"] == question_id:
+            takes = question["takes"]
+            if not 0 <= take_index < len(takes):
+                raise UsageError(f"session {session_id}, question {question_id} has no take {take_index}",
+                                 f"takes are numbered 0 to {len(takes) - 1}")
+            return takes[take_index]
+    raise UsageError(f"session {session_id} has no question '{question_id}'", f"run 'mockint show {session_id}'")
+
+
+def _make_private_dir(path: Path, *, parents: bool = False) -> None:
+    if path.is_dir():
+        return
+    if parents and not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(path, DIR_MODE)
+    except FileExistsError:
+        return
+    os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
+
+
+def _write_json(path: Path, doc: dict[str, Any]) -> None:
+    """Replace `path` atomically: a reader sees the old or the new manifest, never a torn one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,184 @@
+"""The session engine on fakes: the interviewer loop, follow-ups, keys, Ctrl-C, what is saved."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from session_fakes import (
+    FakeRecorder,
+    FakeReviewer,
+    FakeSpeaker,
+    FakeTranscriber,
+    FakeView,
+    Say,
+    StepClock,
+    WallClock,
+    profile,
+    question,
+)
+
+from mockint import session
+from mockint.errors import UsageError
+from mockint.followup import GENERIC_PROBE
+from mockint.ports import STOP_INTERRUPT, STOP_QUIT, STOP_RETAKE, STOP_SKIP
+from mockint.store import Store
+
+OUTCOME = "What was the outcome, and how did you measure it?"
+
+
+def run(tmp_path, script, *, prof=None, questions=None, speaker=None, streaming=True, follow_ups=None):
+    prof = prof or profile()
+    questions = questions or (question("q-one", ("Why you?",)), question("q-two", ("Who helped?",)))
+    recorder, transcriber, reviewer, view = FakeRecorder(script), FakeTranscriber(), FakeReviewer(script), FakeView()
+    speaker = speaker or FakeSpeaker()
+    store = Store(tmp_path / "recordings", now=WallClock())
+    plan = session.Plan(profile=prof, questions=tuple(questions), seed=7,
+                        follow_ups=prof.follow_ups if follow_ups is None else follow_ups, streaming=streaming)
+    ports = session.Ports(speaker=speaker, recorder=recorder, transcriber=transcriber, review=reviewer,
+                          store=store, view=view, clock=StepClock())
+    result = session.run(plan, ports)
+    on_disk = json.loads((store.root / result.session_id / "session.json").read_text())
+    return result, on_disk, speaker, recorder, transcriber, view
+
+
+def takes(doc, n):
+    return doc["questions"][n]["takes"]
+
+
+def test_whole_session_asks_follow_up_aimed_at_the_gap(tmp_path):
+    script = [Say("full story with a result", score=80), Say("because it was mine"),
+              Say("story without an ending", flags=("missing_result",), score=55), Say("revenue rose 12 percent")]
+    result, doc, speaker, recorder, transcriber, view = run(tmp_path, script)
+
+    # No gap in answer 1: the question's own probe. Missing result in answer 2: the outcome probe.
+    assert speaker.said == ["Tell me about q-one.", "Why you?", "Tell me about q-two.", OUTCOME]
+    assert result.ended_by == "done" and doc["complete"] is True and doc["schema_version"] == 1
+    assert doc["id"] == result.session_id == "2026-11-26T19-30-06-amazon"
+    assert [t["kind"] for t in takes(doc, 0)] == ["answer", "follow_up"]
+    assert [t["prompt"] for t in takes(doc, 1)] == ["Tell me about q-two.", OUTCOME]
+    assert takes(doc, 1)[1]["follow_up_reason"] == "missing_result"
+    # Every take: its audio (relative, in the session folder), transcript and review.
+    for q in doc["questions"]:
+        for take in q["takes"]:
+            assert (tmp_path / "recordings" / doc["id"] / take["audio"]).read_text() == take["transcript"]["text"]
+            assert take["review"]["score"] in (80, 70, 55)
+            assert take["thinking_s"] == 1.5 and take["duration_s"] == 60.0
+            assert take["review_ready_s"] >= 0
+    # Streamed while recording, never transcribed again afterwards.
+    assert [how for how, _ in transcriber.heard] == ["stream"] * 4
+    assert all(call["streamed"] for call in recorder.calls)
+    # Follow-ups get half the time of an answer.
+    assert [c["limit_s"] for c in recorder.calls] == [180, 90, 180, 90]
+
+
+def test_transcribes_after_the_fact_without_streaming(tmp_path):
+    script = [Say("a"), Say("b")]
+    *_, transcriber, _ = run(tmp_path, script, questions=[question("q-one")], streaming=False)
+    assert transcriber.heard == [("file", "a"), ("file", "b")]
+
+
+def test_prep_countdown_and_no_follow_ups_for_a_video_screen_profile(tmp_path):
+    script = [Say("one", flags=("missing_result",)), Say("two")]
+    _, doc, speaker, _, _, view = run(tmp_path, script, prof=profile("jpmc", prep_s=30, follow_ups=0))
+    assert speaker.said == ["Tell me about q-one.", "Tell me about q-two."]
+    kinds = [e[0] for e in view.events]
+    assert kinds == ["question", "prep", "take_done", "question", "prep", "take_done"]
+    assert ("prep", 30) in view.events
+    assert all(len(q["takes"]) == 1 for q in doc["questions"])
+
+
+def test_two_follow_ups_probe_different_gaps_then_the_bank(tmp_path):
+    script = [Say("we did things", flags=("missing_result", "low_ownership")), Say("it worked"), Say("i led it"),
+              Say("no gaps here"), Say("x"), Say("y")]
+    questions = [question("q-one", ("Bank probe?",)), question("q-two", ())]
+    _, doc, speaker, *_ = run(tmp_path, script, prof=profile("meta", follow_ups=2), questions=questions)
+    assert speaker.said == ["Tell me about q-one.", OUTCOME, "What did you personally do?",
+                            "Tell me about q-two.", GENERIC_PROBE]
+    # q-two: no gap, no bank probe, so one generic probe and no repeat of it.
+    assert [t["kind"] for t in takes(doc, 1)] == ["answer", "follow_up"]
+
+
+def test_no_follow_ups_flag_wins_over_the_profile(tmp_path):
+    _, doc, speaker, *_ = run(tmp_path, [Say("a", flags=("missing_result",)), Say("b")], follow_ups=0)
+    assert speaker.said == ["Tell me about q-one.", "Tell me about q-two."]
+
+
+def test_retake_keeps_the_earlier_take_and_the_newest_counts(tmp_path):
+    script = [Say("false start", stopped_by=STOP_RETAKE, score=20), Say("better", score=75), Say("probe answer"),
+              Say("second"), Say("generic probe answer")]
+    _, doc, speaker, *_ = run(tmp_path, script, questions=[question("q-one"), question("q-two", ())],
+                              follow_ups=1)
+    answers = [t for t in takes(doc, 0) if t["kind"] == "answer"]
+    assert [a["stopped_by"] for a in answers] == [STOP_RETAKE, "end_of_audio"]
+    assert len({a["audio"] for a in answers}) == 2  # two audio files on disk
+    assert speaker.said.count("Tell me about q-one.") == 1  # the question is not asked again
+    from mockint.store import summary_row
+
+    assert summary_row(doc)["average_score"] == round((75 + 70) / 2)
+
+
+def test_skip_moves_on_without_review_or_follow_up(tmp_path):
+    script = [Say("um", stopped_by=STOP_SKIP), Say("second"), Say("probe")]
+    _, doc, speaker, _, transcriber, _ = run(tmp_path, script)
+    assert doc["questions"][0]["skipped"] is True
+    assert takes(doc, 0)[0]["review"] is None and takes(doc, 0)[0]["stopped_by"] == STOP_SKIP
+    assert speaker.said == ["Tell me about q-one.", "Tell me about q-two.", "Who helped?"]
+    assert doc["complete"] is True
+
+
+def test_quit_saves_the_answer_and_ends_the_session(tmp_path):
+    script = [Say("short and done", stopped_by=STOP_QUIT)]
+    result, doc, speaker, *_ = run(tmp_path, script)
+    assert result.ended_by == "quit" and doc["complete"] is True and doc["ended_by"] == "quit"
+    assert len(doc["questions"]) == 1 and takes(doc, 0)[0]["review"]["score"] == 70
+    assert speaker.said == ["Tell me about q-one."]
+
+
+def test_ctrl_c_mid_answer_keeps_the_take_and_leaves_the_session_incomplete(tmp_path):
+    script = [Say("first answer"), Say("probe"), Say("half an ans", stopped_by=STOP_INTERRUPT, duration_s=12.0)]
+    result, doc, *_ = run(tmp_path, script)
+    assert result.ended_by == "interrupt" and doc["complete"] is False and doc["ended_by"] == "interrupt"
+    assert takes(doc, 0)[0]["review"] is not None  # finished answers intact
+    partial = takes(doc, 1)[0]
+    assert partial["stopped_by"] == STOP_INTERRUPT and partial["duration_s"] == 12.0
+    assert (tmp_path / "recordings" / doc["id"] / partial["audio"]).read_text() == "half an ans"
+    row = Store(tmp_path / "recordings").list()[0]
+    assert row["complete"] is False and row["questions"] == 2 and row["answered"] == 1
+
+
+def test_keyboard_interrupt_out_of_the_recorder_keeps_the_partial_file(tmp_path):
+    script = [Say("cut off", raise_instead=KeyboardInterrupt())]
+    result, doc, *_ = run(tmp_path, script)
+    assert result.ended_by == "interrupt"
+    take = takes(doc, 0)[0]
+    assert take["stopped_by"] == STOP_INTERRUPT and take["audio"]
+
+
+def test_ctrl_c_while_the_question_is_spoken(tmp_path):
+    script = [Say("first"), Say("probe")]
+    result, doc, *_ = run(tmp_path, script, speaker=FakeSpeaker(interrupt_on="q-two"))
+    assert result.ended_by == "interrupt" and doc["complete"] is False
+    assert [t["kind"] for t in takes(doc, 0)] == ["answer", "follow_up"]
+
+
+def test_running_out_of_answers_is_an_error_and_leaves_no_empty_take(tmp_path):
+    recorder, store = FakeRecorder([Say("only one")]), Store(tmp_path / "rec", now=WallClock())
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
+    ports = session.Ports(FakeSpeaker(), recorder, FakeTranscriber(), FakeReviewer([Say("only one")]),
+                          store, FakeView(), StepClock())
+    with pytest.raises(UsageError):
+        session.run(plan, ports)
+    doc = store.load(store.ids()[0])
+    assert doc["complete"] is False and len(takes(doc, 0)) == 1
+    assert sorted(p.name for p in (store.root / doc["id"]).iterdir()) == ["q01-answer-1.wav", "session.json"]
+
+
+def test_reviewer_gets_question_and_thinking_time(tmp_path):
+    script = [Say("a", thinking_s=3.25), Say("b", thinking_s=None)]
+    recorder, reviewer = FakeRecorder(script), FakeReviewer(script)
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
+    ports = session.Ports(FakeSpeaker(), recorder, FakeTranscriber(), reviewer,
+                          Store(tmp_path / "r", now=WallClock()), FakeView(), StepClock())
+    session.run(plan, ports)
+    assert reviewer.reviewed == [("q-one", "a", 3.25), ("q-one", "b", None)]
