@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser import browser_context, browser_page  # noqa: F401  (headless Chromium, tests/browser.py)
 
 from mockint.cli import main
 from mockint.config import Environment

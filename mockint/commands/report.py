@@ -1,16 +1,79 @@
-"""`mockint report`: placeholder until its issue lands (replace this module whole)."""
+"""`mockint report SESSION | --progress`: write an offline HTML page and say where it is."""
 
 from __future__ import annotations
 
 import argparse
+import time
+from pathlib import Path
 
-from mockint.errors import MockintError
+from mockint.config import Environment, Settings
+from mockint.errors import MockintError, UsageError
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("report", parents=[common], help="(not built yet)")
-    parser.set_defaults(handler=_not_built)
+    parser = sub.add_parser("report", parents=[common], help="an HTML page for a session, or your progress",
+                            description="Write a self-contained HTML page that works offline from disk.")
+    parser.add_argument("session", nargs="?", metavar="SESSION", help="session id (see 'mockint sessions')")
+    parser.add_argument("--progress", action="store_true", help="the progress page over all sessions instead")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write (default: mockint-<session>.html or mockint-progress.html here)")
+    parser.add_argument("--link-audio", action="store_true",
+                        help="link the recordings instead of embedding them (small page, only works on this machine)")
+    parser.add_argument("--open", action="store_true", help="open the page in the web browser")
+    parser.set_defaults(handler=run)
 
 
-def _not_built(args, settings, env) -> int:
-    raise MockintError("'mockint report' is not built yet", "see the open issues")
+def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    if bool(args.session) == bool(args.progress):
+        raise UsageError("give a SESSION or --progress (one of them)", "see 'mockint report --help'")
+    if args.progress and args.link_audio:
+        raise UsageError("--link-audio is for a session report", "drop it with --progress")
+    from mockint.store import Store
+
+    store = Store(settings.recordings)
+    bank = _bank(settings, env)
+    started = time.perf_counter()
+    if args.progress:
+        from mockint.progress_report import build_progress_report
+
+        out = _output(args.output, env, "mockint-progress.html")
+        html = build_progress_report(store.documents(), bank)
+    else:
+        from mockint.report import build_session_report, session_profile
+
+        doc = store.load(args.session)
+        out = _output(args.output, env, f"mockint-{doc['id']}.html")
+        html = build_session_report(
+            doc, lambda rel: store.take_audio(doc["id"], rel), profile=session_profile(doc, bank),
+            link_from=out.parent if args.link_audio else None,
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise MockintError(f"cannot write {out} ({exc.strerror or exc})", "choose another place with -o FILE") from None
+    elapsed = time.perf_counter() - started
+    print(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB in {elapsed:.1f} s)", file=env.stdout)
+    if args.open:
+        import webbrowser
+
+        if not webbrowser.open(out.resolve().as_uri()):
+            print(f"mockint: could not open a web browser; open {out} yourself", file=env.stderr)
+    return 0
+
+
+def _output(flag: str | None, env: Environment, default_name: str) -> Path:
+    path = Path(flag).expanduser() if flag else Path(default_name)
+    return path if path.is_absolute() else env.cwd / path
+
+
+def _bank(settings: Settings, env: Environment):
+    """The bank gives targets and principle names; without it the report is still written, and says so."""
+    from mockint.bank import load_bank
+
+    try:
+        return load_bank(settings.bank)
+    except UsageError as exc:
+        print(f"mockint: warning: {exc.what} — the report leaves out the bank's targets and principles",
+              file=env.stderr)
+        return None

@@ -1,0 +1,291 @@
+"""Session and progress reports without a browser: escaping, labels, fillers, audio, the command."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from report_sessions import have_espeak, write_session
+
+from mockint.bank import load_bank
+from mockint.config import bundled_bank_dir
+from mockint.progress_report import ProgressSection, attempts, build_progress_report
+from mockint.report import build_session_report, filler_positions, word_labels
+
+HOSTILE = '</p><script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "script", "header", "h1", "h2", "h3", "p", "span",
+             "nav", "ol", "li", "a", "section", "div", "table", "thead", "tbody", "tr", "th", "td", "ul", "audio",
+             "strong", "code", "figure", "svg"}
+
+
+class _Tags(HTMLParser):
+    """Every start tag and attribute, and the page's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list]] = []
+        self.text: list[str] = []
+        self._in_svg = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "svg":
+            self._in_svg += 1
+        if not self._in_svg:
+            self.tags.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self._in_svg -= 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(page: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(page)
+    return parser
+
+
+def _words(text: str, start: float = 0.5, step: float = 0.4) -> list[dict]:
+    return [{"word": w, "start": round(start + i * step, 2), "end": round(start + i * step + 0.3, 2), "confidence": 0.9}
+            for i, w in enumerate(text.split())]
+
+
+def _doc(words: list[dict] | None = None, segments: list[dict] | None = None, **review) -> dict:
+    """A small session with no audio files on disk: enough for everything but the player."""
+    words = words if words is not None else _words("we had a problem um i fixed it")
+    segments = segments if segments is not None else [
+        {"text": "we had a problem", "label": "situation", "start_s": 0.5, "end_s": 2.0},
+        {"text": "um i fixed it", "label": "action", "start_s": 2.1, "end_s": 3.6},
+    ]
+    take = {"kind": "answer", "prompt": "Q?", "audio": "q1.wav", "duration_s": 4.0, "thinking_s": 1.0,
+            "transcript": {"text": " ".join(w["word"] for w in words), "engine": "sphinx", "duration_s": 4.0,
+                           "elapsed_s": 0.1, "words": words},
+            "review": {"components": {p: {"present": p in ("situation", "action"), "share": 0.3,
+                                          "seconds": 1.5 if p in ("situation", "action") else 0.0, "evidence": []}
+                                      for p in ("situation", "task", "action", "result")},
+                       "segments": segments,
+                       "delivery": {"duration_s": 4.0, "words": len(words), "wpm": 120.0, "thinking_s": 1.0,
+                                    "fillers": {"count": 1, "per_minute": 15.0, "by_word": {"um": 1}},
+                                    "i_count": 1, "we_count": 1, "long_pauses": 0},
+                       "flags": ["missing_result"], "tips": ["Say what changed."], "score": 40, **review}}
+    return {"schema_version": 1, "id": "2026-11-20T10-00-00-amazon", "company": "amazon",
+            "started_at": "2026-11-20T10:00:00+00:00", "complete": True,
+            "questions": [{"id": "amazon-ownership-1", "text": "Tell me about ownership.", "takes": [take]}]}
+
+
+def _nowhere(relative: str) -> Path:
+    return Path("/nonexistent") / relative
+
+
+# ------------------------------------------------------------------------------ escaping
+
+def _set_question_text(d, v): d["questions"][0]["text"] = v
+def _set_question_id(d, v): d["questions"][0]["id"] = v
+def _set_word(d, v): d["questions"][0]["takes"][0]["transcript"]["words"][2]["word"] = v
+def _set_tip(d, v): d["questions"][0]["takes"][0]["review"]["tips"].append(v)
+def _set_flag(d, v): d["questions"][0]["takes"][0]["review"]["flags"].append(v)
+def _set_filler(d, v): d["questions"][0]["takes"][0]["review"]["delivery"]["fillers"]["by_word"][v] = 1
+def _set_started(d, v): d["started_at"] = v
+def _set_session_id(d, v): d["id"] = v
+def _set_company(d, v): d["company"] = v
+def _set_audio(d, v): d["questions"][0]["takes"][0]["audio"] = v
+
+
+def _set_follow_up_prompt(d, v):
+    follow = copy.deepcopy(d["questions"][0]["takes"][0])
+    follow.update(kind="follow_up", prompt=v)
+    d["questions"][0]["takes"].append(follow)
+
+
+def _set_typed_segment(d, v):
+    take = d["questions"][0]["takes"][0]
+    take["transcript"]["words"] = []
+    take["review"]["segments"] = [{"text": v, "label": "result", "start_s": None, "end_s": None}]
+
+
+def _set_untimed_text(d, v):
+    take = d["questions"][0]["takes"][0]
+    take["transcript"].update(words=[], text=v)
+    take["review"]["segments"] = []
+
+
+@pytest.mark.parametrize("inject", [
+    _set_question_text, _set_question_id, _set_word, _set_tip, _set_flag, _set_filler, _set_started,
+    _set_session_id, _set_company, _set_audio, _set_follow_up_prompt, _set_typed_segment, _set_untimed_text,
+])
+def test_every_text_from_a_session_is_escaped(inject):
+    doc = _doc()
+    inject(doc, HOSTILE)
+    page = _parse(build_session_report(doc, _nowhere))
+    tags = [t for t, _ in page.tags]
+    assert set(tags) <= PAGE_TAGS and "img" not in tags
+    assert tags.count("script") == 1  # the page's own
+    assert not [a for _, attrs in page.tags for a, _ in attrs if a.startswith("on")]
+    assert HOSTILE in "".join(page.text)
+
+
+def test_progress_page_escapes_bank_and_session_text(tmp_path):
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    text = (bundled_bank_dir() / "amazon.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Ownership\n", f"name: {json.dumps(HOSTILE)}\n", 1)
+    (bank_dir / "amazon.yaml").write_text(text, encoding="utf-8")
+    bank = load_bank(bank_dir)
+    docs = []
+    for day in ("2026-11-01", "2026-11-08"):
+        doc = _doc()
+        doc.update(id=f"{day}-amazon", started_at=f"{day}T10:00:00+00:00")
+        doc["questions"][0]["text"] = HOSTILE
+        docs.append(doc)
+    page = _parse(build_progress_report(docs, bank, extra_sections=[ProgressSection(HOSTILE, "<p>ok</p>")]))
+    tags = [t for t, _ in page.tags]
+    assert set(tags) <= PAGE_TAGS and tags.count("script") == 1 and "img" not in tags
+    shown = "".join(page.text)
+    assert shown.count(HOSTILE) == 3  # the principle's row, the repeated question, the section title
+
+
+# ------------------------------------------------------------------------------ transcript marks
+
+@pytest.mark.parametrize("words, segments, expected", [
+    ([(0.0, 0.4)], [(0.0, 1.0, "situation")], ["situation"]),
+    ([(0.9, 1.3)], [(0.0, 1.0, "situation"), (1.0, 2.0, "task")], ["task"]),  # midpoint 1.1 is in the task
+    ([(5.0, 5.2)], [(0.0, 1.0, "action")], ["other"]),  # outside every segment
+    ([(0.1, 0.2)], [(0.0, 1.0, "banana")], ["other"]),  # an unknown label is not coloured as a part
+    ([(0.1, 0.2), (1.5, 1.6)], [(0.0, 1.0, "result"), (1.0, 2.0, "action")], ["result", "action"]),
+])
+def test_word_labels_follow_the_review_segments(words, segments, expected):
+    ws = [{"word": "x", "start": a, "end": b} for a, b in words]
+    segs = [{"text": "", "label": lab, "start_s": a, "end_s": b} for a, b, lab in segments]
+    assert word_labels(ws, segs) == expected
+
+
+@pytest.mark.parametrize("text, fillers, marked", [
+    ("um i fixed it", ["um"], {0}),
+    ("so i also fixed it", ["so"], {0}),  # "also" is not "so"
+    ("you know i did it you know", ["you know"], {0, 1, 5, 6}),
+    ("i know you did", ["you know"], set()),  # the words, but not the phrase
+    ("Um, like, it worked", ["um", "like"], {0, 1}),  # punctuation and case from typed text
+    ("nothing here", [], set()),
+])
+def test_filler_positions_mark_whole_words_and_phrases(text, fillers, marked):
+    assert filler_positions(text.split(), fillers) == marked
+
+
+def test_typed_answer_colours_segments_without_seeking():
+    doc = _doc()
+    _set_typed_segment(doc, "We cut costs by 20%.")
+    body = build_session_report(doc, _nowhere).split("<script>")[0]
+    assert '<span class="seg l-result" data-label="result">We cut costs by 20%.</span>' in body
+    assert "data-start=" not in body
+
+
+def test_missing_audio_is_named_and_words_do_not_seek():
+    body = build_session_report(_doc(), _nowhere).split("<script>")[0]
+    assert "<audio" not in body
+    assert "Audio q1.wav is missing" in body
+    assert "data-audio=" not in body  # no player to seek
+
+
+# ------------------------------------------------------------------------------ progress
+
+def test_attempts_take_the_newest_reviewed_answer_and_bank_principles():
+    doc = _doc()
+    retake = copy.deepcopy(doc["questions"][0]["takes"][0])
+    retake["review"]["score"] = 90
+    unreviewed = dict(retake, review=None)
+    follow = dict(retake, kind="follow_up")
+    follow["review"] = dict(retake["review"], score=10)
+    doc["questions"][0]["takes"] += [retake, unreviewed, follow]
+    found = attempts([doc], load_bank(bundled_bank_dir()))
+    assert [(a.question_id, a.score, a.principles, a.star_parts) for a in found] == [
+        ("amazon-ownership-1", 90.0, ("ownership",), 2)]
+
+
+def test_progress_page_has_labelled_charts_grid_and_repeats():
+    bank = load_bank(bundled_bank_dir())
+    docs = []
+    for day, score in (("2026-11-01", 40), ("2026-11-08", 55), ("2026-11-15", 65)):
+        doc = _doc(score=score)
+        doc.update(id=f"{day}-amazon", started_at=f"{day}T10:00:00+00:00")
+        docs.append(doc)
+    html = build_progress_report(docs, bank)
+    for metric, axis in (("Score", "score (0–100)"), ("Answer length", "seconds"), ("Pace", "words per minute"),
+                         ("Fillers", "fillers per minute"), ("STAR coverage", "STAR parts present (of 4)")):
+        figure = re.search(rf'<figure class="chart" data-metric="{metric}">(.*?)</figure>', html, re.S)
+        assert figure, metric
+        assert axis in figure.group(1) and "session date" in figure.group(1)
+    row = re.search(r'<tr data-principle="ownership">(.*?)</tr>', html).group(1)
+    assert re.findall(r'<td class="cell"[^>]*>(\d+)</td>', row) == ["40", "55", "65"]
+    assert '<tr data-principle="frugality"><td>Frugality</td><td><span class=\'off\'>not practised</span>' in html
+    assert "<td>40 → 55 → 65</td><td>+25</td>" in html
+
+
+def test_progress_page_with_no_sessions_says_what_to_do():
+    assert "mockint practice" in build_progress_report([], None)
+
+
+# ------------------------------------------------------------------------------ the command
+
+needs_audio = pytest.mark.skipif(not have_espeak(), reason="espeak-ng makes the test audio — apt-get install espeak-ng")
+
+
+@needs_audio
+def test_report_command_writes_an_offline_page(run_cli, tmp_path):
+    doc = write_session(tmp_path / "recordings")
+    r = run_cli("report", doc["id"])
+    out = tmp_path / f"mockint-{doc['id']}.html"
+    assert r.code == 0, r.err
+    assert r.out.startswith(f"wrote {out} (")
+    html = out.read_text(encoding="utf-8")
+    assert html.count('<audio id="q') == 3 and html.count('src="data:audio/ogg;base64,') == 3
+    assert not re.findall(r'(?:src|href)="(?!data:|#)', html)  # nothing outside the page
+
+
+@needs_audio
+def test_report_command_links_audio_relative_to_the_page(run_cli, tmp_path):
+    doc = write_session(tmp_path / "recordings")
+    r = run_cli("report", doc["id"], "-o", "out/page.html", "--link-audio")
+    assert r.code == 0, r.err
+    html = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
+    srcs = re.findall(r'<audio id="[^"]+" controls preload="metadata" src="([^"]+)"', html)
+    assert srcs == [f"../recordings/{doc['id']}/{name}" for name in ("q1-answer-1.wav", "q2-answer-1.wav",
+                                                                        "q2-follow-1.wav")]
+
+
+def test_report_progress_command(run_cli, tmp_path):
+    for day in ("2026-11-01", "2026-11-08"):
+        doc = _doc()
+        doc.update(id=f"{day}T10-00-00-amazon", started_at=f"{day}T10:00:00+00:00")
+        folder = tmp_path / "recordings" / doc["id"]
+        folder.mkdir(parents=True)
+        (folder / "session.json").write_text(json.dumps(doc), encoding="utf-8")
+    r = run_cli("report", "--progress", "-o", "progress.html")
+    assert r.code == 0, r.err
+    html = (tmp_path / "progress.html").read_text(encoding="utf-8")
+    assert "2 answers in 2 sessions" in html and html.count('<figure class="chart"') == 5
+
+
+@pytest.mark.parametrize("args, message", [
+    ((), "give a SESSION or --progress"),
+    (("some-id", "--progress"), "give a SESSION or --progress"),
+    (("--progress", "--link-audio"), "--link-audio is for a session report"),
+    (("no-such-session",), "no session 'no-such-session'"),
+])
+def test_report_usage_errors(run_cli, args, message):
+    r = run_cli("report", *args)
+    assert r.code == 2
+    assert r.err.startswith(f"mockint: error: {message}") and len(r.err.strip().splitlines()) == 1
+
+
+def test_report_open_hands_the_page_to_the_browser(run_cli, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    r = run_cli("report", "--progress", "--open")
+    assert r.code == 0, r.err
+    assert opened == [(tmp_path / "mockint-progress.html").as_uri()]

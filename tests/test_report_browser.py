@@ -1,0 +1,157 @@
+"""The session report in headless Chromium, opened from file:// like a user would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from report_sessions import have_espeak, write_session
+
+from mockint.bank import load_bank
+from mockint.config import bundled_bank_dir
+from mockint.progress_report import build_progress_report
+from mockint.report import COLOURS, build_session_report
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not have_espeak(), reason="espeak-ng makes the test audio — apt-get install espeak-ng")]
+
+HOSTILE_QUESTION = "<script>window.__pwned = 1</script>Tell me about a time you took ownership."
+HOSTILE_WORD = '<img src=x onerror="window.__pwned = 2">'
+SEEK_TOLERANCE_S = 0.25  # playback may start after the click; the position only moves forward
+
+
+def _rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+def _write_report(recordings: Path, doc: dict, out: Path, **kwargs) -> Path:
+    profile = load_bank(bundled_bank_dir()).profiles["amazon"]
+    out.write_text(build_session_report(doc, lambda rel: recordings / doc["id"] / rel, profile=profile, **kwargs),
+                   encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    recordings = tmp_path_factory.mktemp("recordings")
+    doc = write_session(recordings)
+    page = _write_report(recordings, doc, tmp_path_factory.mktemp("out") / "report.html")
+    return doc, page
+
+
+def _takes(doc: dict) -> list[dict]:
+    return [t for q in doc["questions"] for t in q["takes"]]
+
+
+def test_loads_from_file_with_no_console_errors_and_no_network(browser_page, session):
+    doc, page = session
+    browser_page.open(page)
+    p = browser_page.page
+    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    durations = p.eval_on_selector_all("audio", "els => els.map(a => a.duration)")
+    assert len(durations) == len(_takes(doc))
+    for shown, take in zip(durations, _takes(doc), strict=True):  # the embedded audio decodes to the take's length
+        assert shown == pytest.approx(take["duration_s"], abs=0.1)
+    assert browser_page.errors == []
+    assert browser_page.requests == []
+
+
+def test_clicking_a_word_seeks_its_take_to_that_word(browser_page, session):
+    doc, page = session
+    browser_page.open(page)
+    p = browser_page.page
+    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    for t_index, take in enumerate(_takes(doc)):
+        box = p.locator(".transcript[data-audio]").nth(t_index)
+        audio_id = box.get_attribute("data-audio")
+        words = box.locator(".w")
+        assert words.count() == len(take["transcript"]["words"])
+        for w_index in sorted({0, len(take["transcript"]["words"]) // 2, len(take["transcript"]["words"]) - 1}):
+            expected = take["transcript"]["words"][w_index]["start"]
+            if w_index % 2:
+                words.nth(w_index).click()
+            else:  # the keyboard works too
+                words.nth(w_index).focus()
+                p.keyboard.press("Enter")
+            now = p.evaluate(f"(() => {{ const a = document.getElementById('{audio_id}'); a.pause(); return a.currentTime; }})()")
+            assert expected - 0.01 <= now <= expected + SEEK_TOLERANCE_S, (t_index, w_index, now, expected)
+    # the other takes' players were not moved by clicks elsewhere: only the last take's is past 0
+    positions = p.eval_on_selector_all("audio", "els => els.map(a => a.currentTime)")
+    assert positions[0] == pytest.approx(_takes(doc)[0]["transcript"]["words"][-1]["start"], abs=SEEK_TOLERANCE_S)
+    assert browser_page.errors == []
+
+
+def test_star_colours_and_fillers_match_the_review(browser_page, session):
+    doc, page = session
+    browser_page.open(page)
+    p = browser_page.page
+    for t_index, take in enumerate(_takes(doc)):
+        shown = p.locator(".transcript[data-audio]").nth(t_index).locator(".w").evaluate_all(
+            "els => els.map(e => [e.textContent, getComputedStyle(e).backgroundColor, e.classList.contains('filler')])")
+        segments = take["review"]["segments"]
+        fillers = {w for f in take["review"]["delivery"]["fillers"]["by_word"] for w in f.split()}
+        for word, (text, colour, marked) in zip(take["transcript"]["words"], shown, strict=True):
+            label = next(s["label"] for s in segments if s["start_s"] <= word["start"] and word["end"] <= s["end_s"])
+            assert (text, colour) == (word["word"], _rgb(COLOURS[label]))
+            assert marked == (word["word"] in fillers)
+    assert p.locator(".filler.w").count() == 4  # "um", "like", "you know"
+    assert browser_page.errors == []
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(browser_page, tmp_path):
+    recordings = tmp_path / "recordings"
+    doc = write_session(recordings, question_text=HOSTILE_QUESTION, transcript_text=HOSTILE_WORD)
+    browser_page.open(_write_report(recordings, doc, tmp_path / "report.html"))
+    p = browser_page.page
+    assert p.evaluate("typeof window.__pwned") == "undefined"
+    assert p.locator("script").count() == 1  # the page's own
+    assert p.locator("h2").first.text_content() == f"1. {HOSTILE_QUESTION}"
+    assert p.locator(".transcript .w").first.text_content() == HOSTILE_WORD
+    assert p.locator("img").count() == 0
+    assert HOSTILE_WORD in p.locator(".tips").first.text_content()
+    assert browser_page.errors == []
+
+
+def test_linked_audio_plays_from_beside_the_recordings(browser_page, tmp_path):
+    recordings = tmp_path / "recordings"
+    doc = write_session(recordings)
+    out = tmp_path / "reports" / "linked.html"
+    out.parent.mkdir()
+    browser_page.open(_write_report(recordings, doc, out, link_from=out.parent))
+    p = browser_page.page
+    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    assert p.eval_on_selector_all("audio", "els => els.map(a => a.currentSrc.slice(0, 5))") == ["file:"] * 3
+    first = p.locator(".w").nth(4)
+    first.click()
+    now = p.evaluate("(() => { const a = document.querySelector('audio'); a.pause(); return a.currentTime; })()")
+    assert float(first.get_attribute("data-start")) - 0.01 <= now <= float(first.get_attribute("data-start")) + SEEK_TOLERANCE_S
+    assert browser_page.errors == []
+
+
+def test_progress_page_loads_with_charts_and_hostile_bank_text_stays_text(browser_page, tmp_path):
+    bank_dir = tmp_path / "bank"
+    bank_dir.mkdir()
+    hostile_name = "<script>window.__pwned = 3</script>Ownership"
+    text = (bundled_bank_dir() / "amazon.yaml").read_text(encoding="utf-8")
+    (bank_dir / "amazon.yaml").write_text(text.replace("name: Ownership\n", f'name: "{hostile_name}"\n', 1),
+                                          encoding="utf-8")
+    recordings = tmp_path / "recordings"
+    docs = [write_session(recordings, f"{day}T10-00-00-amazon", started_at=f"{day}T10:00:00+00:00",
+                          question_text=HOSTILE_QUESTION, score=score)
+            for day, score in (("2026-11-01", 50), ("2026-11-08", 65))]
+    out = tmp_path / "progress.html"
+    out.write_text(build_progress_report(docs, load_bank(bank_dir)), encoding="utf-8")
+    browser_page.open(out)
+    p = browser_page.page
+    assert p.evaluate("typeof window.__pwned") == "undefined"
+    assert p.locator("script").count() == 1
+    assert p.locator('tr[data-principle="ownership"] td').first.text_content() == hostile_name
+    assert p.locator("table.repeated td").first.text_content() == HOSTILE_QUESTION
+    charts = p.locator("figure.chart svg")
+    assert charts.count() == 5
+    for i in range(5):  # drawn at a readable size, with the axis labels as text
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 500 and box["height"] > 150
+        assert "session date" in charts.nth(i).text_content()
+    assert browser_page.errors == [] and browser_page.requests == []
