@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from mockint import followup
 from mockint.bank import Profile, Question
+from mockint.errors import MockintError
 from mockint.ports import (
     STOP_INTERRUPT,
     STOP_QUIT,
@@ -22,6 +23,7 @@ from mockint.ports import (
     STOP_SKIP,
     Clock,
     Recorder,
+    Recording,
     Speaker,
     Transcriber,
 )
@@ -192,6 +194,16 @@ class _Engine:
         except KeyboardInterrupt:
             self._keep_partial(question, take, path)
             raise _Interrupted from None
+        except MockintError as exc:
+            partial = getattr(exc, "recording", None)  # e.g. the device vanished mid-answer
+            if isinstance(partial, Recording):
+                take.update(audio=partial.path, duration_s=round(partial.duration_s, 3),
+                            thinking_s=_round(partial.thinking_s), overflows=partial.overflows,
+                            stopped_by="error", error=exc.what)
+                self._keep_partial(question, take, partial.path)
+            else:
+                _drop_if_empty(path)
+            raise
         except BaseException:
             _drop_if_empty(path)
             raise

@@ -1,16 +1,112 @@
-"""`mockint sessions`: placeholder until its issue lands (replace this module whole)."""
+"""`mockint sessions | show | replay | stats`: looking back at saved sessions."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
-from mockint.errors import MockintError
+from mockint.config import Environment, Settings
+from mockint.errors import DataError, UsageError
+
+PARTS = ("situation", "task", "action", "result")
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("sessions", parents=[common], help="(not built yet)")
-    parser.set_defaults(handler=_not_built)
+    p = sub.add_parser("sessions", parents=[common], help="list saved sessions")
+    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.set_defaults(handler=run_sessions)
+
+    p = sub.add_parser("show", parents=[common], help="a saved session: transcripts, STAR parts, flags, tips")
+    p.add_argument("session", metavar="SESSION", help="session id (see 'mockint sessions'), or 'last'")
+    p.add_argument("--json", action="store_true", help="print the JSON contract")
+    p.set_defaults(handler=run_show)
+
+    p = sub.add_parser("replay", parents=[common], help="play an answer (or one STAR part) with its words")
+    p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
+    p.add_argument("question", nargs="?", metavar="QUESTION", help="question id or number (default: every answer)")
+    p.add_argument("--part", choices=PARTS, help="play only this part of the answer")
+    p.add_argument("--take", choices=("answer", "follow_up"), default="answer",
+                   help="the answer (newest take) or its follow-up (default: answer)")
+    p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
+    p.set_defaults(handler=run_replay)
+
+    p = sub.add_parser("stats", parents=[common], help="timing, pace, fillers, STAR coverage and progress")
+    p.add_argument("--company", metavar="NAME", help="only this company's sessions")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(handler=run_stats)
 
 
-def _not_built(args, settings, env) -> int:
-    raise MockintError("'mockint sessions' is not built yet", "see the open issues")
+def _store(settings: Settings):
+    from mockint.store import Store
+
+    return Store(settings.recordings)
+
+
+def _session_id(store, given: str) -> str:
+    if given == "last":
+        ids = store.ids()
+        if not ids:
+            raise UsageError(f"no sessions in {store.root}", "start one with 'mockint practice'")
+        return ids[-1]
+    return given
+
+
+def _dump(env: Environment, doc: Any) -> None:
+    json.dump(doc, env.stdout, indent=2, ensure_ascii=False)
+    env.stdout.write("\n")
+
+
+def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    rows = _store(settings).list()
+    if args.json:
+        _dump(env, rows)
+        return 0
+    from mockint.summary import console_for, render_sessions
+
+    render_sessions(console_for(env.stdout), rows)
+    return 0
+
+
+def run_show(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    store = _store(settings)
+    doc = store.load(_session_id(store, args.session))
+    if args.json:
+        _dump(env, doc)
+        return 0
+    from mockint.summary import console_for, render_show
+
+    render_show(console_for(env.stdout), doc)
+    return 0
+
+
+def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    from mockint import stats
+
+    figures = stats.compute(_store(settings).documents(), company=args.company)
+    if args.json:
+        _dump(env, figures)
+        return 0
+    from mockint.summary import console_for
+
+    stats.render(console_for(env.stdout), figures)
+    return 0
+
+
+def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    from mockint import audio
+    from mockint.replay import WordPrinter, plan_replay
+
+    store = _store(settings)
+    doc = store.load(_session_id(store, args.session))
+    clips = plan_replay(doc, args.question, part=args.part, kind=args.take)
+    if not clips:
+        raise DataError(f"session {doc['id']} has no recorded answer to replay", "answer a question first")
+    for clip in clips:
+        path = store.take_audio(doc["id"], clip.audio)
+        env.stdout.write(f"{clip.title}\n")
+        printer = WordPrinter(clip.words, env.stdout)
+        audio.play(path, device=args.output_device, start_s=clip.start_s or 0.0, end_s=clip.end_s,
+                   on_progress=printer.at)
+        printer.flush()
+    return 0

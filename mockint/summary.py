@@ -1,0 +1,230 @@
+"""Terminal rendering of sessions: a take's review as it lands, the session summary, `show`
+and `sessions`. Works on the saved documents (dicts at the edge), so a session in progress and
+one loaded from disk render alike."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mockint.bank import Question
+from mockint.store import newest_answer
+
+PARTS = ("situation", "task", "action", "result")
+PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
+TOP_TIPS = 3
+TIPS_PER_TAKE = 2
+
+
+def console_for(stream) -> Console:
+    """A rich console on `stream`; plain and 100 columns wide when it is not a terminal."""
+    isatty = getattr(stream, "isatty", None)
+    tty = bool(isatty and isatty())
+    return Console(file=stream, highlight=False, width=None if tty else 100, soft_wrap=not tty)
+
+
+# ---------------------------------------------------------------------- while practising
+
+
+class TerminalView:
+    """The session engine's view on a terminal (or any stream)."""
+
+    def __init__(self, console: Console, *, wait_for_prep: bool = True,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.console = console
+        self.wait_for_prep = wait_for_prep
+        self.sleep = sleep
+
+    def question(self, number: int, total: int, question: Question) -> None:
+        principles = f" · {', '.join(question.principles)}" if question.principles else ""
+        self.console.rule(f"Question {number} of {total} · {question.id}{principles}")
+
+    def prep(self, seconds: float) -> None:
+        if not self.wait_for_prep:
+            self.console.print(f"[dim]{seconds:.0f} s to prepare — skipped: the answer comes from a file[/dim]")
+            return
+        from rich.live import Live
+
+        with Live(console=self.console, transient=True) as live:
+            for left in range(int(seconds), 0, -1):
+                live.update(Text(f"Prepare your answer — {left} s", style="bold"))
+                self.sleep(1.0)
+        self.console.print("[bold]Answer now.[/bold]")
+
+    def follow_up(self, prompt: str, reason: str) -> None:
+        why = "" if reason in ("question", "generic") else f" [dim](probing: {reason.replace('_', ' ')})[/dim]"
+        self.console.print(f"[bold]Follow-up:[/bold]{why}")
+
+    def take_done(self, take: dict[str, Any]) -> None:
+        render_take(self.console, take)
+
+    def notice(self, text: str) -> None:
+        self.console.print(f"[dim]{text}[/dim]")
+
+
+def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_TAKE) -> None:
+    """A take's review in a few lines: score, time, STAR parts, flags, the first tips."""
+    review = take.get("review")
+    label = "Follow-up" if take.get("kind") == "follow_up" else "Answer"
+    if not review:
+        why = {"skip": "skipped", "interrupt": "interrupted — saved, not transcribed"}.get(
+            take.get("stopped_by", ""), "not reviewed")
+        console.print(f"{label}: {_seconds(take.get('duration_s'))} — {why}")
+        return
+    line = Text(f"{label} review: ")
+    line.append(f"score {review.get('score', '–')}/100", style="bold")
+    line.append(f" · {_seconds(take.get('duration_s'))}")
+    if take.get("thinking_s") is not None:
+        line.append(f" · thinking {_seconds(take['thinking_s'])}")
+    delivery = review.get("delivery") or {}
+    if delivery.get("wpm"):
+        line.append(f" · {delivery['wpm']:.0f} wpm")
+    console.print(line)
+    console.print(star_line(review))
+    if review.get("flags"):
+        console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
+    for tip in list(review.get("tips") or [])[:tips]:
+        console.print(f"  • {tip}")
+
+
+def star_line(review: dict[str, Any]) -> Text:
+    text = Text()
+    for part in PARTS:
+        comp = (review.get("components") or {}).get(part) or {}
+        if comp.get("present"):
+            secs = f" {comp['seconds']:.0f} s" if comp.get("seconds") is not None else ""
+            text.append(f"{part.capitalize()}{secs} ✓", style=PART_STYLE[part])
+        else:
+            text.append(f"{part.capitalize()} missing", style="bold red")
+        text.append("  ")
+    return text
+
+
+# ---------------------------------------------------------------------- after the session
+
+
+def render_summary(console: Console, doc: dict[str, Any]) -> None:
+    """Per question: time, thinking, STAR parts, flags, score; totals; the three most useful tips."""
+    console.rule(f"Session {doc['id']}")
+    table = Table(show_lines=False)
+    for column in ("#", "question", "time", "thinking", "STAR", "flags", "score"):
+        table.add_column(column, justify="right" if column in ("#", "time", "thinking", "score") else "left")
+    total_time = 0.0
+    thinking: list[float] = []
+    scores: list[int] = []
+    for n, question in enumerate(doc["questions"], 1):
+        take = newest_answer(question)
+        follow_ups = [t for t in question["takes"] if t.get("kind") == "follow_up" and t.get("review")]
+        if take is None:
+            state = "skipped" if question.get("skipped") else "not answered"
+            table.add_row(str(n), question["id"], "–", "–", "–", state, "–")
+            continue
+        review = take["review"]
+        total_time += take.get("duration_s") or 0.0
+        total_time += sum(t.get("duration_s") or 0.0 for t in follow_ups)
+        if take.get("thinking_s") is not None:
+            thinking.append(take["thinking_s"])
+        if isinstance(review.get("score"), (int, float)):
+            scores.append(review["score"])
+        extra = f" +{len(follow_ups)} follow-up" if follow_ups else ""
+        table.add_row(str(n), question["id"], _seconds(take.get("duration_s")) + extra,
+                      _seconds(take.get("thinking_s")), star_letters(review),
+                      ", ".join(review.get("flags") or []) or "–", str(review.get("score", "–")))
+    console.print(table)
+    answered = len(scores)
+    avg = f"{sum(scores) / answered:.0f}" if answered else "–"
+    avg_thinking = f"{sum(thinking) / len(thinking):.1f} s" if thinking else "–"
+    console.print(f"Answered {answered} of {len(doc['questions'])} · speaking time {_seconds(total_time)}"
+                  f" · average thinking {avg_thinking} · average score {avg}")
+    tips = top_tips(doc)
+    if tips:
+        console.print("[bold]The three most useful tips[/bold]")
+        for tip in tips:
+            console.print(f"  • {tip}")
+    state = "saved" if doc.get("complete") else "saved (incomplete)"
+    console.print(f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
+                  f"read it with 'mockint show {doc['id']}'")
+
+
+def star_letters(review: dict[str, Any]) -> str:
+    comps = review.get("components") or {}
+    return "".join(p[0].upper() if (comps.get(p) or {}).get("present") else "·" for p in PARTS)
+
+
+def top_tips(doc: dict[str, Any], n: int = TOP_TIPS) -> list[str]:
+    """The most useful tips: from the weakest answers first, each answer's first tip before its second."""
+    reviews = [t["review"] for t in (newest_answer(q) for q in doc["questions"]) if t]
+    reviews.sort(key=lambda r: r.get("score") if isinstance(r.get("score"), (int, float)) else 0)
+    chosen: list[str] = []
+    depth = max((len(r.get("tips") or []) for r in reviews), default=0)
+    for i in range(depth):
+        for review in reviews:
+            tips = review.get("tips") or []
+            if i < len(tips) and tips[i] not in chosen:
+                chosen.append(tips[i])
+            if len(chosen) == n:
+                return chosen
+    return chosen
+
+
+def render_show(console: Console, doc: dict[str, Any]) -> None:
+    """A saved session: every take's transcript with its STAR parts marked, figures, flags, tips."""
+    state = "complete" if doc.get("complete") else "incomplete"
+    console.rule(f"{doc['id']} · {doc.get('company')} · {state}")
+    for n, question in enumerate(doc["questions"], 1):
+        console.print(Text(f"Q{n}. {question['text']}", style="bold"))
+        if not question["takes"]:
+            console.print("  (not answered)")
+        for take in question["takes"]:
+            if take.get("kind") == "follow_up":
+                console.print(Text(f"Follow-up: {take.get('prompt')}", style="bold"))
+            render_take(console, take, tips=len((take.get("review") or {}).get("tips") or []))
+            console.print(marked_transcript(take))
+            console.print()
+    console.print("Parts: " + "  ".join(f"[{PART_STYLE[p]}]{p}[/]" for p in PARTS))
+
+
+def marked_transcript(take: dict[str, Any]) -> Text:
+    """The words, each phrase tagged and coloured with its STAR label."""
+    review = take.get("review") or {}
+    segments = review.get("segments") or []
+    text = Text("  ")
+    if not segments:
+        words = ((take.get("transcript") or {}).get("text") or "").strip()
+        return text.append(words or "(no transcript)", style="dim")
+    for seg in segments:
+        label = seg.get("label", "other")
+        tag = "" if label == "other" else f"[{label[0].upper()}] "
+        text.append(f"{tag}{seg.get('text', '')} ", style=PART_STYLE.get(label, ""))
+    return text
+
+
+def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print("No sessions yet — start one with 'mockint practice'.")
+        return
+    table = Table()
+    for column in ("session", "date", "company", "questions", "answered", "avg score", "duration", "state"):
+        table.add_column(column)
+    for row in rows:
+        if "damaged" in row:
+            table.add_row(row["id"], "", "", "", "", "", "", Text(f"damaged: {row['damaged']}", style="red"))
+            continue
+        table.add_row(row["id"], (row.get("started_at") or "")[:16].replace("T", " "), row.get("company") or "",
+                      str(row["questions"]), str(row["answered"]),
+                      "–" if row["average_score"] is None else str(row["average_score"]),
+                      _seconds(row.get("duration_s")), "complete" if row["complete"] else "incomplete")
+    console.print(table)
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value >= 60:
+        return f"{int(value // 60)} min {value % 60:02.0f} s"
+    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
