@@ -2,7 +2,7 @@
 .PHONY: demo test setup lint bench
 
 demo: setup
-	.venv/bin/mockint bank list --company amazon
+	.venv/bin/mockint practice --demo
 
 test: setup
 	scripts/test.sh
