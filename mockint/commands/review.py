@@ -1,16 +1,161 @@
-"""`mockint review`: placeholder until its issue lands (replace this module whole)."""
+"""`mockint review`: the STAR review of one answer — typed, or spoken in an audio file."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
-from mockint.errors import MockintError
+from mockint.config import Environment, Settings
+from mockint.errors import MockintError, UsageError
+
+PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
+PART_TAG = {"situation": "S", "task": "T", "action": "A", "result": "R", "other": "·"}
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("review", parents=[common], help="(not built yet)")
-    parser.set_defaults(handler=_not_built)
+    parser = sub.add_parser(
+        "review", parents=[common], help="review an answer (audio or text) against STAR",
+        description="Review one answer: STAR parts with evidence, delivery, flags, tips and a score.",
+    )
+    parser.add_argument("audio", nargs="?", metavar="AUDIO", help="a recorded answer (WAV, FLAC, …)")
+    parser.add_argument("--text-file", metavar="FILE", help="a typed answer in a UTF-8 text file")
+    parser.add_argument("--text", metavar="TEXT", help="a typed answer")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--question", metavar="ID", help="the bank question it answers (see 'mockint bank list')")
+    which.add_argument("--question-text", metavar="TEXT", help="the question it answers, as text")
+    parser.add_argument("--company", metavar="NAME", help="company profile for the timing targets")
+    parser.add_argument("--json", action="store_true", help="print the JSON contract")
+    parser.set_defaults(handler=run)
 
 
-def _not_built(args, settings, env) -> int:
-    raise MockintError("'mockint review' is not built yet", "see the open issues")
+def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    from mockint.review import review
+
+    sources = [s for s in (args.audio, args.text_file, args.text) if s is not None]
+    if len(sources) != 1:
+        raise UsageError("give exactly one answer: AUDIO, --text-file FILE or --text TEXT",
+                         "e.g. mockint review --text-file answer.txt")
+    answer = _answer(args, env)
+    question, profile, bank = _question(args, settings)
+    result = review(answer, question, profile, bank)
+    if args.json:
+        json.dump(result.to_dict(), env.stdout, indent=2, ensure_ascii=False)
+        env.stdout.write("\n")
+    else:
+        _print_human(result, question, env)
+    return 0
+
+
+def _answer(args: argparse.Namespace, env: Environment):
+    from mockint.transcript import Transcript
+
+    if args.text is not None:
+        text = args.text
+    elif args.text_file is not None:
+        path = _resolve(args.text_file, env)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"{args.text_file} not found", "check the path of the answer file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {args.text_file} ({exc})", "save the answer as UTF-8 text") from None
+    else:
+        return _transcribe(_resolve(args.audio, env), args.audio)
+    if not text.strip():
+        raise UsageError("the answer is empty", "write the answer in the file, or pass --text \"…\"")
+    return Transcript.from_text(text)
+
+
+def _transcribe(path: Path, shown: str):
+    if not path.is_file():
+        raise UsageError(f"{shown} not found", "check the path of the recording")
+    try:
+        from mockint.speech import load_transcriber  # type: ignore[attr-defined]
+    except ImportError:
+        raise MockintError(
+            "reviewing audio needs the speech module, which this build does not have yet",
+            "review a typed answer with --text-file FILE or --text TEXT",
+        ) from None
+    return load_transcriber("sphinx").transcribe(path)
+
+
+def _resolve(name: str, env: Environment) -> Path:
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else env.cwd / path
+
+
+def _question(args: argparse.Namespace, settings: Settings):
+    from mockint.bank import Question, load_bank
+
+    if not (args.question or args.company):
+        question = Question("custom", args.question_text, ()) if args.question_text else None
+        return question, None, None
+    bank = load_bank(settings.bank)
+    question = None
+    if args.question:
+        question = bank.question(args.question)
+    elif args.question_text:
+        question = Question("custom", args.question_text, ())
+    profile = None
+    if args.company:
+        profile = bank.profile(args.company)
+    elif question is not None and question.profiles:
+        profile = bank.profile(question.profiles[0])
+    return question, profile, bank
+
+
+def _fmt_s(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0f} s"
+
+
+def _print_human(result, question, env: Environment) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=env.stdout, highlight=False, soft_wrap=False)
+    if question is not None:
+        console.print(Text(f"Question: {question.text}", style="bold"))
+    console.print(Text.assemble(("Score ", "bold"), (f"{result.score}/100", "bold green" if result.score >= 70
+                                                      else "bold yellow" if result.score >= 40 else "bold red")))
+    console.print()
+    for seg in result.segments:
+        line = Text()
+        line.append(f"{PART_TAG[seg.label]} ", style=f"bold {PART_STYLE[seg.label]}")
+        if seg.start_s is not None:
+            line.append(f"{int(seg.start_s) // 60}:{int(seg.start_s) % 60:02d} ", style="dim")
+        line.append(seg.text, style=PART_STYLE[seg.label])
+        console.print(line)
+    console.print(Text("S situation  T task  A action  R result  · other", style="dim"))
+    console.print()
+
+    table = Table(box=None, pad_edge=False)
+    for col in ("part", "present", "seconds", "share", "words"):
+        table.add_column(col, justify="left" if col == "part" else "right")
+    for part, comp in result.components.items():
+        table.add_row(Text(part, style=PART_STYLE[part]), "yes" if comp.present else Text("missing", style="red"),
+                      _fmt_s(comp.seconds), "—" if comp.share is None else f"{comp.share:.0%}",
+                      f"{comp.word_share:.0%}")
+    console.print(table)
+    d = result.delivery
+    figures = [f"{d.words} words"]
+    if d.duration_s is not None:
+        figures.append(f"{d.duration_s:.0f} s")
+        figures.append(f"{d.wpm:.0f} wpm (aim 130–160)" if d.wpm is not None else "")
+        if d.thinking_s is not None:
+            figures.append(f"thinking {d.thinking_s:.1f} s")
+        figures.append(f"fillers {d.fillers.count} ({d.fillers.per_minute:.1f}/min)")
+        figures.append(f"long pauses {len(d.long_pauses)}")
+    else:
+        figures.append(f"about {d.estimated_s:.0f} s spoken")
+        figures.append(f"fillers {d.fillers.count}")
+    figures.append(f"I ×{d.i_count}, we ×{d.we_count}")
+    console.print(" · ".join(f for f in figures if f))
+    if result.relevance.keywords_found:
+        console.print("Principle keywords used: " + ", ".join(result.relevance.keywords_found))
+    console.print()
+    if result.flags:
+        console.print(Text("Flags: " + ", ".join(result.flags), style="bold red"))
+    for tip in result.tips:
+        console.print(Text(f"• {tip}"))

@@ -1,0 +1,99 @@
+"""Speak the benchmark answers with Festival and transcribe them; cache both outside the repo.
+
+Used by bench_review.py --spoken. Audio and transcripts go to $MOCKINT_BENCH_CACHE (default
+~/.cache/mockint/bench/review_spoken), keyed by a hash of the text: never into the repository.
+Transcription goes through mockint.speech when it exists, else pocketsphinx directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from mockint.transcript import Transcript, Word
+
+FESTIVAL_VOICE = "(voice_cmu_us_slt_arctic_hts)"  # the voice pocketsphinx follows best (DESIGN.md)
+SAMPLE_RATE_HZ = 16_000
+FRAMES_PER_S = 100  # pocketsphinx segment frames
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("MOCKINT_BENCH_CACHE")
+    path = Path(base) if base else Path.home() / ".cache" / "mockint" / "bench" / "review_spoken"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def synthesize(text: str) -> Path:
+    """A 16 kHz mono WAV of `text` spoken by Festival's HTS voice (cached)."""
+    wav = cache_dir() / f"{_key(text)}.wav"
+    if wav.exists():
+        return wav
+    with tempfile.TemporaryDirectory() as tmp:
+        txt = Path(tmp) / "answer.txt"
+        # Festival reads some typography badly; plain ASCII quotes/dashes speak the same words.
+        txt.write_text(text.replace("’", "'").replace("—", ", ").replace("&", " and "), encoding="utf-8")
+        raw = Path(tmp) / "raw.wav"
+        subprocess.run(["text2wave", "-eval", FESTIVAL_VOICE, str(txt), "-o", str(raw)],
+                       check=True, capture_output=True)
+        subprocess.run(["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
+                       check=True, capture_output=True)
+    return wav
+
+
+def _pocketsphinx(wav: Path) -> Transcript:
+    import soundfile
+    from pocketsphinx import Config, Decoder
+
+    audio, rate = soundfile.read(str(wav), dtype="int16")
+    assert rate == SAMPLE_RATE_HZ
+    config = Config(loglevel="FATAL")
+    decoder = Decoder(config)
+    decoder.start_utt()
+    decoder.process_raw(audio.tobytes(), full_utt=True)
+    decoder.end_utt()
+    words = []
+    for seg in decoder.seg():
+        token = seg.word.split("(")[0].lower()
+        if token.startswith("<") or token.startswith("["):
+            continue
+        words.append(Word(token, seg.start_frame / FRAMES_PER_S, (seg.end_frame + 1) / FRAMES_PER_S))
+    duration = len(audio) / SAMPLE_RATE_HZ
+    return Transcript(" ".join(w.word for w in words), "sphinx", duration, None, tuple(words))
+
+
+def transcribe(wav: Path) -> tuple[Transcript, str]:
+    """The cached transcript of `wav`, and which path made it ("mockint.speech" or "pocketsphinx")."""
+    out = wav.with_suffix(".json")
+    if out.exists():
+        doc = json.loads(out.read_text())
+        return Transcript.from_dict(doc["transcript"]), doc["via"]
+    try:
+        from mockint.speech import load_transcriber  # type: ignore[attr-defined]
+    except ImportError:
+        transcript, via = _pocketsphinx(wav), "pocketsphinx"
+    else:
+        transcript, via = load_transcriber("sphinx").transcribe(wav), "mockint.speech"
+    out.write_text(json.dumps({"via": via, "transcript": transcript.to_dict()}))
+    return transcript, via
+
+
+def spoken(text: str) -> tuple[Transcript, str]:
+    return transcribe(synthesize(text))
+
+
+if __name__ == "__main__":  # warm the cache: python benchmarks/spoken_cache.py ANSWERS.jsonl
+    import sys
+
+    for line in Path(sys.argv[1]).read_text().splitlines():
+        answer = json.loads(line)["answer_text"]
+        t, via = spoken(answer)
+        print(f"{via}: {t.duration_s:.1f} s, {len(t.words)} words", flush=True)

@@ -1,0 +1,174 @@
+"""The answer review: STAR parts with evidence, delivery, flags, tips and a 0–100 score.
+
+`review(transcript, question, profile)` is pure: no I/O, the same input gives the same Review.
+Spoken answers carry times (segments, seconds, pace); typed drafts carry words only, and their
+timing fields are None. The rubric behind `score` is documented in README ("How the review
+scores") and implemented in mockint/rubric.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockint import rubric
+from mockint.bank import Bank, Profile, Question
+from mockint.delivery import Delivery, measure
+from mockint.segment import segment, tokens_of
+from mockint.star import label_phrases
+from mockint.transcript import Transcript
+
+PARTS = ("situation", "task", "action", "result")
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    label: str  # situation | task | action | result | other
+    start_s: float | None  # None for typed text
+    end_s: float | None
+    words: int = 0
+    cues: tuple[str, ...] = ()  # the features behind the label, as evidence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "label": self.label, "start_s": _r(self.start_s),
+                "end_s": _r(self.end_s), "words": self.words, "cues": list(self.cues)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Segment:
+        return cls(str(d["text"]), str(d["label"]), _f(d.get("start_s")), _f(d.get("end_s")),
+                   int(d.get("words") or len(str(d["text"]).split())), tuple(d.get("cues") or ()))
+
+
+@dataclass(frozen=True)
+class Component:
+    present: bool
+    share: float | None  # share of the spoken seconds; None for typed text
+    seconds: float | None
+    evidence: tuple[str, ...]  # the phrases labelled with this part
+    word_share: float = 0.0  # share of the words, typed or spoken
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"present": self.present, "share": _r(self.share, 3), "seconds": _r(self.seconds),
+                "evidence": list(self.evidence), "word_share": round(self.word_share, 3)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Component:
+        return cls(bool(d["present"]), _f(d.get("share")), _f(d.get("seconds")),
+                   tuple(d.get("evidence") or ()), float(d.get("word_share") or 0.0))
+
+
+@dataclass(frozen=True)
+class Relevance:
+    keywords_found: tuple[str, ...] = ()  # principle keywords the answer uses
+    talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keywords_found": list(self.keywords_found),
+                "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
+        d = d or {}
+        return cls(tuple(d.get("keywords_found") or ()),
+                   tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()))
+
+
+@dataclass(frozen=True)
+class Review:
+    components: Mapping[str, Component]
+    segments: tuple[Segment, ...]
+    delivery: Delivery
+    flags: tuple[str, ...]  # fixed codes, see rubric.FLAGS
+    tips: tuple[str, ...]
+    score: int  # 0..100, rubric in README
+    breakdown: tuple[rubric.Points, ...] = ()
+    relevance: Relevance = field(default_factory=Relevance)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "components": {p: self.components[p].to_dict() for p in PARTS},
+            "segments": [s.to_dict() for s in self.segments],
+            "delivery": self.delivery.to_dict(),
+            "flags": list(self.flags),
+            "tips": list(self.tips),
+            "score": self.score,
+            "score_breakdown": [b.to_dict() for b in self.breakdown],
+            "relevance": self.relevance.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Review:
+        return cls(
+            components={p: Component.from_dict(d["components"][p]) for p in PARTS},
+            segments=tuple(Segment.from_dict(s) for s in d.get("segments") or ()),
+            delivery=Delivery.from_dict(d.get("delivery") or {}),
+            flags=tuple(d.get("flags") or ()),
+            tips=tuple(d.get("tips") or ()),
+            score=int(d.get("score") or 0),
+            breakdown=tuple(rubric.Points.from_dict(b) for b in d.get("score_breakdown") or ()),
+            relevance=Relevance.from_dict(d.get("relevance")),
+        )
+
+    def part_span(self, part: str) -> tuple[float, float] | None:
+        """(start, end) seconds covering the segments labelled `part`; None if absent or typed."""
+        times = [(s.start_s, s.end_s) for s in self.segments
+                 if s.label == part and s.start_s is not None and s.end_s is not None]
+        if not times:
+            return None
+        return min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[type-var]
+
+
+def _r(x: float | None, digits: int = 2) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _f(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def review(answer: Transcript, question: Question | None = None, profile: Profile | None = None,
+           bank: Bank | None = None, thinking_s: float | None = None) -> Review:
+    """Review one answer. `bank` supplies the question's principles (keywords) when given."""
+    tokens = tokens_of(answer)
+    phrases = segment(answer)
+    labels, scored = label_phrases(phrases)
+    segments = tuple(
+        Segment(p.text, label, p.start_s, p.end_s, len(p.tokens), s.cues)
+        for p, label, s in zip(phrases, labels, scored, strict=True)
+    )
+    timed = answer.timed and all(s.start_s is not None for s in segments)
+    delivery = measure(tokens, phrases, answer.duration_s if timed else None, thinking_s)
+    components = _components(segments, timed)
+    principles = [bank.principles[p] for p in question.principles if p in bank.principles] \
+        if (bank and question) else []
+    relevance = rubric.relevance([t.norm for t in tokens], question, principles)
+    target_s, limit_s = rubric.timing_targets(question, profile)
+    facts = rubric.Facts(
+        components=components, segments=segments, phrases=phrases, labels=labels,
+        delivery=delivery, relevance=relevance, question=question, principles=principles,
+        target_s=target_s, limit_s=limit_s, timed=timed, norms=[t.norm for t in tokens],
+    )
+    flags = rubric.flags(facts)
+    tips = rubric.tips(facts, flags)
+    breakdown = rubric.points(facts, flags)
+    return Review(components, segments, delivery, flags, tips, rubric.total(breakdown, flags),
+                  breakdown, relevance)
+
+
+def _components(segments: tuple[Segment, ...], timed: bool) -> dict[str, Component]:
+    total_words = sum(s.words for s in segments) or 1
+    total_s = sum((s.end_s or 0.0) - (s.start_s or 0.0) for s in segments) if timed else 0.0
+    out = {}
+    for part in PARTS:
+        mine = [s for s in segments if s.label == part]
+        seconds = sum((s.end_s or 0.0) - (s.start_s or 0.0) for s in mine) if timed else None
+        out[part] = Component(
+            present=bool(mine),
+            share=(seconds / total_s if total_s > 0 else 0.0) if seconds is not None else None,
+            seconds=seconds,
+            evidence=tuple(s.text for s in mine),
+            word_share=sum(s.words for s in mine) / total_words,
+        )
+    return out

@@ -1,0 +1,301 @@
+"""From measured facts to flags, tips and the 0–100 score (the rubric documented in README).
+
+Every flag is one of the fixed codes in DESIGN.md; every tip cites the answer's own words,
+seconds or counts. Thresholds are named constants so README and code say the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockint.bank import Principle, Profile, Question
+from mockint.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
+from mockint.segment import Phrase
+
+FLAGS = ("missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story",
+         "long_setup", "result_not_quantified", "low_ownership", "too_short", "too_long",
+         "too_fast", "too_slow", "many_fillers", "long_pauses", "off_topic")
+
+TOO_SHORT_S = 45.0
+DEFAULT_TARGET_S = 120.0  # without a profile
+DEFAULT_LIMIT_S = 180.0
+LONG_SETUP_SHARE = 0.35  # Situation + Task above this share of the answer
+SETUP_AIM_S = 20.0
+ACTION_SHARE_AIM = (0.50, 0.60)
+ACTION_SHARE_LOW = 0.40  # a tip below this
+RESULT_SHARE_MIN = 0.10
+MANY_FILLERS_PER_MIN = 3.0  # ~1.2/min reads fluent, ~4.8/min hesitant
+MIN_FILLERS_TO_FLAG = 3
+MIN_WORDS_FOR_PACE = 20
+MIN_WORDS_FOR_TOPIC = 20
+MANY_HEDGES = 3
+NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no story
+OFF_TOPIC_CAP = 40
+
+_GENERIC = re.compile(
+    r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
+    r"my approach is|what i do is|i make sure|you should|you need to|in general|whenever i|"
+    r"i like to|i'm (someone|a person|the kind))\b")
+_NARRATIVE = re.compile(
+    r"\b(i|we|they|he|she) (\w+ed|made|took|set|wrote|built|met|spoke|led|ran|sent|gave|got|had|was|"
+    r"were|did|went|found|told|said|saw|chose|began|kept|left|brought|won|lost)\b|"
+    r"\b(last (year|month|week|semester|quarter|summer)|once|when i was|during|ago)\b")
+_STOP = frozenset(
+    "a an the and or but of to in on at for with by from as is are was were be been it its this that "
+    "these those you your i me my we our they their he she his her them what which who whom how why "
+    "when where tell time describe give example about did do does had have has share walk through "
+    "situation handled handle would could should can will one some any more most such not no so "
+    "just also than then there here into over under after before during while other "
+    # too common in any story to show the topic
+    "new work worked team project people made make get got good way thing things day week year "
+    "first last really very many much lot help helped".split())
+
+
+@dataclass(frozen=True)
+class Points:
+    item: str
+    points: float
+    max: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"item": self.item, "points": round(self.points, 1), "max": self.max}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Points:
+        return cls(str(d["item"]), float(d["points"]), float(d["max"]))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rubric reads, measured once by review()."""
+
+    components: Mapping[str, Any]  # part → Component
+    segments: tuple[Any, ...]
+    phrases: list[Phrase]
+    labels: list[str]
+    delivery: Delivery
+    relevance: Any
+    question: Question | None
+    principles: list[Principle]
+    target_s: float
+    limit_s: float
+    timed: bool
+    norms: list[str]
+
+    def share(self, *parts: str) -> float:
+        """Share of the answer (seconds when spoken, words when typed) in these parts."""
+        if self.timed:
+            return sum(self.components[p].share or 0.0 for p in parts)
+        return sum(self.components[p].word_share for p in parts)
+
+    def seconds(self, *parts: str) -> float:
+        """Seconds in these parts: measured, or estimated from words for typed text."""
+        if self.timed:
+            return sum(self.components[p].seconds or 0.0 for p in parts)
+        return self.share(*parts) * self.delivery.estimated_s
+
+    def phrases_of(self, part: str) -> list[Phrase]:
+        return [p for p, label in zip(self.phrases, self.labels, strict=True) if label == part]
+
+
+def timing_targets(question: Question | None, profile: Profile | None) -> tuple[float, float]:
+    if profile is None:
+        return (question.target_s or DEFAULT_TARGET_S if question else DEFAULT_TARGET_S,
+                question.limit_s or DEFAULT_LIMIT_S if question else DEFAULT_LIMIT_S)
+    if question is None:
+        return profile.answer_target_s, profile.answer_limit_s
+    return question.answer_target_s(profile), question.answer_limit_s(profile)
+
+
+def _stem(word: str) -> str:
+    return word[:5]  # crude, language-agnostic: "deadline"/"deadlines", "owned"/"owner"
+
+
+def _content_stems(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def relevance(norms: list[str], question: Question | None, principles: list[Principle]):
+    from mockint.review import Relevance  # the value type lives beside Review
+
+    answer = {_stem(w) for w in norms}
+    keywords = tuple(k for p in principles for k in p.keywords if _stem(k) in answer)
+    points = []
+    for tp in question.talking_points if question else ():
+        stems = _content_stems(tp)
+        hit = len(stems & answer)
+        points.append((tp, bool(stems) and (hit >= 3 or hit / len(stems) >= 0.4)))
+    return Relevance(tuple(dict.fromkeys(keywords)), tuple(points))
+
+
+def _spoken_s(f: Facts) -> float:
+    return f.delivery.estimated_s if not f.timed else max(
+        (f.segments[-1].end_s or 0.0) - (f.segments[0].start_s or 0.0), 0.0) if f.segments else 0.0
+
+
+def _not_a_story(f: Facts) -> bool:
+    text = " ".join(f.norms)
+    generic = len(_GENERIC.findall(text))
+    narrative = len(_NARRATIVE.findall(text))
+    if f.delivery.words < 8:
+        return True
+    return (generic >= 1 and narrative == 0) or (generic >= 3 and generic > narrative)
+
+
+def _off_topic(f: Facts) -> bool:
+    if f.question is None or f.delivery.words < MIN_WORDS_FOR_TOPIC:
+        return False
+    answer = {_stem(w) for w in f.norms}
+    topic = _content_stems(f.question.text) | {_stem(k) for p in f.principles for k in p.keywords}
+    covered = any(c for _, c in f.relevance.talking_points)
+    return not (topic & answer) and not covered
+
+
+def flags(f: Facts) -> tuple[str, ...]:
+    out = [f"missing_{p}" for p in ("situation", "task", "action", "result") if not f.components[p].present]
+    if _not_a_story(f):
+        out.append("not_a_story")
+    if f.components["situation"].present or f.components["task"].present:
+        if f.share("situation", "task") > LONG_SETUP_SHARE:
+            out.append("long_setup")
+    if f.components["result"].present and not any(has_number(p.words) for p in f.phrases_of("result")):
+        out.append("result_not_quantified")
+    i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
+    if we_n >= 2 and we_n > i_n:
+        out.append("low_ownership")
+    spoken = _spoken_s(f)
+    if spoken < TOO_SHORT_S:
+        out.append("too_short")
+    if spoken > f.limit_s:
+        out.append("too_long")
+    d = f.delivery
+    if d.wpm is not None and d.words >= MIN_WORDS_FOR_PACE:
+        if d.wpm > TOO_FAST_WPM:
+            out.append("too_fast")
+        elif d.wpm < TOO_SLOW_WPM:
+            out.append("too_slow")
+    minutes = max(spoken, 1.0) / 60
+    if d.fillers.count >= MIN_FILLERS_TO_FLAG and d.fillers.count / minutes >= MANY_FILLERS_PER_MIN:
+        out.append("many_fillers")
+    if d.long_pauses:
+        out.append("long_pauses")
+    if _off_topic(f):
+        out.append("off_topic")
+    return tuple(out)
+
+
+def _quote(text: str, words: int = 12) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    unit = "" if f.timed else " (estimated at a speaking pace of 145 words a minute)"
+    first = {p: f.components[p].evidence[0] for p in ("situation", "task", "action", "result")
+             if f.components[p].evidence}
+    if "not_a_story" in flagged:
+        m = _GENERIC.search(" ".join(f.norms))
+        said = f" — you said \"{m.group()}…\"" if m else ""
+        out.append(f"This describes what you do in general{said}. Tell one specific time: when it was, "
+                   "what you did, and what came of it.")
+    if "off_topic" in flagged and f.question:
+        out.append(f"The answer never touches the question's theme (\"{_quote(f.question.text)}\"): "
+                   "name it in your first sentence and pick a story that shows it.")
+    if "missing_situation" in flagged:
+        out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
+    if "missing_task" in flagged:
+        out.append("Say what you had to do before the actions: \"My job was to…\", \"I had to…\".")
+    if "missing_action" in flagged:
+        out.append("Tell what you did, step by step — the actions are what the interviewer scores.")
+    if "missing_result" in flagged:
+        last = f" after \"{_quote(f.segments[-1].text, 8)}\"" if f.segments else ""
+        out.append(f"The answer stops{last} with no outcome: end with what changed, for whom, by how much.")
+    if "result_not_quantified" in flagged:
+        out.append(f"Your result has no number (\"{_quote(first['result'])}\"): how much, how fast, how many?")
+    if "long_setup" in flagged:
+        setup_s = f.seconds("situation", "task")
+        aim = f"under {SETUP_AIM_S:.0f} s" if setup_s > SETUP_AIM_S else f"under {LONG_SETUP_SHARE:.0%}"
+        out.append(f"Your Situation and Task ran {setup_s:.0f} s, {f.share('situation', 'task'):.0%} of the "
+                   f"answer{unit} — aim for {aim} and get to what you did.")
+    if "low_ownership" in flagged:
+        i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
+        we_phrase = next((p.text for p in f.phrases_of("action") or f.phrases if "we" in p.words), "")
+        out.append(f"Your actions say \"we\" {we_n} times and \"I\" {i_n} times (\"{_quote(we_phrase)}\"): "
+                   "say what you did yourself — \"I wrote…\", \"I convinced…\".")
+    spoken = _spoken_s(f)
+    if "too_short" in flagged and f.delivery.words:
+        out.append(f"At {spoken:.0f} s{unit} this answer is short — aim for about {f.target_s:.0f} s: "
+                   "more on the steps you took and the result.")
+    if "too_long" in flagged:
+        out.append(f"The answer ran {spoken:.0f} s{unit}, past the {f.limit_s:.0f} s limit — "
+                   "cut the context to two sentences and keep one or two key actions.")
+    d = f.delivery
+    if "too_fast" in flagged or "too_slow" in flagged:
+        lo, hi = PACE_BAND_WPM
+        out.append(f"You spoke at {d.wpm:.0f} words a minute — aim for {lo:.0f}–{hi:.0f}.")
+    if "many_fillers" in flagged:
+        words = ", ".join(f"\"{w}\" ×{n}" for w, n in sorted(d.fillers.by_word.items(), key=lambda x: -x[1]))
+        rate = f" ({d.fillers.per_minute:.1f} a minute)" if d.fillers.per_minute is not None else ""
+        out.append(f"{d.fillers.count} fillers{rate}: {words} — a silent pause sounds more confident.")
+    if "long_pauses" in flagged:
+        p = max(d.long_pauses, key=lambda p: p.seconds)
+        out.append(f"You paused {p.seconds:.1f} s at {_clock(p.start_s)} after \"{p.after}\" — "
+                   "if you need time, say \"let me think about that\" once, up front.")
+    if f.components["action"].present and "missing_action" not in flagged:
+        share = f.share("action")
+        if share < ACTION_SHARE_LOW:
+            out.append(f"Your Action is {share:.0%} of the answer — aim for about half: the steps you took, in order.")
+    if f.components["result"].present and f.share("result") < RESULT_SHARE_MIN:
+        out.append(f"Your Result is {f.share('result'):.0%} of the answer — give it at least "
+                   f"{RESULT_SHARE_MIN:.0%}: what changed, and what you learned.")
+    missed = [t for t, c in f.relevance.talking_points if not c]
+    if f.relevance.talking_points and missed and "off_topic" not in flagged:
+        out.append(f"Not yet covered: \"{missed[0]}\"")
+    hedges = sum(d.hedges.values())
+    if hedges >= MANY_HEDGES:
+        which = ", ".join(f"\"{h}\" ×{n}" for h, n in d.hedges.items())
+        out.append(f"You hedged {hedges} times ({which}) — say what you did plainly.")
+    return tuple(out)
+
+
+def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
+    """The rubric, item by item (README: "How the review scores")."""
+    c = f.components
+    out = [
+        Points("situation present", 8 * c["situation"].present, 8),
+        Points("task present", 8 * c["task"].present, 8),
+        Points("action present", 12 * c["action"].present, 12),
+        Points("result present", 12 * c["result"].present, 12),
+        Points("setup at most 35%", 5 * ("long_setup" not in flagged), 5),
+        Points("action 40% or more", 5 * (c["action"].present and f.share("action") >= ACTION_SHARE_LOW), 5),
+        Points("result 10% or more", 5 * (c["result"].present and f.share("result") >= RESULT_SHARE_MIN), 5),
+        Points("result quantified", 10 * (c["result"].present and "result_not_quantified" not in flagged), 10),
+        Points("ownership (I over we)", 10 * ("low_ownership" not in flagged), 10),
+        Points("length within target", 10 * ("too_short" not in flagged and "too_long" not in flagged), 10),
+    ]
+    if f.timed:
+        out += [
+            Points("pace 110–180 wpm", 5 * ("too_fast" not in flagged and "too_slow" not in flagged), 5),
+            Points("few fillers", 5 * ("many_fillers" not in flagged), 5),
+            Points("no long pauses", 5 * ("long_pauses" not in flagged), 5),
+        ]
+    return tuple(out)
+
+
+def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...]) -> int:
+    """Points earned over points available, as 0–100; capped for non-stories and off-topic answers."""
+    available = sum(p.max for p in breakdown) or 1
+    score = round(100 * sum(p.points for p in breakdown) / available)
+    if "not_a_story" in flagged:
+        score = min(score, NOT_A_STORY_CAP)
+    if "off_topic" in flagged:
+        score = min(score, OFF_TOPIC_CAP)
+    return int(score)

@@ -1,0 +1,204 @@
+"""Split an answer into phrases: by sentences for typed text, by pauses and cue words for speech.
+
+Recognizer output has no punctuation and some wrong words, so a spoken answer is cut where the
+speaker paused, and where a cue phrase ("i had to", "as a result", "so i") starts a new clause.
+Typed text is cut at sentence punctuation, list separators and the same cue phrases when a
+sentence runs on without punctuation. Every token keeps its character offset (typed) or its
+times (spoken), so labels can be mapped back to words and to seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mockint.transcript import Transcript
+
+PHRASE_PAUSE_S = 0.45  # a silence this long between words ends a spoken phrase
+MAX_PHRASE_WORDS = 28  # longer runs are cut again at a cue phrase or the longest pause
+MIN_PHRASE_WORDS = 3  # a cue does not cut off a fragment shorter than this
+
+_WORD = re.compile(r"[$£€~]?\d[\d,.]*(?:%|k|m|x|ms|s)?|[A-Za-z]+(?:['’][A-Za-z]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?;:]+(?=\s|$)|\n+|\s[&•]\s|\s[-–—]\s")
+_LIST_NUMBER = re.compile(r"(?:(?<=\s)|^)\d{1,2}[.)](?=\s)")
+_RECOGNIZER_NOISE = re.compile(r"^(?:<.*>|\[.*\]|\+\+.*\+\+)$")
+
+# A clause that starts with one of these is a new phrase even without punctuation or pause.
+# Each is a sequence of lowercase words; matching is on whole tokens.
+CUE_STARTS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(c.split())
+    for c in (
+        "i had to", "i needed to", "we needed to", "we had to", "i need to", "my task", "my job was",
+        "my role", "my goal", "our goal", "the goal", "my responsibility", "i was asked",
+        "i was tasked", "i was responsible", "i knew", "i decided", "i volunteered",
+        "as a result", "in the end", "eventually", "finally", "ultimately", "by the end",
+        "the result", "the outcome", "this led", "that led", "i learned", "since then",
+        "after that", "then i", "then we", "so i", "so we", "first i", "next i", "i also",
+        "i started", "i began", "i set up", "i scheduled", "i organized", "i created",
+        "i watched", "i asked", "i suggested", "i proposed", "i talked", "i met", "i reached",
+        "i built", "i wrote", "i worked", "instead i", "she said", "he said", "they said",
+    )
+)
+_CUES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _cue in CUE_STARTS:
+    _CUES_BY_FIRST.setdefault(_cue[0], []).append(_cue)
+# In typed text, one of these capitalized mid-line after a word with no punctuation starts a
+# new sentence the writer forgot to end ("...the same day The client's request...").
+SENTENCE_OPENERS = frozenset(
+    "the our my we they this that it after then by in as so since eventually finally".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written or recognized
+    norm: str  # lowercase, typographic apostrophe folded
+    index: int  # position in the answer's token list
+    char_start: int | None = None  # offset in the typed text
+    char_end: int | None = None
+    start: float | None = None  # seconds, spoken answers only
+    end: float | None = None
+    comma_after: bool = False  # typed text: followed by a comma
+
+
+@dataclass(frozen=True)
+class Phrase:
+    tokens: tuple[Token, ...]
+    text: str
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(t.norm for t in self.tokens)
+
+    @property
+    def start_s(self) -> float | None:
+        return self.tokens[0].start if self.tokens else None
+
+    @property
+    def end_s(self) -> float | None:
+        return self.tokens[-1].end if self.tokens else None
+
+
+def normalize(word: str) -> str:
+    return word.lower().replace("’", "'").strip(".,")
+
+
+def tokens_of(answer: Transcript) -> list[Token]:
+    """The answer's words as tokens: from word times when spoken, from the text when typed."""
+    if answer.words:
+        out = []
+        for w in answer.words:
+            text = w.word.split("(")[0]  # pocketsphinx alternates: "read(2)"
+            if not text or _RECOGNIZER_NOISE.match(text):
+                continue
+            out.append(Token(text, normalize(text), len(out), start=w.start, end=w.end))
+        return out
+    text = answer.text
+    out = []
+    for m in _WORD.finditer(text):
+        after = text[m.end():m.end() + 1]
+        out.append(Token(m.group(), normalize(m.group()), len(out), m.start(), m.end(),
+                         comma_after=after == ","))
+    return out
+
+
+def segment(answer: Transcript) -> list[Phrase]:
+    """The answer cut into phrases, in order; every token is in exactly one phrase."""
+    tokens = tokens_of(answer)
+    if not tokens:
+        return []
+    if answer.words:
+        runs = _split_at_pauses(tokens)
+    else:
+        runs = _split_at_punctuation(tokens, answer.text)
+    phrases: list[list[Token]] = []
+    for run in runs:
+        phrases.extend(_split_at_cues(run, spoken=bool(answer.words)))
+    return [_phrase(p, answer) for p in phrases if p]
+
+
+def _phrase(tokens: list[Token], answer: Transcript) -> Phrase:
+    if tokens[0].char_start is not None:
+        text = answer.text[tokens[0].char_start:tokens[-1].char_end]
+        # keep the closing punctuation of the sentence, if any
+        tail = re.match(r"[.!?%)]*", answer.text[tokens[-1].char_end:])
+        text = (text + (tail.group() if tail else "")).strip()
+    else:
+        text = " ".join(t.text for t in tokens)
+    return Phrase(tuple(tokens), text)
+
+
+def _split_at_pauses(tokens: list[Token]) -> list[list[Token]]:
+    runs: list[list[Token]] = [[tokens[0]]]
+    for prev, tok in zip(tokens, tokens[1:], strict=False):
+        gap = (tok.start or 0.0) - (prev.end or 0.0)
+        if gap >= PHRASE_PAUSE_S:
+            runs.append([tok])
+        else:
+            runs[-1].append(tok)
+    return runs
+
+
+def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
+    list_markers = {m.start() for m in _LIST_NUMBER.finditer(text)}
+    cuts = {m.end() for m in _SENTENCE_END.finditer(text)} | list_markers
+    runs: list[list[Token]] = [[]]
+    cut_positions = sorted(cuts)
+    ci = 0
+    for tok in tokens:
+        # a cut lies between the previous token and this one
+        moved = False
+        while ci < len(cut_positions) and cut_positions[ci] <= (tok.char_start or 0):
+            ci += 1
+            moved = True
+        if moved and runs[-1]:
+            runs.append([])
+        if tok.char_start in list_markers:
+            continue  # "1." list markers are not words of the answer
+        runs[-1].append(tok)
+    return [r for r in runs if r]
+
+
+def _cue_at(tokens: list[Token], i: int) -> bool:
+    tok = tokens[i]
+    if tok.char_start is not None and tok.text[0].isupper() and tok.norm in SENTENCE_OPENERS and i > 0:
+        return True
+    for cue in _CUES_BY_FIRST.get(tok.norm, ()):
+        if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1:i + len(cue)]) == cue[1:]:
+            return True
+    return False
+
+
+def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
+    """Cut before cue phrases (both sides long enough); then cut what is still too long."""
+    pieces: list[list[Token]] = [[]]
+    for i, tok in enumerate(run):
+        current = pieces[-1]
+        rest = len(run) - i
+        if (len(current) >= MIN_PHRASE_WORDS and rest >= MIN_PHRASE_WORDS and _cue_at(run, i)
+                and (spoken or _unpunctuated_or_long(current, run))):
+            pieces.append([])
+        pieces[-1].append(tok)
+    out: list[list[Token]] = []
+    for piece in pieces:
+        out.extend(_cap_length(piece))
+    return out
+
+
+def _unpunctuated_or_long(current: list[Token], run: list[Token]) -> bool:
+    """Typed text is cut at a cue only after a comma or in a long sentence."""
+    return current[-1].comma_after or len(run) > MAX_PHRASE_WORDS // 2
+
+
+def _cap_length(piece: list[Token]) -> list[list[Token]]:
+    if len(piece) <= MAX_PHRASE_WORDS:
+        return [piece]
+    # cut at the longest pause (spoken) or the last comma (typed) in the middle half
+    lo, hi = len(piece) // 4, 3 * len(piece) // 4
+    best, best_gap = len(piece) // 2, -1.0
+    for i in range(max(lo, 1), hi):
+        a, b = piece[i - 1], piece[i]
+        gap = (b.start - a.end) if a.end is not None and b.start is not None else (1.0 if a.comma_after else 0.0)
+        if gap > best_gap:
+            best, best_gap = i, gap
+    return _cap_length(piece[:best]) + _cap_length(piece[best:])

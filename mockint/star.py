@@ -1,0 +1,179 @@
+"""Label an answer's phrases Situation, Task, Action, Result or other.
+
+Two steps. A phrase scorer turns hand-written features — cue phrases, tense, pronouns,
+numbers, the phrase's position in the answer — into a score per label (weights chosen by hand
+from how STAR answers are built, not fitted to any data set). Then a Viterbi pass picks the
+best label *sequence*: STAR answers run Situation → Task → Action → Result, with common
+exceptions (no Task, a result stated first as a headline, an action after a result, a closing
+remark), and moving between parts costs something. The sequence view is what lets "We agreed
+and divided the tasks" read as a Result after the Actions, where a cue list sees nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mockint.segment import Phrase
+
+LABELS = ("situation", "task", "action", "result", "other")
+S, T, A, R, OT = LABELS  # OT: other (not part of the story)
+
+# ------------------------------------------------------------------------------ lexicon
+
+IRREGULAR_PAST = frozenset(
+    "made took set wrote built met spoke led ran sent gave brought began chose drew found got held "
+    "kept left paid put read said saw sought sold spent stood taught told thought understood went "
+    "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew".split()
+)
+# Outcome verbs: past tense of these reads as Result, not Action.
+OUTCOME_VERBS = frozenset(
+    "reduced improved increased decreased dropped grew saved boosted raised lowered eliminated "
+    "prevented doubled tripled halved achieved delivered launched shipped finished completed "
+    "fulfilled restored resolved earned won passed succeeded exceeded hit met recovered "
+    "appreciated praised thanked recognized promoted adopted agreed learned learnt got recovered cut".split()
+)
+# Base-form verbs that open a task statement written as an instruction ("Isolate the blast radius").
+BASE_VERBS = frozenset(
+    "identify isolate complete restore fix deliver reduce improve find build ensure ship launch "
+    "migrate resolve design create get make keep bring help lead convince persuade align meet "
+    "finish recover stop prevent understand learn manage balance hit cut increase decrease".split()
+)
+# Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
+_NOT_PAST = frozenset("need needed wanted volunteered offered believed realized realised felt knew thought".split())
+
+_RULES: list[tuple[str, dict[str, float], re.Pattern[str]]] = []
+
+
+def _rule(name: str, weights: dict[str, float], pattern: str) -> None:
+    _RULES.append((name, weights, re.compile(pattern)))
+
+
+# Situation: time and place, context, the problem as it stood.
+_rule("time/place opener", {S: 2.5}, r"^(for (instance|example),? )?(during|while|when (i|we) (was|were|joined|started)|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b")
+_rule("past progressive", {S: 1.2}, r"\b(was|were) (\w+ing)\b")
+_rule("setting", {S: 1.5}, r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b")
+_rule("problem words", {S: 0.6, T: 0.3}, r"\b(problems?|issues?|conflict|struggl\w*|behind schedule|crisis|outage|failures?|failing|complain\w*|disagree\w*|tension|delays?|bottleneck|low|slow\w*|late)\b")
+_rule("third-person opener", {S: 0.5, R: 0.2}, r"^(our|the|my|a|an|two|three|several|most|customers|users|some|many) (?!goal|task|role|job|result|outcome)")
+_rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)\b")
+# Task: what had to be done, by whom.
+_rule("had to", {T: 2.5}, r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b")
+_rule("my task was", {T: 3.0}, r"\b(my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)\b")
+_rule("was asked", {T: 2.5}, r"\b(i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)\b")
+_rule("intent", {T: 1.5, A: 0.3}, r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b")
+_rule("purpose", {T: 0.6}, r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b")
+_rule("role opener", {T: 1.0}, r"^as (?!a result)(the|a|an|on-call|on call|lead|senior|junior|project|team|one) ")
+# Action: first-person past-tense doing, sequence words.
+_rule("sequence words", {A: 1.2}, r"\b(first|then|next|after that|afterwards|i also|we also|instead|immediately|so i|so we|i started|i began|i decided to|i made sure|i reached out|i set up|i took|i spent|i worked with|i spoke|i talked|i met|i sat down|i went)\b")
+_rule("by doing", {A: 0.5}, r"\bby \w+ing\b")
+_rule("list of doings", {A: 0.8}, r"\b\w+ed\b.*, (and )?\w+ed\b")
+# Result: outcomes, change, learning, time words that look back.
+_rule("result opener", {R: 2.5}, r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b")
+_rule("learning", {R: 2.0}, r"\b(i learned|i learnt|we learned|i realized that|taught me|lessons?|i now|we now|now i|now we|have since|since then|ever since|going forward|to this day)\b")
+_rule("change by", {R: 1.2}, r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved)\b")
+_rule("outcome words", {R: 1.0}, r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b")
+_rule("quantity", {R: 0.8, S: 0.2}, r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|hours|days|weeks|months|releases|customers|users|people|clients|tickets|points)\b)")
+_rule("passive outcome", {R: 1.0}, r"\b(was|were|got) (finished|completed|fixed|resolved|restored|delivered|approved|adopted|accepted|fulfilled|launched|released)\b")
+# Other: habits, opinions, hypotheticals and sign-offs — not part of the story.
+_rule("generic self", {OT: 2.2}, r"\b(i (typically|usually|always|generally|normally|tend to|often|would|like to|love to|enjoy|am (a|someone|the kind|good|great))|i'd|i think i|i believe (that )?i|you (should|need to|have to|can)|that's (why|how|what)|(which|this) (i believe )?(demonstrates|shows))\b")
+_rule("sign-off", {OT: 2.5}, r"\b(thank you|that's it|so yeah|hope that answers|that's my (answer|example))\b")
+
+BIAS = {S: 0.0, T: -0.6, A: 0.3, R: 0.0, OT: -1.5}
+POSITION_CENTER = {S: 0.08, T: 0.25, A: 0.55, R: 0.92, OT: 0.5}
+POSITION_WEIGHT = 4.0  # penalty per squared distance from the part's usual place
+FIRST_PERSON_PAST_WEIGHT = 1.5
+SUBJECTLESS_PAST_WEIGHT = 1.8
+BASE_VERB_OPENER_WEIGHT = 1.5
+
+# Transition scores (log-scale): staying is free, the usual order is cheap, the rest costs.
+# "headline" is a result said first; it is reported as a result.
+HEADLINE = "headline"
+STATES = (S, T, A, R, OT, HEADLINE)
+START = {S: 0.0, T: -1.0, A: -1.5, R: -3.0, OT: -1.0, HEADLINE: -2.0}
+END = {S: -2.5, T: -2.5, A: -0.8, R: 0.0, OT: -0.3, HEADLINE: -3.0}
+_X = -4.0  # an unusual jump
+TRANSITION = {
+    S: {S: 0.0, T: -0.3, A: -0.8, R: -2.0, OT: -2.0, HEADLINE: _X},
+    T: {S: -1.5, T: 0.0, A: -0.3, R: -1.5, OT: -2.0, HEADLINE: _X},
+    A: {S: -3.0, T: -1.8, A: 0.0, R: -0.5, OT: -2.0, HEADLINE: _X},
+    R: {S: -3.0, T: -3.0, A: -1.2, R: 0.0, OT: -1.0, HEADLINE: _X},
+    OT: {S: -0.5, T: -1.0, A: -1.5, R: -1.5, OT: 0.0, HEADLINE: _X},
+    HEADLINE: {S: -0.3, T: -0.8, A: -1.2, R: _X, OT: -1.0, HEADLINE: 0.0},
+}
+
+
+@dataclass(frozen=True)
+class PhraseScore:
+    scores: dict[str, float]  # label (and "headline") → score, higher is more likely
+    cues: tuple[str, ...]  # names of the features that fired, as evidence
+
+
+def _past(word: str) -> bool:
+    return (word.endswith("ed") and len(word) > 4 and word not in _NOT_PAST) or word in IRREGULAR_PAST
+
+
+def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
+    """Scores for one phrase (lowercase words) at `position` (0 = start, 1 = end of the answer)."""
+    scores = dict(BIAS)
+    cues: list[str] = []
+    text = " ".join(words)
+    for name, weights, pattern in _RULES:
+        if pattern.search(text):
+            cues.append(name)
+            for label, w in weights.items():
+                scores[label] += w
+    for w1, w2 in zip(words, words[1:], strict=False):
+        if w1 in ("i", "we") and _past(w2):
+            label = R if w2 in OUTCOME_VERBS else A
+            scores[label] += FIRST_PERSON_PAST_WEIGHT
+            cues.append(f"{w1} + past tense" + (" outcome" if label == R else ""))
+            break
+    if words and _past(words[0]):
+        label = R if words[0] in OUTCOME_VERBS else A
+        scores[label] += SUBJECTLESS_PAST_WEIGHT
+        cues.append("opens with a past-tense verb")
+    elif words and words[0] in BASE_VERBS and (len(words) < 2 or words[1] not in ("i", "we", "you", "it")):
+        scores[T] += BASE_VERB_OPENER_WEIGHT
+        cues.append("opens with an instruction")
+    # A headline result opens the answer: the result's evidence, placed at the start.
+    scores[HEADLINE] = scores[R] - POSITION_WEIGHT * position ** 2
+    for label, center in POSITION_CENTER.items():
+        scores[label] -= POSITION_WEIGHT * (position - center) ** 2
+    return PhraseScore(scores, tuple(cues))
+
+
+def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
+    """The best label sequence for the phrases (Viterbi), and each phrase's scores."""
+    total = sum(len(p.tokens) for p in phrases) or 1
+    scored: list[PhraseScore] = []
+    seen = 0
+    for p in phrases:
+        mid = (seen + len(p.tokens) / 2) / total
+        seen += len(p.tokens)
+        scored.append(score_phrase(p.words, mid))
+    if not phrases:
+        return [], []
+    # Emissions weigh a little more for longer phrases: they carry more of the answer.
+    emits = [{s: sc.scores[s] * (1.0 + min(len(p.tokens), 30) / 60) for s in STATES}
+             for p, sc in zip(phrases, scored, strict=True)]
+    best = {s: START[s] + emits[0][s] for s in STATES}
+    back: list[dict[str, str]] = []
+    for emit in emits[1:]:
+        row, ptr = {}, {}
+        for s in STATES:
+            prev, value = S, float("-inf")
+            for q in STATES:
+                v = best[q] + TRANSITION[q][s]
+                if v > value:
+                    prev, value = q, v
+            row[s] = value + emit[s]
+            ptr[s] = prev
+        best = row
+        back.append(ptr)
+    state = max(STATES, key=lambda s: best[s] + END[s])
+    path = [state]
+    for ptr in reversed(back):
+        state = ptr[state]
+        path.append(state)
+    path.reverse()
+    return [R if s == HEADLINE else s for s in path], scored

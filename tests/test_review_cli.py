@@ -1,0 +1,61 @@
+"""`mockint review` in-process: typed answers, the JSON contract, questions, and usage errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+STORY = (
+    "Last spring at a logistics startup, our nightly billing job started failing twice a week. "
+    "I had to make it reliable before the quarter closed. "
+    "I traced every failure in the logs and found a race between two workers. "
+    "Then I rewrote the locking, added a retry with backoff, and wrote an alert for late runs. "
+    "As a result, the job has not failed in four months, and billing tickets fell by 70%."
+)
+
+
+def test_review_text_json_contract(run_cli):
+    r = run_cli("review", "--text", STORY, "--json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert [doc["components"][p]["present"] for p in ("situation", "task", "action", "result")] == [True] * 4
+    assert doc["segments"][0]["label"] == "situation" and doc["segments"][-1]["label"] == "result"
+    assert doc["segments"][0]["start_s"] is None
+    assert "too_short" in doc["flags"] and 0 <= doc["score"] <= 100
+
+
+def test_review_text_file_with_bank_question_and_company(run_cli, tmp_path):
+    (tmp_path / "answer.txt").write_text(STORY, encoding="utf-8")
+    r = run_cli("review", "--text-file", "answer.txt", "--question", "amazon-ownership-1", "--json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["relevance"]["talking_points"], "the bank question's talking points are checked"
+    r = run_cli("review", "--text-file", str(tmp_path / "answer.txt"), "--company", "jpmc")
+    assert r.code == 0, r.err
+
+
+def test_review_human_output_marks_parts_and_tips(run_cli):
+    r = run_cli("review", "--text", STORY.replace("has not failed in four months, and billing tickets fell by 70%",
+                                                  "became reliable and billing tickets went down"),
+                "--question-text", "Tell me about a time you fixed something unreliable.")
+    assert r.code == 0, r.err
+    assert "Score " in r.out and "/100" in r.out
+    assert "S Last spring" in r.out and "R As a result" in r.out
+    assert "result_not_quantified" in r.out and "no number" in r.out
+
+
+@pytest.mark.parametrize("args, code, message", [
+    ((), 2, "give exactly one answer"),
+    (("--text", "a", "--text-file", "b.txt"), 2, "give exactly one answer"),
+    (("--text-file", "missing.txt"), 2, "missing.txt not found"),
+    (("--text", "   "), 2, "the answer is empty"),
+    (("--text", STORY, "--question", "no-such-question"), 2, "unknown question 'no-such-question'"),
+    (("--text", STORY, "--company", "nowhere"), 2, "unknown company 'nowhere'"),
+    (("missing.wav",), 2, "missing.wav not found"),
+])
+def test_review_usage_errors_are_one_line(run_cli, args, code, message):
+    r = run_cli("review", *args)
+    assert r.code == code
+    assert r.err.startswith("mockint: error: ") and message in r.err
+    assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
