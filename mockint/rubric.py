@@ -114,8 +114,12 @@ def _stem(word: str) -> str:
     return word[:5]  # crude, language-agnostic: "deadline"/"deadlines", "owned"/"owner"
 
 
+def _topic_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
 def _content_stems(text: str) -> set[str]:
-    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2}
+    return {_stem(w) for w in _topic_words(text)}
 
 
 def relevance(norms: list[str], question: Question | None, principles: list[Principle]):
@@ -149,7 +153,8 @@ def _off_topic(f: Facts) -> bool:
     if f.question is None or f.delivery.words < MIN_WORDS_FOR_TOPIC:
         return False
     answer = {_stem(w) for w in f.norms}
-    topic = _content_stems(f.question.text) | {_stem(k) for p in f.principles for k in p.keywords}
+    topic = (_content_stems(f.question.text) | {_stem(k) for p in f.principles for k in p.keywords}
+             | {s for tp in f.question.talking_points for s in _content_stems(tp)})
     covered = any(c for _, c in f.relevance.talking_points)
     return not (topic & answer) and not covered
 
@@ -207,8 +212,10 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         out.append(f"This describes what you do in general{said}. Tell one specific time: when it was, "
                    "what you did, and what came of it.")
     if "off_topic" in flagged and f.question:
-        out.append(f"The answer never touches the question's theme (\"{_quote(f.question.text)}\"): "
-                   "name it in your first sentence and pick a story that shows it.")
+        words = [k for p in f.principles for k in p.keywords][:6] or sorted(_topic_words(f.question.text))[:6]
+        listed = f" (none of: {', '.join(words)})" if words else ""
+        out.append(f"The answer uses none of the question's key words{listed}: make the link to "
+                   f"\"{_quote(f.question.text)}\" explicit, or pick a story that shows it.")
     if "missing_situation" in flagged:
         out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
     if "missing_task" in flagged:
