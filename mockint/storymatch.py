@@ -207,6 +207,12 @@ class StoryEvent:
     def repeated(self) -> bool:
         return bool(self.told_for)
 
+    def to_dict(self) -> dict[str, Any] | None:
+        """What a take saves: the match and the other questions that told it; None without a match."""
+        if self.match is None:
+            return None
+        return {**self.match.to_dict(), "told_for": list(self.told_for)}
+
     def warning(self) -> str | None:
         if not self.repeated or self.match is None:
             return None

@@ -158,3 +158,24 @@ def test_drill_without_any_fitting_question_says_how_to_fix(bank):
 def test_stories_path_default_and_env(tmp_path):
     assert sb.stories_path(tmp_path, {}) == tmp_path / "stories.yaml"
     assert sb.stories_path(tmp_path, {"MOCKINT_STORIES": "/x/mine.yaml"}).as_posix() == "/x/mine.yaml"
+
+
+def test_coverage_html_escapes_the_users_text(bank):
+    sneaky = Story(id="sneaky", title="<script>alert(1)</script> & co", principles=("ownership",))
+    html = sb.coverage_html(coverage([sneaky, OUTAGE], bank, "amazon"))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert '<tr data-principle="frugality"><td><span class=\'off\'>Frugality</span>' in html  # a gap shows red
+    assert html.count("●") == 5  # ownership ×2, dive-deep, and the two theme tags of OUTAGE
+
+
+def test_progress_page_shows_the_story_coverage(run_cli, tmp_path):
+    run_cli("stories", "add", "--id", "outage", "--title", "Checkout outage", "--principle", "dive-deep")
+    r = run_cli("report", "--progress", "-o", str(tmp_path / "progress.html"))
+    assert r.code == 0, r.err
+    html = (tmp_path / "progress.html").read_text()
+    assert "Story bank coverage — Amazon" in html
+    assert '<tr data-principle="dive-deep"><td>Dive Deep</td>' in html
+    (tmp_path / "recordings" / "stories.yaml").write_text("stories:\n  - id: x\n")
+    r = run_cli("report", "--progress", "-o", str(tmp_path / "progress.html"))
+    assert r.code == 0  # a broken stories file does not cost the report
+    assert "stories[0].title: missing" in (tmp_path / "progress.html").read_text()

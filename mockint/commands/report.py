@@ -35,9 +35,11 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     started = time.perf_counter()
     if args.progress:
         from mockint.progress_report import build_progress_report
+        from mockint.stories import progress_sections
 
         out = _output(args.output, env, "mockint-progress.html")
-        html = build_progress_report(store.documents(), bank)
+        html = build_progress_report(store.documents(), bank,
+                                     extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank))
     else:
         from mockint.report import build_session_report, session_profile
 
