@@ -17,15 +17,20 @@ from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
+# The part a gap probe asks for, and the flags that still mean something for a short follow-up
+# answer (a follow-up is not a whole story: no situation, task or length flags).
+PROBED_PART = {"missing_result": "result", "result_not_quantified": "result", "missing_action": "action",
+               "missing_situation": "situation", "missing_task": "task"}
+FOLLOW_UP_FLAGS = ("result_not_quantified", "low_ownership", "too_fast", "too_slow", "many_fillers", "long_pauses")
 TOP_TIPS = 3
 TIPS_PER_TAKE = 2
 
 
 def console_for(stream) -> Console:
-    """A rich console on `stream`; plain and 100 columns wide when it is not a terminal."""
+    """A rich console on `stream`; plain and 120 columns wide when it is not a terminal."""
     isatty = getattr(stream, "isatty", None)
     tty = bool(isatty and isatty())
-    return Console(file=stream, highlight=False, width=None if tty else 100, soft_wrap=not tty)
+    return Console(file=stream, highlight=False, width=None if tty else 120, soft_wrap=not tty)
 
 
 # ---------------------------------------------------------------------- while practising
@@ -76,6 +81,9 @@ def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_
             take.get("stopped_by", ""), "not reviewed")
         console.print(f"{label}: {_seconds(take.get('duration_s'))} — {why}")
         return
+    if take.get("kind") == "follow_up":
+        render_follow_up(console, take, review)
+        return
     line = Text(f"{label} review: ")
     line.append(f"score {review.get('score', '–')}/100", style="bold")
     line.append(f" · {_seconds(take.get('duration_s'))}")
@@ -90,6 +98,27 @@ def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_
         console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
     for tip in list(review.get("tips") or [])[:tips]:
         console.print(f"  • {tip}")
+
+
+def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, Any]) -> None:
+    """A follow-up answer is not a whole story: judge it on what it was asked for, and on delivery."""
+    line = Text(f"Follow-up answer: {_seconds(take.get('duration_s'))}")
+    delivery = review.get("delivery") or {}
+    if delivery.get("wpm"):
+        line.append(f" · {delivery['wpm']:.0f} wpm")
+    reason = take.get("follow_up_reason") or ""
+    part = PROBED_PART.get(reason)
+    if part:
+        given = bool(((review.get("components") or {}).get(part) or {}).get("present"))
+        line.append(f" · {part} given ✓" if given else f" · still no {part}",
+                    style=PART_STYLE[part] if given else "bold red")
+    elif reason == "low_ownership":
+        owned = "low_ownership" not in (review.get("flags") or [])
+        line.append(" · in your own words (\"I\") ✓" if owned else " · still \"we\"", style="green" if owned else "bold red")
+    console.print(line)
+    flags = [f for f in review.get("flags") or [] if f in FOLLOW_UP_FLAGS]
+    if flags:
+        console.print(Text("Flags: ", style="bold").append(", ".join(flags), style="red"))
 
 
 def star_line(review: dict[str, Any]) -> Text:

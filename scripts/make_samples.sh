@@ -14,9 +14,13 @@ out=mockint/samples
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# hts_engine's speed 0.85: the voice's own pace is about 185 words a minute, faster than the
+# 130-160 a candidate should aim for (the review would flag every sample too_fast).
+SLOWER='(set! hts_engine_params (append hts_engine_params (list (list "-r" 0.85))))'
+
 say() {  # say NAME TEXT
   printf '%s\n' "$2" > "$tmp/$1.txt"
-  text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$tmp/$1.raw.wav" "$tmp/$1.txt"
+  text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -eval "$SLOWER" -o "$tmp/$1.raw.wav" "$tmp/$1.txt"
   sox "$tmp/$1.raw.wav" -r 16000 -c 1 -C 3 "$out/$1.ogg"
   cp "$tmp/$1.txt" "$out/$1.txt"
 }
@@ -24,7 +28,7 @@ say() {  # say NAME TEXT
 # 1. amazon-dive-deep-1, "Tell me about a time you dug into a problem to find its root cause."
 #    A whole STAR answer with a measured result.
 say 01-dive-deep-answer "Last year I was the back end engineer on our checkout team, and customers \
-started to report that their payments failed about one time in twenty. My task was to find the root \
+started to report that their payments failed about one time in twenty. I had to find the root \
 cause before the holiday sales began, which gave me two weeks. First I pulled the logs for every \
 failed payment, and I grouped them by region, by device, and by time of day. I noticed that the \
 failures only happened when a request took longer than three seconds. Then I traced those slow \
@@ -52,7 +56,7 @@ down every step in a short guide, so that her team could run the export again wi
 kept our account manager informed every evening, so that the customer heard one voice from our side."
 
 # 2b. The follow-up answer: the outcome, measured.
-say 04-customer-follow-up "The hospital passed the audit on time, and the office manager wrote to \
+say 04-customer-follow-up "As a result, the hospital passed the audit on time, and the office manager wrote to \
 our chief executive to thank us. They renewed their contract for three more years, worth about one \
 hundred and twenty thousand dollars, and we turned my script into a feature that cut export \
 complaints by half."
