@@ -46,6 +46,7 @@ SHORT_ANSWER_S = 45.0  # the review flags answers shorter than this (too_short)
 EMBED_FORMAT = ("OGG", "VORBIS", "audio/ogg")
 EMBED_COMPRESSION = 0.9
 ENCODE_THREADS = 2  # libsndfile releases the GIL while encoding
+ENCODE_BLOCK_S = 1.0  # seconds of audio handed to the encoder per call
 
 AudioLocator = Callable[[str], Path]  # a take's relative audio path -> file on disk
 
@@ -185,7 +186,13 @@ def embed_audio(path: Path) -> str:
     mono = data.mean(axis=1)
     fmt, subtype, mime = EMBED_FORMAT
     buffer = io.BytesIO()
-    sf.write(buffer, mono, rate, format=fmt, subtype=subtype, compression_level=EMBED_COMPRESSION)
+    # In blocks: libvorbis allocas the whole pending buffer on the stack, so one big write of a
+    # 2-minute take overflows a thread's stack (libsndfile issue #1095, a segfault).
+    block = int(rate * ENCODE_BLOCK_S)
+    with sf.SoundFile(buffer, "w", samplerate=rate, channels=1, format=fmt, subtype=subtype,
+                      compression_level=EMBED_COMPRESSION) as out:
+        for start in range(0, len(mono), block):
+            out.write(mono[start:start + block])
     return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
 
 
@@ -411,14 +418,16 @@ def take_html(take: Mapping[str, Any], take_id: str, title: str, src: str | None
     else:
         player = ""
     prompt = take.get("prompt")
+    if take.get("review"):
+        figures = timeline_html(take, target) + delivery_html(take, profile) + feedback_html(take)
+    else:  # saved when the session was interrupted before the review (or the transcript) was done
+        figures = "<p class='small muted'>Not reviewed: the session ended before this take's review.</p>"
     return (
         f'<div class="take" id="{take_id}-box"><h3>{esc(title)}</h3>'
         + (f'<p class="muted">“{esc(prompt)}”</p>' if prompt and take.get("kind") == "follow_up" else "")
         + player
         + transcript_html(take, take_id if src else None)
-        + timeline_html(take, target)
-        + delivery_html(take, profile)
-        + feedback_html(take)
+        + figures
         + "</div>"
     )
 
@@ -468,7 +477,7 @@ def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile
         body = "".join(
             take_html(t, f"q{i}-t{j}", title, sources.get(t.get("audio")), profile, audio_note)
             for j, (t, title) in enumerate(zip(takes, _take_titles(takes), strict=True), 1)
-        ) or "<p class='muted'>Not answered.</p>"
+        ) or f"<p class='muted'>{'Skipped.' if q.get('skipped') else 'Not answered.'}</p>"
         sections.append(
             f'<section class="question" id="q{i}"><h2>{i}. {esc(q.get("text", ""))}</h2>'
             f'<p class="small muted">{esc(q.get("id", ""))}</p>{body}</section>'

@@ -237,8 +237,9 @@ needs_audio = pytest.mark.skipif(not have_espeak(), reason="espeak-ng makes the 
 
 @needs_audio
 def test_report_command_writes_an_offline_page(run_cli, tmp_path):
-    doc = write_session(tmp_path / "recordings")
-    r = run_cli("report", doc["id"])
+    write_session(tmp_path / "recordings", "2026-11-01T10-00-00-amazon")
+    doc = write_session(tmp_path / "recordings")  # the newest: `last`
+    r = run_cli("report", "last")
     out = tmp_path / f"mockint-{doc['id']}.html"
     assert r.code == 0, r.err
     assert r.out.startswith(f"wrote {out} (")
@@ -276,6 +277,7 @@ def test_report_progress_command(run_cli, tmp_path):
     (("some-id", "--progress"), "give a SESSION or --progress"),
     (("--progress", "--link-audio"), "--link-audio is for a session report"),
     (("no-such-session",), "no session 'no-such-session'"),
+    (("last",), "no sessions in"),
 ])
 def test_report_usage_errors(run_cli, args, message):
     r = run_cli("report", *args)
@@ -289,3 +291,36 @@ def test_report_open_hands_the_page_to_the_browser(run_cli, tmp_path, monkeypatc
     r = run_cli("report", "--progress", "--open")
     assert r.code == 0, r.err
     assert opened == [(tmp_path / "mockint-progress.html").as_uri()]
+
+
+def test_a_long_take_embeds_whole_in_a_worker_thread(tmp_path):
+    """A 3-minute take (the Amazon limit) once crashed libvorbis on a thread's stack; it must round-trip."""
+    import base64
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    rate, seconds = 16_000, 180
+    t = np.arange(rate * seconds) / rate
+    sf.write(str(tmp_path / "q1.wav"), (0.3 * np.sin(2 * np.pi * 220 * t)).astype("float32"), rate, subtype="PCM_16")
+    doc = _doc()
+    doc["questions"][0]["takes"][0]["audio"] = "q1.wav"
+    html = build_session_report(doc, lambda rel: tmp_path / rel)
+    data = re.search(r'src="data:audio/ogg;base64,([^"]+)"', html).group(1)
+    decoded, decoded_rate = sf.read(io.BytesIO(base64.b64decode(data)))
+    assert decoded_rate == rate and len(decoded) / rate == pytest.approx(seconds, abs=0.1)
+    assert len(data) * 3 / 4 < (tmp_path / "q1.wav").stat().st_size / 5  # compressed well below the WAV
+
+
+def test_an_interrupted_session_still_reports_what_was_saved():
+    doc = _doc()
+    doc["complete"] = False
+    doc["questions"][0]["takes"].append({"kind": "answer", "prompt": "Q?", "audio": "q1-2.wav", "duration_s": None,
+                                         "thinking_s": None, "transcript": None, "review": None})
+    doc["questions"].append({"id": "amazon-frugality-1", "text": "Frugal?", "skipped": True, "takes": []})
+    body = build_session_report(doc, _nowhere).split("<script>")[0]
+    assert "<strong>incomplete</strong>" in body
+    assert "Answer (take 2 of 2)</h3>" in body and "Not reviewed: the session ended" in body
+    assert "Frugal?</h2><p class=\"small muted\">amazon-frugality-1</p><p class='muted'>Skipped.</p>" in body
+    assert "average score 40" in body  # the reviewed take counts; the unreviewed retake does not

@@ -13,7 +13,7 @@ from mockint.errors import MockintError, UsageError
 def register(sub, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser("report", parents=[common], help="an HTML page for a session, or your progress",
                             description="Write a self-contained HTML page that works offline from disk.")
-    parser.add_argument("session", nargs="?", metavar="SESSION", help="session id (see 'mockint sessions')")
+    parser.add_argument("session", nargs="?", metavar="SESSION", help="session id (see 'mockint sessions'), or last")
     parser.add_argument("--progress", action="store_true", help="the progress page over all sessions instead")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="where to write (default: mockint-<session>.html or mockint-progress.html here)")
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     else:
         from mockint.report import build_session_report, session_profile
 
-        doc = store.load(args.session)
+        doc = store.load(_session_id(store, args.session))
         out = _output(args.output, env, f"mockint-{doc['id']}.html")
         html = build_session_report(
             doc, lambda rel: store.take_audio(doc["id"], rel), profile=session_profile(doc, bank),
@@ -62,6 +62,16 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         if not webbrowser.open(out.resolve().as_uri()):
             print(f"mockint: could not open a web browser; open {out} yourself", file=env.stderr)
     return 0
+
+
+def _session_id(store, given: str) -> str:
+    """`last` is the newest session, as for `show` and `replay`."""
+    if given != "last":
+        return given
+    ids = store.ids()
+    if not ids:
+        raise UsageError(f"no sessions in {store.root}", "start one with 'mockint practice'")
+    return ids[-1]
 
 
 def _output(flag: str | None, env: Environment, default_name: str) -> Path:
