@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from mockint.transcript import Transcript
 
-PHRASE_PAUSE_S = 0.45  # a silence this long between words ends a spoken phrase
+PHRASE_PAUSE_S = 0.45  # a silence this long between words always ends a spoken phrase
+MIN_PHRASE_PAUSE_S = 0.2  # recognizers that fold silence into words leave shorter gaps: the
+PAUSE_PERCENTILE = 0.9  # answer's own 90th-percentile gap, within these bounds, ends a phrase too
 MAX_PHRASE_WORDS = 28  # longer runs are cut again at a cue phrase or the longest pause
 MIN_PHRASE_WORDS = 3  # a cue does not cut off a fragment shorter than this
 
@@ -47,6 +49,22 @@ for _cue in CUE_STARTS:
 SENTENCE_OPENERS = frozenset(
     "the our my we they this that it after then by in as so since eventually finally".split()
 )
+
+
+IRREGULAR_PAST = frozenset(
+    "made took set wrote built met spoke led ran sent gave brought began chose drew found got held "
+    "kept left paid put read said saw sought sold spent stood taught told understood went "
+    "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew".split()
+)
+# Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
+NOT_DEEDS = frozenset("need needed wanted volunteered offered believed realized realised felt knew thought".split())
+CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
+SPOKEN_CUE_MIN_WORDS = 5  # in speech, "i/we + past tense" starts a new phrase after this many words
+
+
+def is_past_tense(word: str) -> bool:
+    """A past-tense deed verb, by spelling: "-ed" or a common irregular form."""
+    return (word.endswith("ed") and len(word) > 4 and word not in NOT_DEEDS) or word in IRREGULAR_PAST
 
 
 @dataclass(frozen=True)
@@ -128,11 +146,21 @@ def _phrase(tokens: list[Token], answer: Transcript) -> Phrase:
     return Phrase(tuple(tokens), text)
 
 
+def pause_threshold(tokens: list[Token]) -> float:
+    """The silence that ends a phrase in this answer (s)."""
+    gaps = sorted((b.start or 0.0) - (a.end or 0.0) for a, b in zip(tokens, tokens[1:], strict=False))
+    if not gaps:
+        return PHRASE_PAUSE_S
+    typical = gaps[min(int(len(gaps) * PAUSE_PERCENTILE), len(gaps) - 1)]
+    return min(max(typical, MIN_PHRASE_PAUSE_S), PHRASE_PAUSE_S)
+
+
 def _split_at_pauses(tokens: list[Token]) -> list[list[Token]]:
     runs: list[list[Token]] = [[tokens[0]]]
+    threshold = pause_threshold(tokens)
     for prev, tok in zip(tokens, tokens[1:], strict=False):
         gap = (tok.start or 0.0) - (prev.end or 0.0)
-        if gap >= PHRASE_PAUSE_S:
+        if gap >= threshold:
             runs.append([tok])
         else:
             runs[-1].append(tok)
@@ -175,9 +203,14 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
     for i, tok in enumerate(run):
         current = pieces[-1]
         rest = len(run) - i
-        if (len(current) >= MIN_PHRASE_WORDS and rest >= MIN_PHRASE_WORDS and _cue_at(run, i)
-                and (spoken or _unpunctuated_or_long(current, run))):
-            pieces.append([])
+        cut = (len(current) >= MIN_PHRASE_WORDS and rest >= MIN_PHRASE_WORDS and _cue_at(run, i)
+               and (spoken or _unpunctuated_or_long(current, run)))
+        cut = cut or (spoken and len(current) >= SPOKEN_CUE_MIN_WORDS and rest >= MIN_PHRASE_WORDS
+                      and tok.norm in ("i", "we") and i + 1 < len(run) and is_past_tense(run[i + 1].norm))
+        if cut:
+            # "… and | i found" reads better as "… | and i found"
+            carried = [current.pop()] if current[-1].norm in CONJUNCTIONS and len(current) > MIN_PHRASE_WORDS else []
+            pieces.append(carried)
         pieces[-1].append(tok)
     out: list[list[Token]] = []
     for piece in pieces:

@@ -14,18 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mockint.segment import Phrase
+from mockint.segment import Phrase, is_past_tense
 
 LABELS = ("situation", "task", "action", "result", "other")
 S, T, A, R, OT = LABELS  # OT: other (not part of the story)
 
 # ------------------------------------------------------------------------------ lexicon
 
-IRREGULAR_PAST = frozenset(
-    "made took set wrote built met spoke led ran sent gave brought began chose drew found got held "
-    "kept left paid put read said saw sought sold spent stood taught told thought understood went "
-    "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew".split()
-)
 # Outcome verbs: past tense of these reads as Result, not Action.
 OUTCOME_VERBS = frozenset(
     "reduced improved increased decreased dropped grew saved boosted raised lowered eliminated "
@@ -39,8 +34,6 @@ BASE_VERBS = frozenset(
     "migrate resolve design create get make keep bring help lead convince persuade align meet "
     "finish recover stop prevent understand learn manage balance hit cut increase decrease".split()
 )
-# Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
-_NOT_PAST = frozenset("need needed wanted volunteered offered believed realized realised felt knew thought".split())
 
 _RULES: list[tuple[str, dict[str, float], re.Pattern[str]]] = []
 
@@ -58,7 +51,7 @@ _rule("third-person opener", {S: 0.5, R: 0.2}, r"^(our|the|my|a|an|two|three|sev
 _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)\b")
 # Task: what had to be done, by whom.
 _rule("had to", {T: 2.5}, r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b")
-_rule("my task was", {T: 3.0}, r"\b(my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)\b")
+_rule("my task was", {T: 3.0}, r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b")
 _rule("was asked", {T: 2.5}, r"\b(i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)\b")
 _rule("intent", {T: 1.5, A: 0.3}, r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b")
 _rule("purpose", {T: 0.6}, r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b")
@@ -108,10 +101,6 @@ class PhraseScore:
     cues: tuple[str, ...]  # names of the features that fired, as evidence
 
 
-def _past(word: str) -> bool:
-    return (word.endswith("ed") and len(word) > 4 and word not in _NOT_PAST) or word in IRREGULAR_PAST
-
-
 def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
     """Scores for one phrase (lowercase words) at `position` (0 = start, 1 = end of the answer)."""
     scores = dict(BIAS)
@@ -123,12 +112,12 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
             for label, w in weights.items():
                 scores[label] += w
     for w1, w2 in zip(words, words[1:], strict=False):
-        if w1 in ("i", "we") and _past(w2):
+        if w1 in ("i", "we") and is_past_tense(w2):
             label = R if w2 in OUTCOME_VERBS else A
             scores[label] += FIRST_PERSON_PAST_WEIGHT
             cues.append(f"{w1} + past tense" + (" outcome" if label == R else ""))
             break
-    if words and _past(words[0]):
+    if words and is_past_tense(words[0]):
         label = R if words[0] in OUTCOME_VERBS else A
         scores[label] += SUBJECTLESS_PAST_WEIGHT
         cues.append("opens with a past-tense verb")

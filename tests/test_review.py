@@ -66,6 +66,8 @@ PHRASES = [  # (phrase, position in the answer 0..1, expected label)
     ("i learned to ask for the data before arguing", 0.95, "result"),
     ("we shipped it on time and the client renewed for three years", 0.85, "result"),
     ("i usually like to plan my work in stages", 0.5, "other"),
+    # recognizer output with a wrong word: "my task" heard as "nine task"
+    ("nine task was to find the root cause before the sale", 0.25, "task"),
 ]
 
 
@@ -116,6 +118,13 @@ def test_recognizer_style_input_without_punctuation_is_split_by_pauses_and_label
     assert order == sorted(order)
     # word-level: the last sentence's words are result, the first sentence's situation
     assert r.segments[0].label == "situation" and r.segments[-1].label == "result"
+
+
+def test_short_sentence_pauses_still_split_speech():
+    # Some recognizers fold most of a silence into the word before it: sentence gaps of 0.25 s.
+    r = review(spoken(STORY, sentence_pause_s=0.25))
+    assert len(r.segments) >= 5
+    assert [p for p in PARTS if r.components[p].present] == list(PARTS)
 
 
 def test_run_on_speech_without_pauses_is_cut_at_cue_words():
@@ -323,6 +332,20 @@ def test_json_contract_and_round_trip():
     back = Review.from_dict(d)
     assert back.to_dict() == d
     assert back.flags == r.flags and back.score == r.score and back.components["action"].present
+
+
+def test_from_dict_reads_the_minimal_contract():
+    doc = {"components": {p: {"present": p != "result", "share": 0.3, "seconds": 9.0, "evidence": ["x"]}
+                          for p in PARTS},
+           "segments": [{"text": "we shipped it", "label": "action", "start_s": 0.0, "end_s": 7.9}],
+           "delivery": {"duration_s": 86.0, "words": 212, "wpm": 148.0, "thinking_s": 2.4,
+                        "fillers": {"count": 4, "per_minute": 2.8, "by_word": {"um": 3, "like": 1}},
+                        "i_count": 14, "we_count": 3, "long_pauses": 1},
+           "flags": ["missing_result"], "tips": ["…"], "score": 72}
+    r = Review.from_dict(doc)
+    assert r.score == 72 and r.flags == ("missing_result",) and not r.components["result"].present
+    assert r.segments[0].end_s == 7.9 and r.delivery.fillers.by_word == {"um": 3, "like": 1}
+    assert len(r.delivery.long_pauses) == 1 and r.part_span("action") == (0.0, 7.9)
 
 
 def test_score_follows_the_rubric():
