@@ -15,7 +15,6 @@ import base64
 import html
 import io
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from urllib.parse import quote
 
 from mockint.bank import Bank, Profile
 from mockint.errors import MockintError
+from mockint.transcript import Transcript, Word
 
 STAR_PARTS = ("situation", "task", "action", "result")
 LABELS = (*STAR_PARTS, "other")
@@ -222,13 +222,6 @@ def _audio_sources(doc: Mapping[str, Any], audio: AudioLocator, link_from: Path 
 
 # ----------------------------------------------------------------------------- transcript
 
-_TOKEN = re.compile(r"[a-z0-9']+")
-
-
-def _norm(word: str) -> str:
-    return "".join(_TOKEN.findall(word.lower()))
-
-
 def word_labels(words: Sequence[Mapping[str, Any]], segments: Sequence[Mapping[str, Any]]) -> list[str]:
     """The STAR label of each timed word: the segment holding the word's midpoint ("other" if none)."""
     spans = [(float(s["start_s"]), float(s["end_s"]), s.get("label", "other")) for s in segments
@@ -241,16 +234,28 @@ def word_labels(words: Sequence[Mapping[str, Any]], segments: Sequence[Mapping[s
     return labels
 
 
-def filler_positions(words: Sequence[str], fillers: Iterable[str]) -> set[int]:
-    """Indexes of words that belong to a filler the review counted ("um", "you know"), whole words only."""
-    tokens = [_norm(w) for w in words]
+def filler_positions(words: Sequence[Mapping[str, Any]], by_word: Mapping[str, Any]) -> set[int]:
+    """Indexes of the words the review counted as fillers.
+
+    The review counts in context ("like" as a verb or "so" as a conjunction is not a filler),
+    so the same rules (mockint.delivery) find them here, limited to the kinds the review's
+    `by_word` lists: marks and counts agree, and a word is never marked on spelling alone.
+    """
+    from mockint.delivery import filler_indexes
+    from mockint.segment import tokens_of
+
+    timed = [Word.from_dict(w) for w in words]
+    tokens = tokens_of(Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None,
+                                  words=tuple(timed)))
+    # tokens_of drops recognizer noise ("<sil>", "[noise]"): map tokens back by their times
+    unused: dict[tuple[float | None, float | None], list[int]] = {}
+    for i, w in enumerate(timed):
+        unused.setdefault((w.start, w.end), []).append(i)
+    word_of = [unused[(t.start, t.end)].pop(0) for t in tokens]
     marked: set[int] = set()
-    for filler in fillers:
-        parts = [_norm(p) for p in filler.split() if _norm(p)]
-        n = len(parts)
-        for i in range(len(tokens) - n + 1 if n else 0):
-            if tokens[i:i + n] == parts:
-                marked.update(range(i, i + n))
+    for i, filler in filler_indexes(tokens):
+        if filler in by_word:
+            marked.update(word_of[j] for j in range(i, min(i + len(filler.split()), len(tokens))))
     return marked
 
 
@@ -263,7 +268,7 @@ def transcript_html(take: Mapping[str, Any], audio_id: str | None) -> str:
     words = transcript.get("words") or []
     if words:
         labels = word_labels(words, segments)
-        marked = filler_positions([w["word"] for w in words], fillers)
+        marked = filler_positions(words, fillers)
         spans = []
         for i, (w, label) in enumerate(zip(words, labels, strict=True)):
             start, end = float(w["start"]), float(w["end"])
