@@ -272,6 +272,18 @@ def test_report_progress_command(run_cli, tmp_path):
     assert "2 answers in 2 sessions" in html and html.count('<figure class="chart"') == 5
 
 
+def test_progress_command_escapes_story_notes(run_cli, tmp_path):
+    r = run_cli("stories", "add", "--id", "billing", "--title", HOSTILE, "--situation", HOSTILE,
+                "--result", HOSTILE, "--tag", HOSTILE, "--principle", "ownership")
+    assert r.code == 0, r.err
+    r = run_cli("report", "--progress", "-o", "progress.html")
+    assert r.code == 0, r.err
+    page = _parse((tmp_path / "progress.html").read_text(encoding="utf-8"))
+    tags = [t for t, _ in page.tags]
+    assert tags.count("script") == 1 and "img" not in tags
+    assert HOSTILE in "".join(page.text)  # the story's title, shown as text
+
+
 @pytest.mark.parametrize("args, message", [
     ((), "give a SESSION or --progress"),
     (("some-id", "--progress"), "give a SESSION or --progress"),
