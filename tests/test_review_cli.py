@@ -59,3 +59,26 @@ def test_review_usage_errors_are_one_line(run_cli, args, code, message):
     assert r.code == code
     assert r.err.startswith("mockint: error: ") and message in r.err
     assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+
+
+def test_human_output_of_a_spoken_answer_shows_times_and_pace():
+    import io
+
+    from mockint.commands.review import _print_human
+    from mockint.config import Environment
+    from mockint.review import review
+    from mockint.transcript import Transcript, Word
+
+    words, t = [], 0.8
+    for k, sentence in enumerate(STORY.lower().replace(",", "").replace("%", " percent").split(". ")):
+        for w in sentence.rstrip(".").split():
+            words.append(Word(w, t, t + 0.35))
+            t += 0.4
+        t += 4.35 if k == 0 else 0.6  # one long pause (4.4 s of silence), after the first sentence
+    answer = Transcript(" ".join(w.word for w in words), "sphinx", t, None, tuple(words))
+    out = io.StringIO()
+    _print_human(review(answer), None, Environment(stdout=out))
+    text = out.getvalue()
+    assert "S 0:00 last spring" in text
+    assert "wpm (aim 130–160)" in text and "thinking 0.8 s" in text and "long pauses 1" in text
+    assert "You paused 4.4 s at 0:06 after \"failing twice a week\"" in text
