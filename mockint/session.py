@@ -28,6 +28,7 @@ from mockint.ports import (
     Transcriber,
 )
 from mockint.store import QuestionRef, SessionWriter, Store
+from mockint.storymatch import StoryTracker
 from mockint.transcript import Transcript
 
 FOLLOW_UP_SHARE = 0.5  # a follow-up answer gets half the question's target and limit
@@ -88,6 +89,7 @@ class Ports:
     store: Store
     view: View
     clock: Clock
+    stories: StoryTracker | None = None  # recognizes prepared stories; None: the user has none
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,8 @@ class _Engine:
         transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
         review = self.ports.review(transcript, question, recording.thinking_s)
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
+        if kind == "answer" and self.ports.stories is not None:
+            take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
         self.ports.view.take_done(take)
         take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
         self.writer.add_take(question.id, take)

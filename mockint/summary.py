@@ -94,6 +94,8 @@ def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_
         line.append(f" · {delivery['wpm']:.0f} wpm")
     console.print(line)
     console.print(star_line(review))
+    if "story" in take:
+        console.print(story_line(take["story"]))
     if review.get("flags"):
         console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
     for tip in list(review.get("tips") or [])[:tips]:
@@ -170,6 +172,7 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
     avg_thinking = f"{sum(thinking) / len(thinking):.1f} s" if thinking else "–"
     console.print(f"Answered {answered} of {len(doc['questions'])} · speaking time {_seconds(total_time)}"
                   f" · average thinking {avg_thinking} · average score {avg}")
+    render_stories(console, doc)
     tips = top_tips(doc)
     if tips:
         console.print("[bold]The three most useful tips[/bold]")
@@ -178,6 +181,34 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
     state = "saved" if doc.get("complete") else "saved (incomplete)"
     console.print(f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
                   f"read it with 'mockint show {doc['id']}'")
+
+
+def story_line(story: dict[str, Any] | None) -> Text:
+    """Which prepared story an answer told (mockint.storymatch), and a warning if told before."""
+    if story is None:
+        return Text("Story: none of your prepared stories", style="dim")
+    line = Text("Story: ").append(story["title"], style="bold").append(f" (match {story['score']:.2f})", style="dim")
+    if story.get("told_for"):
+        line.append(f"  ⚠ already told for {', '.join(story['told_for'])} — interviewers compare notes;"
+                    " prepare another story for this question", style="bold yellow")
+    return line
+
+
+def render_stories(console: Console, doc: dict[str, Any]) -> None:
+    """The prepared story each question's answer told; a story told twice is marked."""
+    told = [(n, q, newest_answer(q)) for n, q in enumerate(doc["questions"], 1)]
+    told = [(n, q, t["story"]) for n, q, t in told if t is not None and "story" in t]
+    if not told:
+        return
+    counts: dict[str, int] = {}
+    for _, _, story in told:
+        if story:
+            counts[story["story"]] = counts.get(story["story"], 0) + 1
+    console.print("[bold]Stories told[/bold]")
+    for n, question, story in told:
+        name = story["title"] if story else "no prepared story"
+        twice = " — told twice" if story and counts[story["story"]] > 1 else ""
+        console.print(Text(f"  {n}. {question['id']}: {name}").append(twice, style="bold yellow"))
 
 
 def star_letters(review: dict[str, Any]) -> str:

@@ -24,6 +24,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--question", action="append", default=[], metavar="ID", help="ask this question (repeatable)")
     p.add_argument("--lp", metavar="ID", help="only questions testing this principle")
     p.add_argument("--tag", metavar="TAG", help="only questions with this story tag")
+    p.add_argument("--drill", metavar="STORY", help="rehearse a prepared story: questions it should answer, "
+                   "across its principles (see 'mockint stories list')")
     p.add_argument("--seed", type=int, metavar="N", help="repeatable question picks (saved with the session)")
     p.add_argument("--answer-limit", type=float, metavar="SEC", help="stop each answer after SEC seconds")
     p.add_argument("--stop-on-silence", type=float, metavar="SEC", help="end an answer after SEC s of silence")
@@ -63,7 +65,15 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randint(0, MAX_SEED)
     request = PickRequest(profile=profile.id, count=args.count, question_ids=tuple(args.question),
                           principle=args.lp, tag=args.tag, seed=seed)
-    questions = pick(bank, request, stats.question_history(store.documents()))
+    from mockint.stories import session_stories
+
+    stories, warning = session_stories(settings.recordings, env.environ, env.cwd, bank)
+    if warning:
+        console.print(f"mockint: warning: {warning}", style="yellow", markup=False)
+    if args.drill:
+        questions = _drill(args, bank, profile, stories, seed)
+    else:
+        questions = pick(bank, request, stats.question_history(store.documents()))
     if args.answer_limit is not None and args.answer_limit <= 0:
         raise UsageError(f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120")
 
@@ -85,7 +95,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     ports = session.Ports(
         speaker=speaker, recorder=_recorder(args, answers, env, speaker), transcriber=transcriber,
         review=reviewer, store=store, view=TerminalView(console, wait_for_prep=not answers),
-        clock=_monotonic(),
+        clock=_monotonic(), stories=_tracker(stories),
     )
     console.print(f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
                   f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}")
@@ -102,6 +112,24 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         console.print(f"Interrupted: what was recorded is saved in {store.folder(result.session_id)}")
         return ExitCode.INTERRUPTED
     return ExitCode.OK
+
+
+def _drill(args: argparse.Namespace, bank, profile, stories, seed: int):
+    """--drill STORY: the questions this prepared story should answer (mockint.stories)."""
+    from mockint.stories import drill_questions, find
+
+    if args.question or args.lp or args.tag:
+        raise UsageError("--drill picks its own questions", "drop --question/--lp/--tag, or drop --drill")
+    story = find(stories, args.drill)
+    return drill_questions(story, bank, profile.id, args.count or profile.questions_per_session, seed)
+
+
+def _tracker(stories):
+    if not stories:
+        return None
+    from mockint.storymatch import StoryTracker
+
+    return StoryTracker(stories)
 
 
 def _demo_defaults(args: argparse.Namespace, console) -> None:

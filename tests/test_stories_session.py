@@ -1,0 +1,105 @@
+"""Stories in a practice session: each answer's story saved with the take, a repeat flagged,
+the summary listing the stories per question; and `practice --drill` refusing what it cannot do."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from session_fakes import (
+    FakeRecorder,
+    FakeReviewer,
+    FakeSpeaker,
+    FakeTranscriber,
+    FakeView,
+    Say,
+    StepClock,
+    WallClock,
+    profile,
+    question,
+)
+
+from mockint import session
+from mockint.store import Store
+from mockint.stories import Story
+from mockint.storymatch import StoryTracker
+from mockint.summary import console_for, render_summary
+
+OUTAGE = Story(id="outage", title="Checkout outage on Black Friday",
+               situation="Black Friday sale, checkout p99 latency at 9 seconds, orders failing.",
+               action="Connection pool exhausted by a retry storm from the cart; circuit breaker, capped retries.",
+               result="Latency under 400 ms within an hour.")
+COST = Story(id="cost", title="Cutting the cloud bill by a third",
+             action="Idle GPU instances shut down, batch jobs on spot instances, autoscaling.",
+             result="Saved 35,000 dollars a month.")
+
+TOLD_OUTAGE = ("on black friday our checkout latency hit nine seconds and orders were failing the retry storm "
+               "from the cart exhausted the connection pool so i added a circuit breaker and capped retries")
+TOLD_COST = "i shut down idle g p u instances moved batch jobs to spot instances and added autoscaling"
+OUTAGE_AGAIN = ("the checkout outage on black friday the connection pool was exhausted by a retry storm "
+                "and my circuit breaker brought latency under four hundred milliseconds")
+
+
+def _run(tmp_path, script, questions, tracker):
+    store = Store(tmp_path / "recordings", now=WallClock())
+    plan = session.Plan(profile=profile(), questions=tuple(questions), seed=1, follow_ups=1)
+    ports = session.Ports(speaker=FakeSpeaker(), recorder=FakeRecorder(script), transcriber=FakeTranscriber(),
+                          review=FakeReviewer(script), store=store, view=FakeView(), clock=StepClock(),
+                          stories=tracker)
+    result = session.run(plan, ports)
+    return json.loads((store.root / result.session_id / "session.json").read_text())
+
+
+def test_each_answer_saves_its_story_and_a_repeat_names_the_earlier_question(tmp_path):
+    script = [Say(TOLD_OUTAGE), Say("it was my service to fix"), Say(TOLD_COST), Say("nobody else owned cost"),
+              Say(OUTAGE_AGAIN), Say("we wrote a postmortem")]
+    questions = [question("q-dive"), question("q-frugal"), question("q-owner")]
+    doc = _run(tmp_path, script, questions, StoryTracker([OUTAGE, COST]))
+    answers = [q["takes"][0] for q in doc["questions"]]
+    assert [a["story"]["story"] for a in answers] == ["outage", "cost", "outage"]
+    assert [a["story"]["told_for"] for a in answers] == [[], [], ["q-dive"]]
+    assert all("story" not in q["takes"][1] for q in doc["questions"])  # follow-ups are not matched
+
+    out = io.StringIO()
+    render_summary(console_for(out), doc)
+    text = out.getvalue()
+    assert "Stories told" in text
+    assert "1. q-dive: Checkout outage on Black Friday — told twice" in text
+    assert "2. q-frugal: Cutting the cloud bill by a third\n" in text
+
+
+def test_an_answer_telling_no_prepared_story_says_so(tmp_path):
+    script = [Say("a designer and i disagreed about the colours of the onboarding screens"), Say("we tested it")]
+    doc = _run(tmp_path, script, [question("q-conflict")], StoryTracker([OUTAGE, COST]))
+    assert doc["questions"][0]["takes"][0]["story"] is None
+    out = io.StringIO()
+    render_summary(console_for(out), doc)
+    assert "1. q-conflict: no prepared story" in out.getvalue()
+
+
+def test_without_stories_nothing_changes(tmp_path):
+    doc = _run(tmp_path, [Say(TOLD_OUTAGE), Say("because")], [question("q-dive")], None)
+    assert "story" not in doc["questions"][0]["takes"][0]
+    out = io.StringIO()
+    render_summary(console_for(out), doc)
+    assert "Stories told" not in out.getvalue()
+
+
+def test_take_review_shows_the_story_and_the_warning():
+    from mockint.summary import render_take
+
+    out = io.StringIO()
+    take = {"kind": "answer", "duration_s": 60.0, "review": {"score": 70, "components": {}, "flags": [], "tips": []},
+            "story": {"story": "outage", "title": "Checkout outage", "score": 0.61, "runner_up": None,
+                      "told_for": ["amazon-dive-deep-1"]}}
+    render_take(console_for(out), take)
+    assert "Story: Checkout outage (match 0.61)" in out.getvalue()
+    assert "already told for amazon-dive-deep-1" in out.getvalue()
+
+
+def test_drill_refuses_other_question_filters_and_unknown_stories(run_cli):
+    run_cli("stories", "add", "--id", "outage", "--title", "Checkout outage", "--principle", "dive-deep")
+    r = run_cli("practice", "--drill", "outage", "--lp", "ownership", "--no-voice")
+    assert r.code == 2 and "--drill picks its own questions" in r.err
+    r = run_cli("practice", "--drill", "nope", "--no-voice")
+    assert r.code == 2 and "unknown story 'nope' — known stories: outage" in r.err
