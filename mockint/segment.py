@@ -77,6 +77,7 @@ class Token:
     start: float | None = None  # seconds, spoken answers only
     end: float | None = None
     comma_after: bool = False  # typed text: followed by a comma
+    gap_text: str = ""  # typed text: what stands between this token and the next
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,12 @@ def tokens_of(answer: Transcript) -> list[Token]:
             out.append(Token(text, normalize(text), len(out), start=w.start, end=w.end))
         return out
     text = answer.text
+    matches = list(_WORD.finditer(text))
     out = []
-    for m in _WORD.finditer(text):
-        after = text[m.end():m.end() + 1]
+    for k, m in enumerate(matches):
+        gap = text[m.end():matches[k + 1].start() if k + 1 < len(matches) else len(text)]
         out.append(Token(m.group(), normalize(m.group()), len(out), m.start(), m.end(),
-                         comma_after=after == ","))
+                         comma_after=gap.lstrip(" ").startswith(","), gap_text=gap))
     return out
 
 
@@ -189,7 +191,9 @@ def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
 
 def _cue_at(tokens: list[Token], i: int) -> bool:
     tok = tokens[i]
-    if tok.char_start is not None and tok.text[0].isupper() and tok.norm in SENTENCE_OPENERS and i > 0:
+    if (tok.char_start is not None and tok.text[0].isupper() and tok.norm in SENTENCE_OPENERS and i > 0
+            and tokens[i - 1].char_end is not None and tokens[i - 1].char_end < tok.char_start
+            and tokens[i - 1].gap_text.isspace()):
         return True
     for cue in _CUES_BY_FIRST.get(tok.norm, ()):
         if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1:i + len(cue)]) == cue[1:]:
