@@ -8,6 +8,7 @@ seeking to a word in the report lands on it. (espeak-ng is one of mockint's syst
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 import soxr
 
@@ -26,8 +28,14 @@ FILLERS = ("um", "uh", "like", "you know")
 SILENCE_LEVEL = 0.01  # samples under this (of full scale) count as the silence espeak-ng pads with
 
 
-def have_espeak() -> bool:
-    return shutil.which("espeak-ng") is not None
+def require_espeak() -> None:
+    """Skip without espeak-ng, saying how to install it; in CI (MOCKINT_REQUIRE_DEVICES=1) fail instead."""
+    if shutil.which("espeak-ng"):
+        return
+    reason = "espeak-ng makes the report tests' audio — run scripts/setup.sh (apt-get install espeak-ng)"
+    if os.environ.get("MOCKINT_REQUIRE_DEVICES") == "1":
+        pytest.fail(f"{reason} (tests may not skip with MOCKINT_REQUIRE_DEVICES=1)")
+    pytest.skip(reason)
 
 
 @cache
@@ -123,6 +131,7 @@ def write_session(recordings: Path, session_id: str = "2026-11-20T10-00-00-amazo
 
     Writes recordings/<id>/session.json (the layout of DESIGN.md) and returns the document.
     """
+    require_espeak()
     folder = recordings / session_id
     first = take(folder, "q1-answer-1.wav", "answer", question_text or "Tell me about a time you took ownership.",
                  STORY, tips=["Your result has a number: good."], score=score)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_sessions import have_espeak, write_session
+from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
@@ -232,10 +232,6 @@ def test_progress_page_with_no_sessions_says_what_to_do():
 
 # ------------------------------------------------------------------------------ the command
 
-needs_audio = pytest.mark.skipif(not have_espeak(), reason="espeak-ng makes the test audio — apt-get install espeak-ng")
-
-
-@needs_audio
 def test_report_command_writes_an_offline_page(run_cli, tmp_path):
     write_session(tmp_path / "recordings", "2026-11-01T10-00-00-amazon")
     doc = write_session(tmp_path / "recordings")  # the newest: `last`
@@ -248,7 +244,6 @@ def test_report_command_writes_an_offline_page(run_cli, tmp_path):
     assert not re.findall(r'(?:src|href)="(?!data:|#)', html)  # nothing outside the page
 
 
-@needs_audio
 def test_report_command_links_audio_relative_to_the_page(run_cli, tmp_path):
     doc = write_session(tmp_path / "recordings")
     r = run_cli("report", doc["id"], "-o", "out/page.html", "--link-audio")

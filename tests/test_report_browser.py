@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_sessions import have_espeak, write_session
+from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.progress_report import build_progress_report
 from mockint.report import COLOURS, build_session_report
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not have_espeak(), reason="espeak-ng makes the test audio — apt-get install espeak-ng")]
+pytestmark = pytest.mark.browser
 
 HOSTILE_QUESTION = "<script>window.__pwned = 1</script>Tell me about a time you took ownership."
 HOSTILE_WORD = '<img src=x onerror="window.__pwned = 2">'
