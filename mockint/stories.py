@@ -78,14 +78,16 @@ def stories_path(recordings: Path, environ: Mapping[str, str]) -> Path:
     return Path(value).expanduser() if value else Path(recordings) / STORIES_FILE_NAME
 
 
-def session_stories(recordings: Path, environ: Mapping[str, str], cwd: Path, bank: Bank) -> tuple[list[Story], str | None]:
-    """The stories for a practice session, and a warning instead of an error if the file is broken:
-    a typo in the stories file must not stop the practice (the warning says what to fix)."""
+def session_stories(recordings: Path, environ: Mapping[str, str], cwd: Path,
+                    bank: Bank | None) -> tuple[list[Story], str | None]:
+    """The stories for a practice session or a review, and a warning instead of an error if the
+    file is broken: a typo in the stories file must not stop the practice (the warning says
+    what to fix). Without a bank, principles are not checked."""
     path = stories_path(recordings, environ)
     try:
         return load_stories(path if path.is_absolute() else cwd / path, bank), None
     except StoryError as exc:
-        return [], f"stories not recognized this session: {exc.message}"
+        return [], f"prepared stories are not recognized: {exc.message}"
 
 
 def parse_stories(raw: Any, file: Path | str, path: str = "stories") -> list[Story]:

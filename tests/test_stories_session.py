@@ -103,3 +103,26 @@ def test_drill_refuses_other_question_filters_and_unknown_stories(run_cli):
     assert r.code == 2 and "--drill picks its own questions" in r.err
     r = run_cli("practice", "--drill", "nope", "--no-voice")
     assert r.code == 2 and "unknown story 'nope' — known stories: outage" in r.err
+
+
+def test_review_shows_the_story_the_answer_tells(run_cli):
+    run_cli("stories", "add", "--id", "outage", "--title", OUTAGE.title, "--situation", OUTAGE.situation,
+            "--action", OUTAGE.action, "--result", OUTAGE.result, "--principle", "dive-deep")
+    r = run_cli("review", "--text", TOLD_OUTAGE)
+    assert r.code == 0, r.err
+    assert "Story: Checkout outage on Black Friday (match" in r.out
+    doc = json.loads(run_cli("review", "--text", TOLD_OUTAGE, "--json").out)
+    assert doc["story"]["story"] == "outage"
+    doc = json.loads(run_cli("review", "--text", "I organised a hackathon with sixty people", "--json").out)
+    assert doc["story"] is None
+
+
+def test_review_without_stories_or_with_a_broken_file(run_cli, tmp_path):
+    doc = json.loads(run_cli("review", "--text", TOLD_OUTAGE, "--json").out)
+    assert "story" not in doc  # no stories prepared: the contract's fields only
+    broken = tmp_path / "recordings" / "stories.yaml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("stories: [{id: a}]\n")
+    r = run_cli("review", "--text", TOLD_OUTAGE)
+    assert r.code == 0  # the review still happens
+    assert "mockint: warning: prepared stories are not recognized: " in r.err and "stories[0].title: missing" in r.err

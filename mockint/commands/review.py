@@ -39,12 +39,33 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     answer = _answer(args, env)
     question, profile, bank = _question(args, settings)
     result = review(answer, question, profile, bank)
+    has_stories, story = _story(answer.text, settings, env, bank)
     if args.json:
-        json.dump(result.to_dict(), env.stdout, indent=2, ensure_ascii=False)
+        doc = result.to_dict()
+        if has_stories:
+            doc["story"] = story.to_dict() if story else None
+        json.dump(doc, env.stdout, indent=2, ensure_ascii=False)
         env.stdout.write("\n")
     else:
         _print_human(result, question, env)
+        if has_stories:
+            env.stdout.write(f"Story: {story.title} (match {story.score:.2f})\n" if story
+                             else "Story: none of your prepared stories\n")
     return 0
+
+
+def _story(text: str, settings: Settings, env: Environment, bank):
+    """Which prepared story (mockint stories) the answer tells; (False, None) without stories."""
+    from mockint.stories import session_stories
+
+    stories, warning = session_stories(settings.recordings, env.environ, env.cwd, bank)
+    if warning:
+        print(f"mockint: warning: {warning}", file=env.stderr)
+    if not stories:
+        return False, None
+    from mockint.storymatch import match_story
+
+    return True, match_story(text, stories)
 
 
 def _answer(args: argparse.Namespace, env: Environment):
