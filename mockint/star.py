@@ -62,17 +62,17 @@ _rule("by doing", {A: 0.5}, r"\bby \w+ing\b")
 _rule("list of doings", {A: 0.8}, r"\b\w+ed\b.*, (and )?\w+ed\b")
 # Result: outcomes, change, learning, time words that look back.
 _rule("result opener", {R: 2.5}, r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b")
-_rule("learning", {R: 2.0}, r"\b(learned|i learnt|we learned|i realized that|taught me|lessons?|i now|we now|now i|now we|have since|since then|ever since|going forward|to this day)\b")
+_rule("learning", {R: 2.0}, r"\b(learned|i learnt|we learned|i realized that|taught me|lessons?|now|have since|since then|ever since|going forward|to this day)\b")
 _rule("change by", {R: 1.2}, r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved)\b")
 _rule("outcome words", {R: 1.0}, r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b")
-_rule("quantity", {R: 0.8, S: 0.2}, r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|hours|days|weeks|months|releases|customers|users|people|clients|tickets|points)\b)")
+_rule("quantity", {R: 0.8, S: 0.2}, r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|seconds|minutes|hours|days|weeks|months|years|releases|customers|users|people|clients|tickets|points)\b)")
 _rule("passive outcome", {R: 1.0}, r"\b(was|were|got) (finished|completed|fixed|resolved|restored|delivered|approved|adopted|accepted|fulfilled|launched|released)\b")
 # Other: habits, opinions, hypotheticals and sign-offs — not part of the story.
-_rule("generic self", {OT: 2.2}, r"\b(i (typically|usually|always|generally|normally|tend to|often|would|like to|love to|enjoy|am (a|someone|the kind|good|great))|i'd|i think i|i believe (that )?i|you (should|need to|have to|can)|that's (why|how|what)|(which|this) (i believe )?(demonstrates|shows))\b")
+_rule("generic self", {OT: 3.0}, r"\b(i (typically|usually|always|generally|normally|tend to|often|would|like to|love to|enjoy|am (a|someone|the kind|good|great))|i'd|i think i|i believe (that )?i|you (should|need to|have to|can)|that's (why|how|what)|(which|this) (i believe )?(demonstrates|shows))\b")
 _rule("sign-off", {OT: 2.5}, r"\b(thank you|that's it|so yeah|hope that answers|that's my (answer|example))\b")
 
 BIAS = {S: 0.0, T: -0.6, A: 0.3, R: 0.0, OT: -1.5}
-POSITION_CENTER = {S: 0.08, T: 0.25, A: 0.55, R: 0.92, OT: 0.5}
+POSITION_CENTER = {S: 0.08, T: 0.25, A: 0.55, R: 0.92}
 POSITION_WEIGHT = 4.0  # penalty per squared distance from the part's usual place
 FIRST_PERSON_PAST_WEIGHT = 1.5
 SUBJECTLESS_PAST_WEIGHT = 1.8
@@ -88,8 +88,8 @@ _X = -4.0  # an unusual jump
 TRANSITION = {
     S: {S: 0.0, T: -0.3, A: -0.8, R: -2.0, OT: -2.0, HEADLINE: _X},
     T: {S: -1.5, T: 0.0, A: -0.3, R: -0.8, OT: -2.0, HEADLINE: _X},
-    A: {S: -3.0, T: -1.8, A: 0.0, R: -0.5, OT: -2.0, HEADLINE: _X},
-    R: {S: -3.0, T: -3.0, A: -1.2, R: 0.0, OT: -1.0, HEADLINE: _X},
+    A: {S: -3.0, T: -1.8, A: 0.0, R: -0.5, OT: -1.2, HEADLINE: _X},
+    R: {S: -3.0, T: -3.0, A: -1.2, R: 0.0, OT: -0.8, HEADLINE: _X},
     OT: {S: -0.5, T: -1.0, A: -1.5, R: -1.5, OT: 0.0, HEADLINE: _X},
     HEADLINE: {S: -0.3, T: -0.8, A: -1.2, R: _X, OT: -1.0, HEADLINE: 0.0},
 }
@@ -126,7 +126,7 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
         cues.append("opens with an instruction")
     # A headline result opens the answer: the result's evidence, placed at the start.
     scores[HEADLINE] = scores[R] - POSITION_WEIGHT * position ** 2
-    for label, center in POSITION_CENTER.items():
+    for label, center in POSITION_CENTER.items():  # asides and opinions ("other") go anywhere
         scores[label] -= POSITION_WEIGHT * (position - center) ** 2
     return PhraseScore(scores, tuple(cues))
 
