@@ -81,9 +81,9 @@ def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None =
 
     found = attempts(docs, bank)
     sessions = len({a.session_id for a in found})
-    head = (f"<header><h1>Progress</h1><p class='muted'>{len(found)} answers in {sessions} "
+    head = (f"<header><h1>Progress</h1><p class='muted'>{len(found)} answer{'s' if len(found) != 1 else ''} in {sessions} "
             f"session{'s' if sessions != 1 else ''}"
-            + (f", {found[0].at:%Y-%m-%d} to {found[-1].at:%Y-%m-%d}" if found else "") + ".</p></header>")
+            + _date_span(found) + ".</p></header>")
     if not found:
         body = "<p>No reviewed answers yet: run <code>mockint practice</code>, then come back.</p>"
         return page("mockint — progress", head + body + _extra(extra_sections))
@@ -105,7 +105,7 @@ def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None =
     )
     body = ("<h2>Over time</h2><p class='small muted'>A dot per answer (the newest take of each question), "
             "the line is each session's mean; the shaded band is the good range.</p>" + figures)
-    if bank is not None and AMAZON in bank.profiles:
+    if bank is not None and AMAZON in bank.profiles and any(a.company == AMAZON for a in found):
         body += "<h2>Amazon Leadership Principles × attempts</h2>" + principle_grid(found, bank)
     body += "<h2>Questions practised more than once</h2>" + repeated_questions(found)
     return page("mockint — progress", head + body + _extra(extra_sections))
@@ -150,6 +150,13 @@ def repeated_questions(found: Sequence[Attempt]) -> str:
     if not rows:
         return "<p class='muted'>No question practised twice yet.</p>"
     return html_table(("Question", "Attempts", "Score", "Change", "Length (s)", "Dates"), rows, cls="repeated")
+
+
+def _date_span(found: Sequence[Attempt]) -> str:
+    if not found:
+        return ""
+    first, last = f"{found[0].at:%Y-%m-%d}", f"{found[-1].at:%Y-%m-%d}"
+    return f", {first}" if first == last else f", {first} to {last}"
 
 
 def _extra(sections: Sequence[ProgressSection]) -> str:

@@ -255,16 +255,22 @@ def test_report_command_links_audio_relative_to_the_page(run_cli, tmp_path):
 
 
 def test_report_progress_command(run_cli, tmp_path):
-    for day in ("2026-11-01", "2026-11-08"):
+    for day, company in (("2026-11-01", "amazon"), ("2026-11-08", "amazon"), ("2026-11-09", "meta")):
         doc = _doc()
-        doc.update(id=f"{day}T10-00-00-amazon", started_at=f"{day}T10:00:00+00:00")
+        doc.update(id=f"{day}T10-00-00-{company}", started_at=f"{day}T10:00:00+00:00", company=company)
         folder = tmp_path / "recordings" / doc["id"]
         folder.mkdir(parents=True)
         (folder / "session.json").write_text(json.dumps(doc), encoding="utf-8")
     r = run_cli("report", "--progress", "-o", "progress.html")
     assert r.code == 0, r.err
     html = (tmp_path / "progress.html").read_text(encoding="utf-8")
-    assert "2 answers in 2 sessions" in html and html.count('<figure class="chart"') == 5
+    assert "3 answers in 3 sessions" in html and html.count('<figure class="chart"') == 5
+    r = run_cli("report", "--progress", "--company", "amazon", "-o", "amazon.html")
+    assert r.code == 0, r.err
+    assert "2 answers in 2 sessions" in (tmp_path / "amazon.html").read_text(encoding="utf-8")
+    r = run_cli("report", "--progress", "--company", "meta", "-o", "meta.html")
+    meta = (tmp_path / "meta.html").read_text(encoding="utf-8")
+    assert "1 answer in 1 session, 2026-11-09." in meta and "Leadership Principles" not in meta
 
 
 def test_progress_command_escapes_story_notes(run_cli, tmp_path):
@@ -285,6 +291,8 @@ def test_progress_command_escapes_story_notes(run_cli, tmp_path):
     (("--progress", "--link-audio"), "--link-audio is for a session report"),
     (("no-such-session",), "no session 'no-such-session'"),
     (("last",), "no sessions in"),
+    (("last", "--company", "amazon"), "--company is for the progress page"),
+    (("--progress", "--company", "amazn"), "unknown company 'amazn'"),
 ])
 def test_report_usage_errors(run_cli, args, message):
     r = run_cli("report", *args)

@@ -19,6 +19,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
                         help="where to write (default: mockint-<session>.html or mockint-progress.html here)")
     parser.add_argument("--link-audio", action="store_true",
                         help="link the recordings instead of embedding them (small page, only works on this machine)")
+    parser.add_argument("--company", metavar="NAME", help="with --progress: only this company's sessions")
     parser.add_argument("--open", action="store_true", help="open the page in the web browser")
     parser.set_defaults(handler=run)
 
@@ -28,6 +29,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         raise UsageError("give a SESSION or --progress (one of them)", "see 'mockint report --help'")
     if args.progress and args.link_audio:
         raise UsageError("--link-audio is for a session report", "drop it with --progress")
+    if args.company and not args.progress:
+        raise UsageError("--company is for the progress page", "use it with --progress")
     from mockint.store import Store
 
     store = Store(settings.recordings)
@@ -38,7 +41,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         from mockint.stories import progress_sections
 
         out = _output(args.output, env, "mockint-progress.html")
-        html = build_progress_report(store.documents(), bank,
+        if args.company and bank is not None:
+            bank.profile(args.company)  # an unknown company is a usage error that lists the known ones
+        docs = [d for d in store.documents() if not args.company or d.get("company") == args.company]
+        html = build_progress_report(docs, bank,
                                      extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank))
     else:
         from mockint.report import build_session_report, session_profile
