@@ -15,6 +15,7 @@ import base64
 import html
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -259,6 +260,12 @@ def filler_positions(words: Sequence[Mapping[str, Any]], by_word: Mapping[str, A
     return marked
 
 
+# Recognizer output that is not a word ("<sil>", "[noise]", "++breath++") is not shown, and
+# pocketsphinx's pronunciation variants ("read(2)") show as the word.
+_NOISE = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\+\+.*\+\+)$")
+_ALTERNATE = re.compile(r"\(\d+\)$")
+
+
 def transcript_html(take: Mapping[str, Any], audio_id: str | None) -> str:
     """Words coloured by STAR part with fillers marked; timed words carry their start for seeking."""
     transcript = take.get("transcript") or {}
@@ -271,11 +278,14 @@ def transcript_html(take: Mapping[str, Any], audio_id: str | None) -> str:
         marked = filler_positions(words, fillers)
         spans = []
         for i, (w, label) in enumerate(zip(words, labels, strict=True)):
+            shown = _ALTERNATE.sub("", str(w["word"]))
+            if not shown or _NOISE.match(shown):
+                continue
             start, end = float(w["start"]), float(w["end"])
             cls = f"w l-{label}" + (" filler" if i in marked else "")
             spans.append(
                 f'<span class="{cls}" tabindex="0" data-label="{label}" data-start="{start:.3f}" '
-                f'data-end="{end:.3f}" title="{label} · {start:.1f} s">{esc(w["word"])}</span>'
+                f'data-end="{end:.3f}" title="{label} · {start:.1f} s">{esc(shown)}</span>'
             )
         attr = f' data-audio="{esc(audio_id)}"' if audio_id else ""
         return f'<p class="transcript"{attr}>' + " ".join(spans) + "</p>"

@@ -339,3 +339,10 @@ def test_an_interrupted_session_still_reports_what_was_saved():
     assert "Answer (take 2 of 2)</h3>" in body and "Not reviewed: the session ended" in body
     assert "Frugal?</h2><p class=\"small muted\">amazon-frugality-1</p><p class='muted'>Skipped.</p>" in body
     assert "average score 40" in body  # the reviewed take counts; the unreviewed retake does not
+
+
+def test_recognizer_noise_is_not_shown_and_variants_show_as_words():
+    doc = _doc(words=_words("<sil> we read(2) it [noise] ++breath++ <script>x</script>"), segments=[])
+    body = build_session_report(doc, _nowhere).split("<script>")[0]
+    shown = re.findall(r'<span class="w [^"]*"[^>]*>([^<]*)</span>', body)
+    assert shown == ["we", "read", "it", "&lt;script&gt;x&lt;/script&gt;"]

@@ -15,7 +15,7 @@ from mockint.report import COLOURS, build_session_report
 pytestmark = pytest.mark.browser
 
 HOSTILE_QUESTION = "<script>window.__pwned = 1</script>Tell me about a time you took ownership."
-HOSTILE_WORD = '<img src=x onerror="window.__pwned = 2">'
+HOSTILE_WORD = '"><img src=x onerror="window.__pwned = 2">'
 SEEK_TOLERANCE_S = 0.25  # playback may start after the click; the position only moves forward
 
 
