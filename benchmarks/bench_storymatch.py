@@ -18,7 +18,11 @@ false-match rate on answers telling no known story. The baseline's threshold is 
 the answers as written (optimistic for the baseline), then kept for the harder conditions;
 mockint's is its shipped MATCH_THRESHOLD.
 
-Run: .venv/bin/python benchmarks/bench_storymatch.py [--sweep]
+With --sphinx (about a minute): the two demo answers in mockint/samples, transcribed here by
+pocketsphinx (real recognizer output), matched against the evaluation stories plus notes for
+those two answers (data/stories_eval/sample_stories.yaml).
+
+Run: .venv/bin/python benchmarks/bench_storymatch.py [--sweep] [--sphinx]
 """
 
 from __future__ import annotations
@@ -159,9 +163,45 @@ def run_block(title, rankers, answers, fixed_thresholds):
               + f"  {r['right']:>6.0%} {r['wrong']:>6.0%} {r['false']:>6.0%} {r['auc']:>6.3f}")
 
 
+SAMPLES = {"01-dive-deep-answer": "payment-retry-duplicates", "03-customer-answer": "hospital-audit-export"}
+
+
+def sphinx_text(path: Path) -> str:
+    """pocketsphinx's transcript of an audio file (speech_recognition's recognize_sphinx)."""
+    import tempfile
+
+    import soundfile
+    import speech_recognition as sr
+
+    data, rate = soundfile.read(str(path), dtype="int16")
+    with tempfile.NamedTemporaryFile(suffix=".wav") as wav:
+        soundfile.write(wav.name, data, rate, subtype="PCM_16")
+        recognizer = sr.Recognizer()
+        with sr.AudioFile(wav.name) as source:
+            audio = recognizer.record(source)
+    return recognizer.recognize_sphinx(audio)
+
+
+def real_recognizer(stories) -> None:
+    extra = load_stories(DATA / "sample_stories.yaml", load_bank(bundled_bank_dir()))
+    matcher = StoryMatcher(list(stories) + extra)
+    print("\nreal recognizer (pocketsphinx on the demo answers, Festival HTS voice):")
+    for name, want in SAMPLES.items():
+        started = time.perf_counter()
+        text = sphinx_text(ROOT / "mockint" / "samples" / f"{name}.ogg")
+        took = time.perf_counter() - started
+        (best, score), (second, score2) = matcher.rank(text)[:2]
+        found = matcher.match(text)
+        verdict = "right" if found and found.story_id == want else f"WRONG ({found.story_id if found else 'none'})"
+        print(f"  {name}: {verdict} — best {best.id} {score:.3f}, next {second.id} {score2:.3f}"
+              f" (transcribed in {took:.0f} s)")
+        print(f"    heard: {text[:160]}…")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="also print mockint's figures over thresholds")
+    parser.add_argument("--sphinx", action="store_true", help="also match pocketsphinx transcripts of the demo answers")
     args = parser.parse_args()
     bank = load_bank(bundled_bank_dir())
     stories = load_stories(DATA / "stories.yaml", bank)
@@ -220,6 +260,9 @@ def main() -> int:
     per_ms = (time.perf_counter() - started) * 1000 / len(answers)
     print(f"\ntiming (noisy, shared 2-core machine): index of {len(stories)} stories {build_ms:.0f} ms "
           f"(first use imports numpy), {per_ms:.1f} ms per answer")
+
+    if args.sphinx:
+        real_recognizer(stories)
 
     if args.sweep:
         print("\nmockint bm25 over thresholds:")

@@ -168,3 +168,24 @@ def test_evaluation_set_accuracy_holds():
         if got != a["story"]:
             wrong.append((a["story"], a["style"], got))
     assert len(answers) >= 50 and not wrong
+
+
+@pytest.mark.slow
+def test_pocketsphinx_transcript_of_a_demo_answer_is_recognized(tmp_path):
+    """Real recognizer output ("back and engineer", "check how game", "ari try logic"):
+    the demo's dive-deep answer is told apart from the close checkout-outage story."""
+    import soundfile
+    import speech_recognition as sr
+
+    sample = Path(__file__).resolve().parent.parent / "mockint" / "samples" / "01-dive-deep-answer.ogg"
+    data, rate = soundfile.read(str(sample), dtype="int16")
+    wav = tmp_path / "answer.wav"
+    soundfile.write(str(wav), data, rate, subtype="PCM_16")
+    recognizer = sr.Recognizer()
+    with sr.AudioFile(str(wav)) as source:
+        text = recognizer.recognize_sphinx(recognizer.record(source))
+    bank = load_bank(bundled_bank_dir())
+    stories = load_stories(EVAL / "stories.yaml", bank) + load_stories(EVAL / "sample_stories.yaml", bank)
+    found = StoryMatcher(stories).match(text)
+    assert found is not None and found.story_id == "payment-retry-duplicates"
+    assert found.runner_up == "checkout-outage"
