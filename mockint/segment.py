@@ -59,7 +59,8 @@ IRREGULAR_PAST = frozenset(
 # Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
 NOT_DEEDS = frozenset("need needed wanted volunteered offered believed realized realised felt knew thought".split())
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
-SPOKEN_CUE_MIN_WORDS = 5  # in speech, "i/we + past tense" starts a new phrase after this many words
+SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
+# and typed run-on sentences)
 
 
 def is_past_tense(word: str) -> bool:
@@ -209,8 +210,9 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
         rest = len(run) - i
         cut = (len(current) >= MIN_PHRASE_WORDS and rest >= MIN_PHRASE_WORDS and _cue_at(run, i)
                and (spoken or _unpunctuated_or_long(current, run)))
-        cut = cut or (spoken and len(current) >= SPOKEN_CUE_MIN_WORDS and rest >= MIN_PHRASE_WORDS
-                      and tok.norm in ("i", "we") and i + 1 < len(run) and is_past_tense(run[i + 1].norm))
+        cut = cut or ((spoken or len(run) > MAX_PHRASE_WORDS) and len(current) >= SPOKEN_CUE_MIN_WORDS
+                      and rest >= MIN_PHRASE_WORDS and tok.norm in ("i", "we") and i + 1 < len(run)
+                      and is_past_tense(run[i + 1].norm))
         if cut:
             # "… and | i found" reads better as "… | and i found"
             carried = [current.pop()] if current[-1].norm in CONJUNCTIONS and len(current) > MIN_PHRASE_WORDS else []

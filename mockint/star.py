@@ -43,7 +43,7 @@ def _rule(name: str, weights: dict[str, float], pattern: str) -> None:
 
 
 # Situation: time and place, context, the problem as it stood.
-_rule("time/place opener", {S: 2.5}, r"^(for (instance|example),? )?(during|while|when (i|we) (was|were|joined|started)|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b")
+_rule("time/place opener", {S: 2.5}, r"^(for (instance|example),? )?(during|while|when (i|we) \w+|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b")
 _rule("past progressive", {S: 1.2}, r"\b(was|were) (\w+ing)\b")
 _rule("setting", {S: 1.5}, r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b")
 _rule("problem words", {S: 0.6, T: 0.3}, r"\b(problems?|issues?|conflict|struggl\w*|behind schedule|crisis|outage|failures?|failing|complain\w*|disagree\w*|tension|delays?|bottleneck|low|slow\w*|late)\b")
@@ -52,7 +52,7 @@ _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)
 # Task: what had to be done, by whom.
 _rule("had to", {T: 2.5}, r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b")
 _rule("my task was", {T: 3.0}, r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b")
-_rule("was asked", {T: 2.5}, r"\b(i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)\b")
+_rule("was asked", {T: 2.5}, r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b")
 _rule("intent", {T: 1.5, A: 0.3}, r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b")
 _rule("purpose", {T: 0.6}, r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b")
 _rule("role opener", {T: 1.0}, r"^as (?!a result)(the|a|an|on-call|on call|lead|senior|junior|project|team|one) ")
