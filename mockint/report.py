@@ -111,6 +111,7 @@ audio { width: 100%; margin: .3rem 0; }
         padding: 0 .4rem; margin: .1rem .2rem .1rem 0; font-size: .85rem; }
 .score { font-size: 1.3rem; font-weight: 600; }
 .chart svg { max-width: 100%; height: auto; }
+details summary { cursor: pointer; color: var(--muted); }
 .grid td.cell { min-width: 2.2rem; text-align: center; font-size: .8rem; }
 """ + "".join(f".l-{p} {{ background: {c}; }}\n" for p, c in COLOURS.items())
 
@@ -401,6 +402,16 @@ def feedback_html(take: Mapping[str, Any]) -> str:
     parts.append(f"<p>{flags}</p>" if flags else "<p class='small muted'>No flags.</p>")
     if tips:
         parts.append(f"<ul class='tips'>{tips}</ul>")
+    points = (review.get("relevance") or {}).get("talking_points") or []
+    if points:  # optional review field: the question's talking points, covered or not
+        parts.append("<p class='small'>Talking points: " + "; ".join(
+            f"<span class='{'ok' if p.get('covered') else 'off'}'>{'✓' if p.get('covered') else '✗'} "
+            f"{esc(p.get('text', ''))}</span>" for p in points) + "</p>")
+    breakdown = review.get("score_breakdown") or []
+    if breakdown:  # optional review field: the rubric's points per item
+        parts.append("<details class='small'><summary>How the score adds up</summary>" + html_table(
+            ("Item", "Points", "Of"), [(b.get("item", ""), b.get("points", ""), b.get("max", "")) for b in breakdown]
+        ) + "</details>")
     return "".join(parts)
 
 
@@ -460,13 +471,20 @@ def _take_titles(takes: Sequence[Mapping[str, Any]]) -> list[str]:
     return titles
 
 
+def _principles(question: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    ids = question.get("principles") or []
+    return (" · " + ", ".join(esc(names.get(p, p)) for p in ids)) if ids else ""
+
+
 def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile: Profile | None = None,
-                         link_from: Path | None = None) -> str:
+                         link_from: Path | None = None, principles: Mapping[str, str] | None = None) -> str:
     """The HTML page for one session (the `show --json` document).
 
     Audio is embedded as data: URIs, or with `link_from` (the folder the page is written to)
     linked by relative paths, which keeps the page small but ties it to the recordings.
+    `principles` maps principle ids to the names shown beside each question.
     """
+    principles = principles or {}
     sources = _audio_sources(doc, audio, link_from)
     audio_note = " (linked from the recordings folder)" if link_from is not None else ""
     company = profile.name if profile else doc.get("company", "")
@@ -495,7 +513,7 @@ def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile
         ) or f"<p class='muted'>{'Skipped.' if q.get('skipped') else 'Not answered.'}</p>"
         sections.append(
             f'<section class="question" id="q{i}"><h2>{i}. {esc(q.get("text", ""))}</h2>'
-            f'<p class="small muted">{esc(q.get("id", ""))}</p>{body}</section>'
+            f'<p class="small muted">{esc(q.get("id", ""))}{_principles(q, principles)}</p>{body}</section>'
         )
     title = f"mockint — {company} — {doc.get('started_at') or doc.get('id', '')}"
     return page(title, head + toc + "".join(sections))

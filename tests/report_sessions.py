@@ -147,9 +147,9 @@ def write_session(recordings: Path, session_id: str = "2026-11-20T10-00-00-amazo
         "schema_version": 1, "id": session_id, "company": "amazon", "started_at": started_at, "complete": True,
         "questions": [
             {"id": question_id, "text": question_text or "Tell me about a time you took ownership.",
-             "takes": [first]},
+             "principles": ["ownership"], "takes": [first]},
             {"id": "amazon-customer-obsession-1", "text": "Tell me about a customer problem you solved.",
-             "takes": [second, follow]},
+             "principles": ["customer-obsession"], "takes": [second, follow]},
         ],
     }
     (folder / "session.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")

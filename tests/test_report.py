@@ -19,7 +19,7 @@ from mockint.report import build_session_report, filler_positions, word_labels
 HOSTILE = '</p><script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "script", "header", "h1", "h2", "h3", "p", "span",
              "nav", "ol", "li", "a", "section", "div", "table", "thead", "tbody", "tr", "th", "td", "ul", "audio",
-             "strong", "code", "figure", "svg"}
+             "strong", "code", "figure", "svg", "details", "summary"}
 
 
 class _Tags(HTMLParser):
@@ -97,6 +97,11 @@ def _set_company(d, v): d["company"] = v
 def _set_audio(d, v): d["questions"][0]["takes"][0]["audio"] = v
 
 
+def _set_principle(d, v): d["questions"][0]["principles"] = [v]
+def _set_talking_point(d, v): d["questions"][0]["takes"][0]["review"]["relevance"] = {"talking_points": [{"text": v, "covered": False}]}
+def _set_breakdown(d, v): d["questions"][0]["takes"][0]["review"]["score_breakdown"] = [{"item": v, "points": 1, "max": 2}]
+
+
 def _set_follow_up_prompt(d, v):
     follow = copy.deepcopy(d["questions"][0]["takes"][0])
     follow.update(kind="follow_up", prompt=v)
@@ -118,6 +123,7 @@ def _set_untimed_text(d, v):
 @pytest.mark.parametrize("inject", [
     _set_question_text, _set_question_id, _set_word, _set_tip, _set_flag, _set_filler, _set_started,
     _set_session_id, _set_company, _set_audio, _set_follow_up_prompt, _set_typed_segment, _set_untimed_text,
+    _set_principle, _set_talking_point, _set_breakdown,
 ])
 def test_every_text_from_a_session_is_escaped(inject):
     doc = _doc()
@@ -241,6 +247,7 @@ def test_report_command_writes_an_offline_page(run_cli, tmp_path):
     assert r.out.startswith(f"wrote {out} (")
     html = out.read_text(encoding="utf-8")
     assert html.count('<audio id="q') == 3 and html.count('src="data:audio/ogg;base64,') == 3
+    assert "amazon-ownership-1 · Ownership</p>" in html  # the principle's name from the bank
     assert not re.findall(r'(?:src|href)="(?!data:|#)', html)  # nothing outside the page
 
 

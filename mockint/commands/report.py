@@ -54,6 +54,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         html = build_session_report(
             doc, lambda rel: store.take_audio(doc["id"], rel), profile=session_profile(doc, bank),
             link_from=out.parent if args.link_audio else None,
+            principles={p.id: p.name for p in bank.principles.values()} if bank else None,
         )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
