@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -471,6 +472,14 @@ def _take_titles(takes: Sequence[Mapping[str, Any]]) -> list[str]:
     return titles
 
 
+def _when(value: Any) -> str:
+    """An ISO 8601 time as "2026-11-26 19:30"; anything else as it is."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return "" if value is None else str(value)
+
+
 def _principles(question: Mapping[str, Any], names: Mapping[str, str]) -> str:
     ids = question.get("principles") or []
     return (" · " + ", ".join(esc(names.get(p, p)) for p in ids)) if ids else ""
@@ -494,7 +503,7 @@ def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile
     average = f"{sum(scores) / len(scores):.0f}" if scores else "–"
     head = (
         f"<header><h1>Mock interview — {esc(company)}</h1>"
-        f'<p class="muted">{esc(doc.get("started_at", ""))} · session {esc(doc.get("id", ""))} · '
+        f'<p class="muted">{esc(_when(doc.get("started_at")))} · session {esc(doc.get("id", ""))} · '
         f"{len(questions)} question{'s' if len(questions) != 1 else ''} · average score {average}"
         + ("" if doc.get("complete", True) else " · <strong>incomplete</strong>")
         + "</p>" + legend()
@@ -515,7 +524,7 @@ def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile
             f'<section class="question" id="q{i}"><h2>{i}. {esc(q.get("text", ""))}</h2>'
             f'<p class="small muted">{esc(q.get("id", ""))}{_principles(q, principles)}</p>{body}</section>'
         )
-    title = f"mockint — {company} — {doc.get('started_at') or doc.get('id', '')}"
+    title = f"mockint — {company} — {_when(doc.get('started_at')) or doc.get('id', '')}"
     return page(title, head + toc + "".join(sections))
 
 

@@ -25,8 +25,9 @@ def _rgb(hex_colour: str) -> str:
 
 
 def _write_report(recordings: Path, doc: dict, out: Path, **kwargs) -> Path:
-    profile = load_bank(bundled_bank_dir()).profiles["amazon"]
-    out.write_text(build_session_report(doc, lambda rel: recordings / doc["id"] / rel, profile=profile, **kwargs),
+    bank = load_bank(bundled_bank_dir())
+    out.write_text(build_session_report(doc, lambda rel: recordings / doc["id"] / rel, profile=bank.profiles["amazon"],
+                                        principles={p.id: p.name for p in bank.principles.values()}, **kwargs),
                    encoding="utf-8")
     return out
 
