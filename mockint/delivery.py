@@ -172,8 +172,7 @@ def filler_indexes(tokens: list[Token]) -> list[tuple[int, str]]:
     return found
 
 
-def measure(tokens: list[Token], phrases: list[Phrase], duration_s: float | None,
-            thinking_s: float | None) -> Delivery:
+def measure(tokens: list[Token], duration_s: float | None, thinking_s: float | None) -> Delivery:
     """Delivery figures for the whole answer."""
     fillers = filler_indexes(tokens)
     filler_at = {i for i, f in fillers} | {i + 1 for i, f in fillers if f == "you know"}

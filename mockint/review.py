@@ -15,6 +15,7 @@ from typing import Any
 from mockint import rubric
 from mockint.bank import Bank, Profile, Question
 from mockint.delivery import Delivery, measure
+from mockint.rubric import Relevance
 from mockint.segment import segment, tokens_of
 from mockint.star import label_phrases
 from mockint.transcript import Transcript
@@ -57,22 +58,6 @@ class Component:
     def from_dict(cls, d: Mapping[str, Any]) -> Component:
         return cls(bool(d["present"]), _f(d.get("share")), _f(d.get("seconds")),
                    tuple(d.get("evidence") or ()), float(d.get("word_share") or 0.0))
-
-
-@dataclass(frozen=True)
-class Relevance:
-    keywords_found: tuple[str, ...] = ()  # principle keywords the answer uses
-    talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"keywords_found": list(self.keywords_found),
-                "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points]}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
-        d = d or {}
-        return cls(tuple(d.get("keywords_found") or ()),
-                   tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()))
 
 
 @dataclass(frozen=True)
@@ -139,7 +124,7 @@ def review(answer: Transcript, question: Question | None = None, profile: Profil
         for p, label, s in zip(phrases, labels, scored, strict=True)
     )
     timed = answer.timed and all(s.start_s is not None for s in segments)
-    delivery = measure(tokens, phrases, answer.duration_s if timed else None, thinking_s)
+    delivery = measure(tokens, answer.duration_s if timed else None, thinking_s)
     components = _components(segments, timed)
     principles = [bank.principles[p] for p in question.principles if p in bank.principles] \
         if (bank and question) else []

@@ -55,6 +55,22 @@ _STOP = frozenset(
 
 
 @dataclass(frozen=True)
+class Relevance:
+    keywords_found: tuple[str, ...] = ()  # principle keywords the answer uses
+    talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keywords_found": list(self.keywords_found),
+                "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
+        d = d or {}
+        return cls(tuple(d.get("keywords_found") or ()),
+                   tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()))
+
+
+@dataclass(frozen=True)
 class Points:
     item: str
     points: float
@@ -77,7 +93,7 @@ class Facts:
     phrases: list[Phrase]
     labels: list[str]
     delivery: Delivery
-    relevance: Any
+    relevance: Relevance
     question: Question | None
     principles: list[Principle]
     target_s: float
@@ -122,9 +138,7 @@ def _content_stems(text: str) -> set[str]:
     return {_stem(w) for w in _topic_words(text)}
 
 
-def relevance(norms: list[str], question: Question | None, principles: list[Principle]):
-    from mockint.review import Relevance  # the value type lives beside Review
-
+def relevance(norms: list[str], question: Question | None, principles: list[Principle]) -> Relevance:
     answer = {_stem(w) for w in norms}
     keywords = tuple(k for p in principles for k in p.keywords if _stem(k) in answer)
     points = []
