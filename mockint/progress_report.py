@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from mockint.bank import Bank
-from mockint.report import DELIVERY_GAUGES, STAR_PARTS, esc, html_table, page
+from mockint.htmlpage import STAR_PARTS, esc, html_table, page
+from mockint.report import DELIVERY_GAUGES
 
 AMAZON = "amazon"
 GOOD_SCORE = 70  # grid cell colours: at or above is green, below LOW_SCORE red, between amber

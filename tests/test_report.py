@@ -194,7 +194,7 @@ def test_typed_answer_colours_segments_without_seeking():
 def test_missing_audio_is_named_and_words_do_not_seek():
     body = build_session_report(_doc(), _nowhere).split("<script>")[0]
     assert "<audio" not in body
-    assert "Audio q1.wav is missing" in body
+    assert "Audio q1.wav is missing or unreadable" in body
     assert "data-audio=" not in body  # no player to seek
 
 
@@ -353,3 +353,9 @@ def test_recognizer_noise_is_not_shown_and_variants_show_as_words():
     body = build_session_report(doc, _nowhere).split("<script>")[0]
     shown = re.findall(r'<span class="w [^"]*"[^>]*>([^<]*)</span>', body)
     assert shown == ["we", "read", "it", "&lt;script&gt;x&lt;/script&gt;"]
+
+
+def test_a_damaged_audio_file_does_not_stop_the_report(tmp_path):
+    (tmp_path / "q1.wav").write_bytes(b"RIFF\x00\x00not audio at all")
+    body = build_session_report(_doc(), lambda rel: tmp_path / rel).split("<script>")[0]
+    assert "<audio" not in body and "Audio q1.wav is missing or unreadable" in body
