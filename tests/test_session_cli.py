@@ -158,3 +158,19 @@ def test_word_printer_prints_words_as_playback_reaches_them():
     assert out.getvalue() == "i fixed "
     printer.flush()
     assert out.getvalue() == "i fixed it \n"
+
+
+def test_summary_per_question_totals_and_the_weakest_answers_tips_first(tmp_path):
+    from mockint.summary import console_for, render_summary, top_tips
+
+    result = make_session(tmp_path / "rec", [
+        Say("good", score=85, tips=("Trim the setup.", "Name the metric.")),
+        Say("weak", score=40, flags=("missing_result", "too_short"), tips=("Say what changed.", "Speak longer."))])
+    assert top_tips(result.document) == ["Say what changed.", "Trim the setup.", "Speak longer."]
+    out = io.StringIO()
+    render_summary(console_for(out), result.document)
+    text = out.getvalue()
+    assert "Answered 2 of 2 · speaking time 2 min 00 s · average thinking 1.5 s · average score 62" in text
+    rows = [line for line in text.splitlines() if "amazon-" in line and "│" in line]
+    assert "STAR" in text and "85" in rows[0] and "STA·" in rows[1] and "missing_result" in rows[1]
+    assert f"Session saved: {result.session_id}" in text
