@@ -124,7 +124,7 @@ class _Checker:
     def slug(self, value: Any, path: str) -> str:
         value = self.text(value, path)
         if not SLUG.match(value):
-            raise self.fail(path, f"'{value}' is not an id (lowercase letters, digits, '-')")
+            raise self.fail(path, f"{value!r} is not an id (lowercase letters, digits, '-')")
         return value
 
     def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
@@ -148,6 +148,7 @@ class _Checker:
 
 
 def _join(path: str, key: str) -> str:
+    key = key if key.isprintable() and key.strip() == key and key else repr(key)
     return f"{path}.{key}" if path else key
 
 
