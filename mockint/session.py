@@ -34,6 +34,8 @@ from mockint.transcript import Transcript
 FOLLOW_UP_SHARE = 0.5  # a follow-up answer gets half the question's target and limit
 MAX_TAKES = 20  # retakes of one prompt, so a stuck key cannot loop forever
 
+RECORDING = "recording"  # stopped_by of a take still being recorded (or cut by a crash)
+
 ENDED_DONE = "done"
 ENDED_QUIT = "quit"
 ENDED_INTERRUPT = "interrupt"
@@ -187,6 +189,10 @@ class _Engine:
                                 "limit_s": limit_s, "target_s": target_s}
         if reason:
             take["follow_up_reason"] = reason
+        # Listed before recording starts: after a crash (kill -9, power) the manifest still
+        # names the take's audio, which the recorder has streamed to disk.
+        index = self.writer.add_take(question.id, {**take, "audio": path, "stopped_by": RECORDING,
+                                                    "transcript": None, "review": None})
         try:
             recording = self.ports.recorder.record(
                 path, limit_s=limit_s, target_s=target_s,
@@ -194,7 +200,7 @@ class _Engine:
                 partial_words=stream.partial if stream else None,
             )
         except KeyboardInterrupt:
-            self._keep_partial(question, take, path)
+            self._keep_partial(question, index, take, path)
             raise _Interrupted from None
         except MockintError as exc:
             partial = getattr(exc, "recording", None)  # e.g. the device vanished mid-answer
@@ -202,22 +208,22 @@ class _Engine:
                 take.update(audio=partial.path, duration_s=round(partial.duration_s, 3),
                             thinking_s=_round(partial.thinking_s), overflows=partial.overflows,
                             stopped_by="error", error=exc.what)
-                self._keep_partial(question, take, partial.path)
+                self._keep_partial(question, index, take, partial.path)
             else:
-                _drop_if_empty(path)
+                self._drop_unrecorded(question, index, take, path, exc)
             raise
-        except BaseException:
-            _drop_if_empty(path)
+        except BaseException as exc:
+            self._drop_unrecorded(question, index, take, path, exc)
             raise
         answer_end = self.ports.clock()
         take.update(audio=recording.path, duration_s=round(recording.duration_s, 3),
                     thinking_s=_round(recording.thinking_s), overflows=recording.overflows,
                     stopped_by=recording.stopped_by)
         if recording.stopped_by == STOP_INTERRUPT:
-            self._keep_partial(question, take, recording.path)
+            self._keep_partial(question, index, take, recording.path)
             raise _Interrupted
         if recording.stopped_by == STOP_SKIP:
-            self.writer.add_take(question.id, {**take, "transcript": None, "review": None})
+            self.writer.add_take(question.id, {**take, "transcript": None, "review": None}, index=index)
             self.ports.view.take_done({**take, "transcript": None, "review": None})
             return _Outcome(STOP_SKIP, None)
         transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
@@ -227,15 +233,25 @@ class _Engine:
             take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
         self.ports.view.take_done(take)
         take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
-        self.writer.add_take(question.id, take)
+        self.writer.add_take(question.id, take, index=index)
         return _Outcome(recording.stopped_by, review)
 
-    def _keep_partial(self, question: Question, take: dict[str, Any], path: Path) -> None:
+    def _drop_unrecorded(self, question: Question, index: int, take: dict[str, Any], path: Path,
+                         exc: BaseException) -> None:
+        """The recorder failed: a take file that never received audio goes; one that did is kept."""
+        if path.is_file() and path.stat().st_size == 0:
+            path.unlink()
+            self.writer.drop_take(question.id, index)
+        else:
+            take.update(stopped_by="error", error=str(exc))
+            self._keep_partial(question, index, take, path)
+
+    def _keep_partial(self, question: Question, index: int, take: dict[str, Any], path: Path) -> None:
         """Ctrl-C mid-answer: the take stays, untranscribed (`mockint transcribe --session` can do it)."""
         take.setdefault("audio", path)
         take.setdefault("duration_s", None)
         take.setdefault("stopped_by", STOP_INTERRUPT)
-        self.writer.add_take(question.id, {**take, "transcript": None, "review": None})
+        self.writer.add_take(question.id, {**take, "transcript": None, "review": None}, index=index)
 
     def _timing(self, question: Question, kind: str) -> tuple[float, float]:
         limit = self.plan.answer_limit_s or question.answer_limit_s(self.plan.profile)
@@ -253,9 +269,3 @@ def _profile_dict(profile: Profile) -> dict[str, Any]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
-
-
-def _drop_if_empty(path: Path) -> None:
-    """A take file that never received audio (the recorder failed to start) is not kept."""
-    if path.is_file() and path.stat().st_size == 0:
-        path.unlink()

@@ -227,8 +227,9 @@ class SessionWriter:
             return path
         raise DataError(f"{self.folder}: too many takes for {question_id}", "start a new session")
 
-    def add_take(self, question_id: str, take: dict[str, Any]) -> int:
-        """Append a finished take (its `audio` an absolute path from take_path); returns its index."""
+    def add_take(self, question_id: str, take: dict[str, Any], *, index: int | None = None) -> int:
+        """Append a take (its `audio` an absolute path from take_path), or replace take `index`
+        (a take listed while it was recorded); returns its index."""
         question = self._question(question_id)
         take = dict(take)
         if take.get("kind") not in TAKE_KINDS:
@@ -241,9 +242,18 @@ class SessionWriter:
             take["audio"] = path.name if path.parent == self.folder else os.path.relpath(path, self.folder)
         transcript = take.get("transcript")
         take.setdefault("transcripts", [transcript] if transcript else [])
-        question["takes"].append(take)
+        if index is None:
+            question["takes"].append(take)
+            index = len(question["takes"]) - 1
+        else:
+            question["takes"][index] = take
         self.save()
-        return len(question["takes"]) - 1
+        return index
+
+    def drop_take(self, question_id: str, index: int) -> None:
+        """Forget a listed take whose recording never started (its file is gone)."""
+        del self._question(question_id)["takes"][index]
+        self.save()
 
     def mark_skipped(self, question_id: str) -> None:
         self._question(question_id)["skipped"] = True

@@ -62,8 +62,9 @@ class TerminalView:
         self.console.print("[bold]Answer now.[/bold]")
 
     def follow_up(self, prompt: str, reason: str) -> None:
-        why = "" if reason in ("question", "generic") else f" [dim](probing: {reason.replace('_', ' ')})[/dim]"
-        self.console.print(f"[bold]Follow-up:[/bold]{why}")
+        why = {"question": "one of the question's own probes", "generic": "a closing probe"}.get(
+            reason, f"probing: {reason.replace('_', ' ')}")
+        self.console.print(f"[bold]Follow-up[/bold] [dim]({why})[/dim]")
 
     def take_done(self, take: dict[str, Any]) -> None:
         render_take(self.console, take)

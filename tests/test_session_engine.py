@@ -182,3 +182,21 @@ def test_reviewer_gets_question_and_thinking_time(tmp_path):
                           Store(tmp_path / "r", now=WallClock()), FakeView(), StepClock())
     session.run(plan, ports)
     assert reviewer.reviewed == [("q-one", "a", 3.25), ("q-one", "b", None)]
+
+
+def test_a_take_is_listed_while_it_is_recorded_so_a_crash_leaves_it_named(tmp_path):
+    seen = []
+
+    class PeekingRecorder(FakeRecorder):
+        def record(self, path, **kw):
+            doc = json.loads((path.parent / "session.json").read_text())
+            seen.append([(t["audio"], t["stopped_by"]) for q in doc["questions"] for t in q["takes"]])
+            return super().record(path, **kw)
+
+    script = [Say("one"), Say("two")]
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
+    store = Store(tmp_path / "r", now=WallClock())
+    session.run(plan, session.Ports(FakeSpeaker(), PeekingRecorder(script), FakeTranscriber(),
+                                    FakeReviewer(script), store, FakeView(), StepClock()))
+    assert seen == [[("q01-answer-1.wav", "recording")],
+                    [("q01-answer-1.wav", "end_of_audio"), ("q01-follow-up-1.wav", "recording")]]
