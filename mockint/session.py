@@ -226,7 +226,11 @@ class _Engine:
             self.writer.add_take(question.id, {**take, "transcript": None, "review": None}, index=index)
             self.ports.view.take_done({**take, "transcript": None, "review": None})
             return _Outcome(STOP_SKIP, None)
-        transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
+        try:
+            transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
+        except KeyboardInterrupt:  # Ctrl-C while waiting for the transcript: the answer itself is whole
+            self._keep_partial(question, index, take, recording.path)
+            raise _Interrupted from None
         review = self.ports.review(transcript, question, recording.thinking_s)
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
         if kind == "answer" and self.ports.stories is not None:

@@ -200,3 +200,18 @@ def test_a_take_is_listed_while_it_is_recorded_so_a_crash_leaves_it_named(tmp_pa
                                     FakeReviewer(script), store, FakeView(), StepClock()))
     assert seen == [[("q01-answer-1.wav", "recording")],
                     [("q01-answer-1.wav", "end_of_audio"), ("q01-follow-up-1.wav", "recording")]]
+
+
+def test_ctrl_c_while_the_transcript_is_finished_keeps_the_whole_take(tmp_path):
+    class SlowTranscriber(FakeTranscriber):
+        def transcribe(self, path):
+            raise KeyboardInterrupt
+
+    script = [Say("complete answer", duration_s=80.0)]
+    store = Store(tmp_path / "r", now=WallClock())
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), streaming=False)
+    result = session.run(plan, session.Ports(FakeSpeaker(), FakeRecorder(script), SlowTranscriber(),
+                                             FakeReviewer(script), store, FakeView(), StepClock()))
+    assert result.ended_by == "interrupt"
+    take = result.document["questions"][0]["takes"][0]
+    assert (take["stopped_by"], take["duration_s"], take["transcript"]) == ("end_of_audio", 80.0, None)
