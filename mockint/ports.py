@@ -85,4 +85,6 @@ class Recorder(Protocol):
         """Record one take to `path`, streaming chunks to `on_chunk` as they arrive.
 
         `partial_words` lets a live view show the words recognized so far.
+        Ctrl-C does not propagate out of record(): the take is finalized on disk and returned
+        with stopped_by=STOP_INTERRUPT, so the engine can save it, then exit 130.
         """

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import browser_context, browser_page  # noqa: F401  (headless Chromium, tests/browser.py)
+from sound import pulse  # noqa: F401  (private PulseAudio server, tests/sound.py)
 
 from mockint.cli import main
 from mockint.config import Environment

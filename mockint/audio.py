@@ -1,0 +1,308 @@
+"""Sound in and out through PortAudio (sounddevice): devices, playback, and recording a take.
+
+Recording: the PortAudio callback only enqueues; a writer thread (mockint.takewriter) streams
+the take to a 16 kHz mono 16-bit WAV on disk and passes each written chunk on to the level
+meter and, on the caller's thread, to `on_chunk` (the streaming decoder). `FileRecorder`
+(`--answers-from`) sends audio files through the same writer and meter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from mockint.audiofile import read_16k_mono
+from mockint.errors import MockintError, SetupError, UsageError
+from mockint.level import SpeechMeter
+from mockint.ports import (
+    SAMPLE_RATE_HZ,
+    STOP_END,
+    STOP_INTERRUPT,
+    STOP_LIMIT,
+    STOP_SILENCE,
+    Clock,
+    Recording,
+)
+from mockint.soundio import (  # noqa: F401  (re-exported: part of mockint.audio's API)
+    NO_INPUT_FIX,
+    Device,
+    device_name,
+    list_devices,
+    play,
+    resolve_device,
+    sounddevice_module,
+    supported_rate,
+)
+from mockint.takewriter import TakeWriter, repair_wav  # noqa: F401  (re-exported)
+
+CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
+CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
+TICK_S = 0.05  # how often the recording loop looks at keys, limits and the view
+DEVICE_STALL_S = 2.0  # an input that delivers nothing this long has gone away
+STREAM_START_TIMEOUT_S = 5.0  # the first audio must arrive within this after opening the input
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".aiff", ".aif")
+
+
+class DeviceLost(MockintError):
+    """The input device stopped mid-answer; `recording` is the partial take, kept on disk."""
+
+    def __init__(self, what: str, fix: str, recording: Recording) -> None:
+        super().__init__(what, fix)
+        self.recording = recording
+
+
+# -- one take: writer + meter -------------------------------------------------------------
+
+
+class _Take:
+    """The writer and level meter of one take, shared by the microphone and file recorders."""
+
+    def __init__(self, path: Path, limit_s: float, convert: Callable[[np.ndarray], np.ndarray] | None = None):
+        self.meter = SpeechMeter()
+        self.overflows = 0
+        self._written: deque[np.ndarray] = deque()
+        self.writer = TakeWriter(path, max_frames=round(limit_s * SAMPLE_RATE_HZ), convert=convert,
+                                 on_written=self._on_written)
+
+    def _on_written(self, chunk: np.ndarray) -> None:  # writer thread
+        self.meter.feed(chunk)
+        self._written.append(chunk)
+
+    def put(self, raw: np.ndarray) -> None:
+        self.writer.put(raw)
+
+    def drain(self, on_chunk: Callable[[np.ndarray], None] | None, budget_s: float | None = None) -> None:
+        """Hand written chunks to `on_chunk`, for at most `budget_s` (None: all of them)."""
+        end = None if budget_s is None else time.monotonic() + budget_s
+        while self._written:
+            chunk = self._written.popleft()
+            if on_chunk is not None:
+                on_chunk(chunk)
+            if end is not None and time.monotonic() > end:
+                return
+
+    def silent_for(self, stop_on_silence_s: float | None) -> bool:
+        silence = self.meter.silence_s()
+        return stop_on_silence_s is not None and silence is not None and silence >= stop_on_silence_s
+
+    def recording(self, stopped_by: str) -> Recording:
+        return Recording(path=self.writer.path, duration_s=self.writer.duration_s,
+                         thinking_s=self.meter.first_speech_s, overflows=self.overflows,
+                         stopped_by=stopped_by)
+
+
+# -- answers from audio files -------------------------------------------------------------
+
+
+def audio_files(paths: Sequence[Path]) -> list[Path]:
+    """The answer files in order: each file as given, each folder's audio files sorted by name."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted((p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES), key=lambda p: p.name)
+            if not found:
+                raise UsageError(f"--answers-from {path} holds no WAV or FLAC files",
+                                 "give a folder of .wav/.flac answers, or a single file")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"--answers-from {path} not found", "check the path")
+    return files
+
+
+class FileRecorder:
+    """Answers from audio files (`--answers-from`), through the same writer and meter as the mic.
+
+    Each record() consumes the next file. `realtime=True` paces the chunks at real time.
+    """
+
+    def __init__(self, paths: Sequence[Path], *, realtime: bool = False,
+                 stop_on_silence_s: float | None = None, clock: Clock = time.monotonic) -> None:
+        self._files = deque(audio_files(paths))
+        self.realtime = realtime
+        self.stop_on_silence_s = stop_on_silence_s
+        self._clock = clock
+
+    @property
+    def remaining(self) -> int:
+        return len(self._files)
+
+    def record(self, path: Path, *, limit_s: float, target_s: float,
+               on_chunk: Callable[[np.ndarray], None] | None = None,
+               partial_words: Callable[[], str] | None = None) -> Recording:
+        if not self._files:
+            raise UsageError("--answers-from has no answer left for this question",
+                             "give another file or folder with --answers-from")
+        samples = read_16k_mono(self._files.popleft())
+        take = _Take(path, limit_s)
+        stopped = STOP_END
+        start = self._clock()
+        try:
+            for i in range(0, samples.shape[0], CHUNK_FRAMES):
+                take.put(samples[i:i + CHUNK_FRAMES])
+                take.writer.sync()
+                take.drain(on_chunk)
+                if take.writer.full.is_set():
+                    stopped = STOP_LIMIT
+                    break
+                if take.silent_for(self.stop_on_silence_s):
+                    stopped = STOP_SILENCE
+                    break
+                if self.realtime:
+                    time.sleep(max(0.0, start + (i + CHUNK_FRAMES) / SAMPLE_RATE_HZ - self._clock()))
+        except KeyboardInterrupt:
+            stopped = STOP_INTERRUPT
+        finally:
+            take.writer.close()
+        take.drain(on_chunk)
+        return take.recording(stopped)
+
+
+# -- answers from the microphone ----------------------------------------------------------
+
+
+class MicrophoneRecorder:
+    """Answers from an input device. One input stream stays open across takes (open()/close(),
+    or a `with` block; record() opens it when needed), because a freshly opened stream can take
+    over a second to deliver its first audio, and an answer's first words must not be lost.
+
+    Interactive (keys from a terminal): Enter, r, s, q end the take (see mockint.liveview).
+    Ctrl-C ends it too: the take is finalized on disk and returned with STOP_INTERRUPT.
+    `cue(kind)` (e.g. Speaker.cue) is called with "wrap_up" at the target time (on a thread, so
+    recording goes on) and with "times_up" when the limit ends the take.
+    """
+
+    def __init__(self, *, device: str | int | None = None, interactive: bool, keys: TextIO, out: TextIO,
+                 stop_on_silence_s: float | None = None, clock: Clock = time.monotonic,
+                 cue: Callable[[str], None] | None = None) -> None:
+        self.device = device
+        self.interactive = interactive
+        self.keys = keys
+        self.out = out
+        self.stop_on_silence_s = stop_on_silence_s
+        self._clock = clock
+        self._cue = cue
+        self._stream = None
+        self._rate = SAMPLE_RATE_HZ
+        self._take: _Take | None = None  # where the callback sends audio; None between takes
+        self._last_audio = 0.0
+        self._audio_seen = threading.Event()
+        self._stream_ended = threading.Event()
+
+    def __enter__(self) -> MicrophoneRecorder:
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Open and start the input stream; returns once audio flows."""
+        if self._stream is not None:
+            return
+        sd = sounddevice_module()
+        index = resolve_device(self.device, "input")
+        self._rate = supported_rate(sd, index, SAMPLE_RATE_HZ, kind="input")
+        self._audio_seen.clear()
+        self._stream_ended.clear()
+        try:
+            stream = sd.InputStream(device=index, samplerate=self._rate, channels=1, dtype="int16",
+                                    blocksize=int(self._rate * CHUNK_S), latency="high",
+                                    callback=self._callback, finished_callback=self._stream_ended.set)
+            stream.start()
+        except sd.PortAudioError as exc:
+            raise SetupError(f"could not open {device_name(index, 'input')} for recording ({exc})",
+                             "run 'mockint devices' and pick one with --input-device") from None
+        self._stream = stream
+        if not self._audio_seen.wait(STREAM_START_TIMEOUT_S):
+            self.close()
+            raise SetupError(f"{device_name(index, 'input')} delivers no audio",
+                             "check the microphone is connected and not muted, then run 'mockint devices'")
+
+    def close(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with contextlib.suppress(Exception):  # a vanished device may refuse even to close
+                stream.abort()
+            with contextlib.suppress(Exception):
+                stream.close()
+
+    def _callback(self, indata, frames, time_info, status) -> None:  # PortAudio's thread: enqueue only
+        self._last_audio = self._clock()
+        self._audio_seen.set()
+        take = self._take
+        if take is not None:
+            if status.input_overflow:
+                take.overflows += 1
+            take.put(indata[:, 0].copy())
+
+    def _converter(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        if self._rate == SAMPLE_RATE_HZ:
+            return None
+        import soxr
+
+        stream = soxr.ResampleStream(self._rate, SAMPLE_RATE_HZ, 1, dtype="int16", quality="HQ")
+        return stream.resample_chunk
+
+    def record(self, path: Path, *, limit_s: float, target_s: float,
+               on_chunk: Callable[[np.ndarray], None] | None = None,
+               partial_words: Callable[[], str] | None = None) -> Recording:
+        from mockint.liveview import KeyReader, LiveView
+
+        self.open()
+        take = _Take(path, limit_s, convert=self._converter())
+        view = LiveView(self.out, limit_s=limit_s, target_s=target_s, interactive=self.interactive,
+                        partial_words=partial_words)
+        keys = KeyReader(self.keys) if self.interactive else None
+        stopped: str | None = None
+        lost = False
+        wrap_cued = False
+        try:
+            with view, (keys or contextlib.nullcontext()):
+                self._last_audio = self._clock()
+                self._take = take
+                while stopped is None:
+                    if keys is not None:
+                        stopped = keys.stop_key(TICK_S)
+                    else:
+                        time.sleep(TICK_S)
+                    take.drain(on_chunk, budget_s=TICK_S)
+                    if stopped is not None:
+                        break
+                    if take.writer.full.is_set():
+                        stopped = STOP_LIMIT
+                    elif take.silent_for(self.stop_on_silence_s):
+                        stopped = STOP_SILENCE
+                    elif self._stream_ended.is_set() or self._clock() - self._last_audio > DEVICE_STALL_S:
+                        lost = True
+                        break
+                    elapsed = take.meter.duration_s
+                    if not wrap_cued and elapsed >= target_s:
+                        wrap_cued = True
+                        if self._cue is not None:
+                            threading.Thread(target=self._cue, args=("wrap_up",), daemon=True).start()
+                    view.update(elapsed, take.meter.level_dbfs)
+        except KeyboardInterrupt:
+            stopped = STOP_INTERRUPT
+        finally:
+            self._take = None
+            take.writer.close()
+        take.drain(on_chunk)
+        if lost:
+            self.close()  # the next take reopens (and re-resolves) the device
+            recording = take.recording(STOP_INTERRUPT)
+            raise DeviceLost(f"the input device stopped delivering audio after {recording.duration_s:.1f} s "
+                             f"(disconnected?); the partial answer is saved in {recording.path}",
+                             "reconnect the microphone, then run 'mockint devices'", recording)
+        view.finish(take.meter.duration_s, stopped)
+        if stopped == STOP_LIMIT and self._cue is not None:
+            self._cue("times_up")
+        return take.recording(stopped)

@@ -1,0 +1,153 @@
+"""The interviewer's voice: questions synthesized with pyttsx3, cached as WAV, played aloud.
+
+pyttsx3 can hang after its first utterance on some platforms, so every synthesis runs in a
+child process with a timeout: a hang costs one timeout, never the session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from mockint.errors import SetupError, UsageError
+from mockint.ports import SAMPLE_RATE_HZ, Speaker
+
+SYNTH_TIMEOUT_S = 20.0  # a question takes well under a second to synthesize
+DEFAULT_RATE_WPM = 170  # an unhurried interviewer (espeak's own default, 200, sounds rushed)
+CACHE_SUBDIR = "voice"
+CACHE_VERSION = 1  # bump when the synthesis changes, so old cached audio is not reused
+TTS_FIX = "install espeak-ng (apt-get install espeak-ng), or practise with --no-voice"
+_UNKNOWN_VOICE_EXIT = 3
+
+CUE_TEXT = {"times_up": "(time's up)", "wrap_up": "(time to wrap up)"}
+# Cues are short tones: (frequency Hz, seconds) per beep, with a gap between beeps.
+CUE_BEEPS = {"times_up": ((880.0, 0.15), (880.0, 0.15), (660.0, 0.3)), "wrap_up": ((660.0, 0.12),)}
+CUE_GAP_S = 0.08
+CUE_LEVEL = 0.3  # of full scale
+
+# Run by a fresh interpreter per utterance: argv = text, voice, rate, output path.
+_CHILD = r"""
+import sys
+import pyttsx3
+text, voice, rate, path = sys.argv[1:5]
+engine = pyttsx3.init()
+if voice:
+    wanted = voice.lower()
+    match = [v.id for v in engine.getProperty("voices")
+             if wanted in (v.id.lower(), (v.name or "").lower()) or v.id.lower().endswith("/" + wanted)]
+    if not match:
+        sys.exit(3)
+    engine.setProperty("voice", match[0])
+engine.setProperty("rate", int(rate))
+engine.save_to_file(text, path)
+engine.runAndWait()
+"""
+
+
+def cache_path(text: str, *, voice: str | None, rate: int | None, cache_dir: Path) -> Path:
+    """Where the synthesized audio of (text, voice, rate) is kept."""
+    key = json.dumps([CACHE_VERSION, text, voice or "", rate or DEFAULT_RATE_WPM])
+    return Path(cache_dir) / CACHE_SUBDIR / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".wav")
+
+
+def synthesize(text: str, *, voice: str | None, rate: int | None, cache_dir: Path) -> Path:
+    """The question as a WAV file, synthesized once per (text, voice, rate) and cached."""
+    target = cache_path(text, voice=voice, rate=rate, cache_dir=cache_dir)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(suffix=".wav", dir=target.parent, prefix=".synth-")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _run_child(text, voice, rate or DEFAULT_RATE_WPM, tmp)
+        if tmp.stat().st_size <= 44:
+            raise SetupError("speech synthesis produced no audio", TTS_FIX)
+        os.replace(tmp, target)  # atomic: a cached file is always whole
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _run_child(text: str, voice: str | None, rate: int, path: Path) -> None:
+    try:
+        done = subprocess.run([sys.executable, "-c", _CHILD, text, voice or "", str(rate), str(path)],
+                              capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise SetupError(f"speech synthesis did not finish within {SYNTH_TIMEOUT_S:.0f} s", TTS_FIX) from None
+    if done.returncode == _UNKNOWN_VOICE_EXIT:
+        raise UsageError(f"unknown voice '{voice}'", "list the voices with: espeak-ng --voices")
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SetupError(f"speech synthesis failed ({last})", TTS_FIX)
+
+
+def cue_samples(kind: str) -> np.ndarray:
+    """The cue's tone as int16 samples at SAMPLE_RATE_HZ."""
+    if kind not in CUE_BEEPS:
+        raise ValueError(f"unknown cue {kind!r}; expected one of {sorted(CUE_BEEPS)}")
+    parts = []
+    gap = np.zeros(int(CUE_GAP_S * SAMPLE_RATE_HZ), dtype=np.float32)
+    for freq, seconds in CUE_BEEPS[kind]:
+        t = np.arange(int(seconds * SAMPLE_RATE_HZ), dtype=np.float32) / SAMPLE_RATE_HZ
+        envelope = np.minimum(1.0, np.minimum(t, seconds - t) / 0.01)  # 10 ms fades: no clicks
+        parts += [np.sin(2 * np.pi * freq * t) * envelope * CUE_LEVEL, gap]
+    return (np.concatenate(parts) * 32767).astype(np.int16)
+
+
+class PrintedSpeaker:
+    """`--no-voice`: the interviewer's words are printed only."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def say(self, text: str) -> None:
+        print(f"\nInterviewer: {text}", file=self.out, flush=True)
+
+    def cue(self, kind: str) -> None:
+        print(CUE_TEXT[kind], file=self.out, flush=True)
+
+
+class VoiceSpeaker(PrintedSpeaker):
+    """Prints the question, then speaks it through the output device; cues are short tones."""
+
+    def __init__(self, out: TextIO, *, voice: str | None, rate: int | None,
+                 output_device: str | int | None, cache_dir: Path) -> None:
+        super().__init__(out)
+        self.voice = voice
+        self.rate = rate
+        self.output_device = output_device
+        self.cache_dir = Path(cache_dir)
+
+    def prepare(self, text: str) -> Path:
+        """Synthesize ahead of time (e.g. the next question while an answer is recorded)."""
+        return synthesize(text, voice=self.voice, rate=self.rate, cache_dir=self.cache_dir)
+
+    def say(self, text: str) -> None:
+        from mockint.audio import play
+
+        super().say(text)
+        play(self.prepare(text), device=self.output_device)
+
+    def cue(self, kind: str) -> None:
+        from mockint.audio import play
+
+        super().cue(kind)
+        play(cue_samples(kind), device=self.output_device)
+
+
+def make_speaker(*, enabled: bool, voice: str | None = None, rate: int | None = None,
+                 output_device: str | int | None = None, cache_dir: Path, out: TextIO) -> Speaker:
+    """The interviewer: spoken and printed when `enabled`, printed only otherwise."""
+    if not enabled:
+        return PrintedSpeaker(out)
+    return VoiceSpeaker(out, voice=voice, rate=rate, output_device=output_device, cache_dir=cache_dir)
