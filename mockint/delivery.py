@@ -106,7 +106,8 @@ class Delivery:
                             {str(k): int(v) for k, v in (f.get("by_word") or {}).items()}),
             i_count=int(d.get("i_count", 0)), we_count=int(d.get("we_count", 0)),
             long_pauses=pauses,
-            estimated_s=float(d.get("estimated_s") or d.get("duration_s") or words / TYPED_WPM * 60),
+            estimated_s=float(next((d[k] for k in ("estimated_s", "duration_s") if d.get(k) is not None),
+                                   words / TYPED_WPM * 60)),
             hedges={str(k): int(v) for k, v in (d.get("hedges") or {}).items()},
         )
 
