@@ -38,10 +38,11 @@ DEFAULT_ANSWERS = HERE.parent.parent / "shared" / "star" / "answers.jsonl"
 # 10 labelled + 2 unstructured answers written for mockint (MIT) after the labeller's rules were
 # set, and never used to change them: a held-out check that the rules are not fitted to the above.
 OWN_ANSWERS = HERE / "data" / "review_own.jsonl"
-# Sets 1 and 2 were each written before a round of general fixes, and looked at while making
-# them. Set 3 was written after the last change to the labeller: the held-out figure.
+# Sets 1–3 were each written before a round of general fixes, and looked at while making them.
+# Set 4 was written after the last change to the labeller: the held-out figure.
 OWN_ANSWERS_2 = HERE / "data" / "review_own2.jsonl"
 OWN_ANSWERS_3 = HERE / "data" / "review_own3.jsonl"
+OWN_ANSWERS_4 = HERE / "data" / "review_own4.jsonl"
 LETTER = {"S": "situation", "T": "task", "A": "action", "R": "result"}
 TARGETS_TYPED = {"presence": 0.90, "missing_f1": 0.80, "word_accuracy": 0.80}
 TARGETS_SPOKEN = {"presence": 0.80}
@@ -254,7 +255,8 @@ def main() -> int:
         print(f"{args.answers} not found — pass --answers PATH (the shared STAR answers)", file=sys.stderr)
         return 2
     sets = [("shared answers", args.answers), ("own answers, set 1", OWN_ANSWERS),
-            ("own answers, set 2", OWN_ANSWERS_2), ("own answers, set 3 (held out)", OWN_ANSWERS_3)]
+            ("own answers, set 2", OWN_ANSWERS_2), ("own answers, set 3", OWN_ANSWERS_3),
+            ("own answers, set 4 (held out)", OWN_ANSWERS_4)]
     for name, path in sets:
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         cases, _ = build_cases(rows, spoken=False)

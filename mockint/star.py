@@ -57,13 +57,13 @@ _rule("intent", {T: 1.5, A: 0.3}, r"\b(i wanted to|we wanted to|i volunteered|i 
 _rule("purpose", {T: 0.6}, r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b")
 _rule("role opener", {T: 1.0}, r"^as (?!a result)(the|a|an|on-call|on call|lead|senior|junior|project|team|one) ")
 # Action: first-person past-tense doing, sequence words.
-_rule("sequence words", {A: 1.2}, r"(^(first|then|next|after that|afterwards|immediately)\b|\b(first|then|next|immediately),? (i|we)\b|\b(i also|we also|instead|so i|so we|i started|i began|i decided to|i made sure|i reached out|i set up|i took|i spent|i worked with|i spoke|i talked|i met|i sat down|i went)\b)")
+_rule("sequence words", {A: 1.2}, r"(^(first|then|next|after that|afterwards|immediately)\b|\b(first|then|next|immediately),? (i|we)\b|\b(i also|we also|instead,? (i|we)|so i|so we|i started|i began|i decided to|i made sure|i reached out|i set up|i took|i spent|i worked with|i spoke|i talked|i met|i sat down|i went)\b)")
 _rule("by doing", {A: 0.5}, r"\bby \w+ing\b")
 _rule("list of doings", {A: 0.8}, r"\b\w+ed\b.*, (and )?\w+ed\b")
 # Result: outcomes, change, learning, time words that look back.
 _rule("result opener", {R: 2.5}, r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b")
 _rule("learning", {R: 2.0}, r"\b(learned|i learnt|we learned|i realized that|taught me|lessons?|now|have since|since then|ever since|going forward|to this day)\b")
-_rule("change by", {R: 1.2}, r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved)\b")
+_rule("change by", {R: 1.2}, r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved|fell|rose|went (up|down)|from (about |around )?(\d|one|two|three|four|five|six|seven|eight|nine|ten)\S* .*\bto)\b")
 _rule("outcome words", {R: 1.0}, r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b")
 _rule("quantity", {R: 0.8, S: 0.2}, r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|seconds|minutes|hours|days|weeks|months|years|releases|customers|users|people|clients|tickets|points)\b)")
 _rule("passive outcome", {R: 1.0}, r"\b(was|were|got) (finished|completed|fixed|resolved|restored|delivered|approved|adopted|accepted|fulfilled|launched|released)\b")
