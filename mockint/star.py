@@ -28,6 +28,8 @@ OUTCOME_VERBS = frozenset(
     "fulfilled restored resolved earned won passed succeeded exceeded hit met recovered "
     "appreciated praised thanked recognized promoted adopted agreed learned learnt got recovered cut".split()
 )
+# Adverbs that may stand between "I"/"we" and the verb of a deed.
+ADVERBS = frozenset("also then just quickly immediately personally even first later again still".split())
 # Base-form verbs that open a task statement written as an instruction ("Isolate the blast radius").
 BASE_VERBS = frozenset(
     "identify isolate complete restore fix deliver reduce improve find build ensure ship launch "
@@ -111,9 +113,12 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
             cues.append(name)
             for label, w in weights.items():
                 scores[label] += w
-    for w1, w2 in zip(words, words[1:], strict=False):
-        if w1 in ("i", "we") and is_past_tense(w2):
-            label = R if w2 in OUTCOME_VERBS else A
+    for k, w1 in enumerate(words):
+        if w1 not in ("i", "we"):
+            continue
+        rest = [w for w in words[k + 1:k + 4] if w not in ADVERBS]  # "i also kept", "we then moved"
+        if rest and is_past_tense(rest[0]):
+            label = R if rest[0] in OUTCOME_VERBS else A
             scores[label] += FIRST_PERSON_PAST_WEIGHT
             cues.append(f"{w1} + past tense" + (" outcome" if label == R else ""))
             break
