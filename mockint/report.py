@@ -241,7 +241,7 @@ def timeline_html(take: Mapping[str, Any], target_s: float) -> str:
         f"<tr><td>This take</td><td>{bar(mine, 'this take')}</td></tr>"
         f"<tr><td>Target</td><td>{bar(target, 'target')}</td></tr>"
         f'</tbody></table><p class="small muted">Seconds per STAR part; the target splits the '
-        f"profile's {target_s:.0f} s answer target as Situation 20%, Task 10%, Action 55%, Result 15%. "
+        f"{target_s:.0f} s answer target as Situation 20%, Task 10%, Action 55%, Result 15%. "
         f"This take: {duration:.0f} s.</p>"
     )
 
@@ -261,11 +261,18 @@ def _gauge_row(gauge: Gauge, value: float | None, shown: str) -> str:
             f"<td class='small muted'>{esc(gauge.note)}</td></tr>")
 
 
+def answer_targets(take: Mapping[str, Any], profile: Profile | None) -> tuple[float, float]:
+    """(target, limit) seconds of the take: as saved with it (a question may override the
+    profile), else the profile's, else mockint's defaults."""
+    target = _num(take.get("target_s")) or (profile.answer_target_s if profile else DEFAULT_TARGET_S)
+    limit = _num(take.get("limit_s")) or (profile.answer_limit_s if profile else DEFAULT_TARGET_S * 1.5)
+    return target, limit
+
+
 def delivery_html(take: Mapping[str, Any], profile: Profile | None) -> str:
     d = (take.get("review") or {}).get("delivery") or {}
     fillers = d.get("fillers") or {}
-    target = profile.answer_target_s if profile else DEFAULT_TARGET_S
-    limit = profile.answer_limit_s if profile else DEFAULT_TARGET_S * 1.5
+    target, limit = answer_targets(take, profile)
     if take.get("kind") == "follow_up":  # short by design: anything under the limit is fine
         length = Gauge("Length", "s", limit * 1.2, 0, limit, f"a follow-up; recording stops at {limit:.0f} s")
     else:
@@ -334,7 +341,7 @@ def session_profile(doc: Mapping[str, Any], bank: Bank | None) -> Profile | None
 
 def take_html(take: Mapping[str, Any], take_id: str, title: str, src: str | None,
               profile: Profile | None, audio_note: str) -> str:
-    target = profile.answer_target_s if profile else DEFAULT_TARGET_S
+    target, _ = answer_targets(take, profile)
     if src:
         player = f'<audio id="{take_id}" controls preload="metadata" src="{esc(src)}"></audio>'
     elif take.get("audio"):

@@ -359,3 +359,17 @@ def test_a_damaged_audio_file_does_not_stop_the_report(tmp_path):
     (tmp_path / "q1.wav").write_bytes(b"RIFF\x00\x00not audio at all")
     body = build_session_report(_doc(), lambda rel: tmp_path / rel).split("<script>")[0]
     assert "<audio" not in body and "Audio q1.wav is missing or unreadable" in body
+
+
+@pytest.mark.parametrize("saved, expected", [
+    ({}, "the 120 s answer target"),  # the Amazon profile's
+    ({"target_s": 90, "limit_s": 120}, "the 90 s answer target"),  # a question's own timing, saved with the take
+])
+def test_timeline_target_comes_from_the_take_else_the_profile(saved, expected):
+    doc = _doc()
+    doc["questions"][0]["takes"][0].update(saved)
+    profile = load_bank(bundled_bank_dir()).profiles["amazon"]
+    html = build_session_report(doc, _nowhere, profile=profile)
+    assert expected in html
+    target = saved.get("target_s", 120)
+    assert f'data-seconds="{0.55 * target:.1f}"' in html  # the target bar's Action part

@@ -99,6 +99,34 @@ def test_star_colours_and_fillers_match_the_review(browser_page, session):
     assert browser_page.errors == []
 
 
+def test_a_real_review_colours_and_marks_as_it_labelled(browser_page, tmp_path):
+    """The review module's own output (not a hand-made one): every word's colour and filler mark agree."""
+    from mockint.review import review
+    from mockint.transcript import Transcript
+
+    bank = load_bank(bundled_bank_dir())
+    recordings = tmp_path / "recordings"
+    doc = write_session(recordings)
+    for q in doc["questions"]:
+        for take in q["takes"]:
+            take["review"] = review(Transcript.from_dict(take["transcript"]), bank.questions[q["id"]],
+                                    bank.profiles["amazon"], bank, thinking_s=take["thinking_s"]).to_dict()
+    browser_page.open(_write_report(recordings, doc, tmp_path / "report.html"))
+    p = browser_page.page
+    for t_index, take in enumerate(_takes(doc)):
+        shown = p.locator(".transcript[data-audio]").nth(t_index).locator(".w").evaluate_all(
+            "els => els.map(e => [getComputedStyle(e).backgroundColor, e.classList.contains('filler')])")
+        segments = take["review"]["segments"]
+        assert len(shown) == len(take["transcript"]["words"])
+        for word, (colour, _) in zip(take["transcript"]["words"], shown, strict=True):
+            label = next(s["label"] for s in segments  # the review rounds its times to 0.01 s
+                         if s["start_s"] - 0.01 <= word["start"] and word["end"] <= s["end_s"] + 0.01)
+            assert colour == _rgb(COLOURS[label])
+        by_word = take["review"]["delivery"]["fillers"]["by_word"]
+        assert sum(marked for _, marked in shown) == sum(n * len(f.split()) for f, n in by_word.items())
+    assert browser_page.errors == []
+
+
 def test_hostile_text_shows_as_text_and_runs_nothing(browser_page, tmp_path):
     recordings = tmp_path / "recordings"
     doc = write_session(recordings, question_text=HOSTILE_QUESTION, transcript_text=HOSTILE_WORD)
