@@ -66,6 +66,7 @@ PHRASES = [  # (phrase, position in the answer 0..1, expected label)
     ("i learned to ask for the data before arguing", 0.95, "result"),
     ("we shipped it on time and the client renewed for three years", 0.85, "result"),
     ("i usually like to plan my work in stages", 0.5, "other"),
+    ("i then banned weekend work for the rest of the project", 0.7, "action"),  # adverb before the verb
     # recognizer output with a wrong word: "my task" heard as "nine task"
     ("nine task was to find the root cause before the sale", 0.25, "task"),
 ]
