@@ -52,8 +52,7 @@ called their office manager that same afternoon to understand exactly which repo
 Then I worked late with one of our developers to write a script that pulled the data straight from \
 the database. I tested every file against the audit format myself, and I drove to the hospital on \
 Saturday morning to walk her through the files and answer her questions. Before I left, I wrote \
-down every step in a short guide, so that her team could run the export again without us. I also \
-kept our account manager informed every evening, so that the customer heard one voice from our side."
+down every step of the export in a short guide for her team, and I went through it with her line by line."
 
 # 2b. The follow-up answer: the outcome, measured.
 say 04-customer-follow-up "As a result, the hospital passed the audit on time, and the office manager wrote to \
