@@ -26,7 +26,7 @@ OUTCOME_VERBS = frozenset(
     "reduced improved increased decreased dropped grew saved boosted raised lowered eliminated "
     "prevented doubled tripled halved achieved delivered launched shipped finished completed "
     "fulfilled restored resolved earned won passed succeeded exceeded hit met recovered "
-    "appreciated praised thanked recognized promoted adopted agreed learned learnt got recovered cut".split()
+    "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut".split()
 )
 # Adverbs that may stand between "I"/"we" and the verb of a deed.
 ADVERBS = frozenset("also then just quickly immediately personally even first later again still".split())
