@@ -259,16 +259,16 @@ class MicrophoneRecorder:
 
         self.open()
         take = _Take(path, limit_s, convert=self._converter())
-        view = LiveView(self.out, limit_s=limit_s, target_s=target_s, interactive=self.interactive,
-                        partial_words=partial_words)
-        keys = KeyReader(self.keys) if self.interactive else None
         stopped: str | None = None
         lost = False
         wrap_cued = False
+        self._last_audio = self._clock()
+        self._take = take  # the take starts now: the view and keys are set up while it records
         try:
+            view = LiveView(self.out, limit_s=limit_s, target_s=target_s, interactive=self.interactive,
+                            partial_words=partial_words)
+            keys = KeyReader(self.keys) if self.interactive else None
             with view, (keys or contextlib.nullcontext()):
-                self._last_audio = self._clock()
-                self._take = take
                 while stopped is None:
                     if keys is not None:
                         stopped = keys.stop_key(TICK_S)

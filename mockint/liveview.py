@@ -20,6 +20,7 @@ KEY_HELP = "Enter: done · r: retake · s: skip · q: quit"
 METER_CELLS = 24
 METER_FLOOR_DBFS = -60.0  # the meter's empty end
 REFRESH_S = 0.1
+SILENT_LEVEL = -200.0  # dBFS: an empty meter
 
 
 class KeyReader:
@@ -83,6 +84,7 @@ class LiveView:
         self.partial_words = partial_words
         self._live = None
         self._last = 0.0
+        self._elapsed = 0.0
 
     def __enter__(self) -> LiveView:
         from rich.live import Live
@@ -91,12 +93,15 @@ class LiveView:
             self._live = Live(console=self.console, auto_refresh=False, transient=False)
             self._live.start()
         else:  # a log or a pipe: one line now, one at the end, no redraws
-            self.console.print(f"recording (limit {format_clock(self.limit_s)})")
+            keys = f" — {KEY_HELP}" if self.interactive else ""
+            self.console.print(f"recording (limit {format_clock(self.limit_s)}){keys}")
         return self
 
     def __exit__(self, *exc) -> None:
         if self._live is not None:
+            self._live.update(self.render(self._elapsed, SILENT_LEVEL), refresh=True)
             self._live.stop()
+            self._live = None
 
     def update(self, elapsed_s: float, level_dbfs: float, *, force: bool = False) -> None:
         if self._live is None:
@@ -105,11 +110,10 @@ class LiveView:
         if not force and now - self._last < REFRESH_S:
             return
         self._last = now
+        self._elapsed = elapsed_s
         self._live.update(self.render(elapsed_s, level_dbfs), refresh=True)
 
     def finish(self, elapsed_s: float, how: str) -> None:
-        if self._live is not None:
-            self.update(elapsed_s, -200.0, force=True)
         self.console.print(f"answer recorded: {format_clock(elapsed_s)} ({how.replace('_', ' ')})")
 
     def render(self, elapsed_s: float, level_dbfs: float):

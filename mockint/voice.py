@@ -21,9 +21,10 @@ from mockint.errors import SetupError, UsageError
 from mockint.ports import SAMPLE_RATE_HZ, Speaker
 
 SYNTH_TIMEOUT_S = 20.0  # a question takes well under a second to synthesize
+SYNTH_ATTEMPTS = 3  # pyttsx3 occasionally finishes without writing audio: try again
 DEFAULT_RATE_WPM = 170  # an unhurried interviewer (espeak's own default, 200, sounds rushed)
 CACHE_SUBDIR = "voice"
-CACHE_VERSION = 1  # bump when the synthesis changes, so old cached audio is not reused
+CACHE_VERSION = 2  # bump when the synthesis changes, so old cached audio is not reused
 TTS_FIX = "install espeak-ng (apt-get install espeak-ng), or practise with --no-voice"
 _UNKNOWN_VOICE_EXIT = 3
 
@@ -34,10 +35,24 @@ CUE_GAP_S = 0.08
 CUE_LEVEL = 0.3  # of full scale
 
 # Run by a fresh interpreter per utterance: argv = text, voice, rate, output path.
+# pyttsx3 2.99's espeak driver writes the WAV file on espeak's "message terminated" event
+# *before* adding the samples delivered with that same event, so a short utterance can come
+# out empty (or cut). The wrapper below adds those samples first; the parent also retries.
 _CHILD = r"""
-import sys
+import ctypes, sys, time
 import pyttsx3
 text, voice, rate, path = sys.argv[1:5]
+try:
+    from pyttsx3.drivers import espeak as espeak_driver
+except ImportError:  # not Linux: another pyttsx3 driver, without that bug
+    espeak_driver = None
+if espeak_driver is not None and hasattr(espeak_driver.EspeakDriver, "_onSynth"):
+    on_synth = espeak_driver.EspeakDriver._onSynth
+    def _on_synth(self, wav, numsamples, events):
+        if numsamples > 0 and getattr(self, "_speaking", False):
+            self._data_buffer += ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short))
+        return on_synth(self, wav, 0, events)
+    espeak_driver.EspeakDriver._onSynth = _on_synth
 engine = pyttsx3.init()
 if voice:
     wanted = voice.lower()
@@ -49,6 +64,13 @@ if voice:
 engine.setProperty("rate", int(rate))
 engine.save_to_file(text, path)
 engine.runAndWait()
+# Its event loop can also end before espeak (which runs on its own thread) has finished: wait
+# for the driver to say it is done, which is after the file is written.
+driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+for _ in range(1500):
+    if not getattr(driver, "_speaking", False):
+        break
+    time.sleep(0.01)
 """
 
 
@@ -68,13 +90,26 @@ def synthesize(text: str, *, voice: str | None, rate: int | None, cache_dir: Pat
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        _run_child(text, voice, rate or DEFAULT_RATE_WPM, tmp)
-        if tmp.stat().st_size <= 44:
-            raise SetupError("speech synthesis produced no audio", TTS_FIX)
+        for _ in range(SYNTH_ATTEMPTS):
+            tmp.write_bytes(b"")
+            _run_child(text, voice, rate or DEFAULT_RATE_WPM, tmp)
+            if _holds_audio(tmp):
+                break
+        else:
+            raise SetupError(f"speech synthesis produced no audio ({SYNTH_ATTEMPTS} attempts)", TTS_FIX)
         os.replace(tmp, target)  # atomic: a cached file is always whole
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _holds_audio(path: Path) -> bool:
+    import soundfile as sf
+
+    try:
+        return path.exists() and sf.info(str(path)).frames > 0
+    except (sf.LibsndfileError, RuntimeError):
+        return False
 
 
 def _run_child(text: str, voice: str | None, rate: int, path: Path) -> None:
