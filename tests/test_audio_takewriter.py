@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import struct
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mockint.audio import MicrophoneRecorder
 from mockint.errors import DataError
 from mockint.ports import SAMPLE_RATE_HZ
 from mockint.takewriter import FLUSH_INTERVAL_S, TakeWriter, repair_wav, wav_header
@@ -120,3 +122,15 @@ def test_kill_9_loses_at_most_half_a_second(tmp_path):
     put_s = int(lines[-1]) * 0.1
     info = sf.info(path)  # plays without repair
     assert put_s - 0.5 <= info.frames / SAMPLE_RATE_HZ <= put_s + 0.2
+
+
+def test_recording_at_another_rate_is_resampled_to_16k():
+    """A device that refuses 16 kHz is recorded at its rate; the writer converts with soxr."""
+    recorder = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
+    recorder._rate = 48_000
+    convert = recorder._converter()
+    tone = (np.sin(2 * np.pi * 440 * np.arange(48_000) / 48_000) * 10_000).astype(np.int16)
+    out = np.concatenate([convert(tone[i:i + 4800]) for i in range(0, tone.size, 4800)])
+    assert out.dtype == np.int16 and abs(out.size - 16_000) < 400  # the resampler holds back a little
+    spectrum = np.abs(np.fft.rfft(out[2000:12000]))
+    assert np.argmax(spectrum) * 16_000 / 10_000 == pytest.approx(440, abs=2)
