@@ -140,3 +140,18 @@ def test_bad_answers_from(tmp_path, make, message):
     with pytest.raises(UsageError) as err:
         FileRecorder([make(tmp_path)])
     assert err.value.what == message.format(d=tmp_path)
+
+
+def test_ctrl_c_keeps_the_partial_answer(tmp_path, speech):
+    """Ctrl-C while an answer plays in from a file: the take so far is saved and returned."""
+    import _thread
+    import threading
+
+    from mockint.ports import STOP_INTERRUPT
+
+    src = write(tmp_path / "a.wav", speech)
+    threading.Timer(0.6, _thread.interrupt_main).start()
+    rec = FileRecorder([src], realtime=True).record(tmp_path / "t.wav", limit_s=60, target_s=30)
+    assert rec.stopped_by == STOP_INTERRUPT
+    assert 0.4 <= rec.duration_s <= 1.5
+    np.testing.assert_array_equal(sf.read(rec.path, dtype="int16")[0], read_16k_mono(src)[: sf.info(rec.path).frames])
