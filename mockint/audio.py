@@ -45,7 +45,8 @@ from mockint.takewriter import TakeWriter, repair_wav  # noqa: F401  (re-exporte
 CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
 CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
 TICK_S = 0.05  # how often the recording loop looks at keys, limits and the view
-DEVICE_STALL_S = 2.0  # an input that delivers nothing this long has gone away
+DEVICE_STALL_S = 2.0  # an input silent this long, whose stream has stopped, is reopened
+DEVICE_GONE_S = 10.0  # an input that delivers nothing this long is reopened even if "active"
 STREAM_START_TIMEOUT_S = 5.0  # the first audio must arrive within this after opening the input
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".aiff", ".aif")
 
@@ -174,6 +175,9 @@ class MicrophoneRecorder:
     or a `with` block; record() opens it when needed), because a freshly opened stream can take
     over a second to deliver its first audio, and an answer's first words must not be lost.
 
+    If the input stream stops mid-take (a transient PortAudio error) it is reopened and the take
+    goes on, the gap counted as an overflow; if it cannot be reopened, DeviceLost is raised with
+    the partial take, which is kept on disk.
     Interactive (keys from a terminal): Enter, r, s, q end the take (see mockint.liveview).
     Ctrl-C ends it too: the take is finalized on disk and returned with STOP_INTERRUPT.
     `cue(kind)` (e.g. Speaker.cue) is called with "wrap_up" at the target time (on a thread, so
@@ -191,6 +195,7 @@ class MicrophoneRecorder:
         self._clock = clock
         self._cue = cue
         self._stream = None
+        self.restarts = 0  # input streams reopened after stopping mid-take
         self._rate = SAMPLE_RATE_HZ
         self._take: _Take | None = None  # where the callback sends audio; None between takes
         self._last_audio = 0.0
@@ -244,6 +249,29 @@ class MicrophoneRecorder:
                 take.overflows += 1
             take.put(indata[:, 0].copy())
 
+    def _stalled(self) -> bool:
+        quiet = self._clock() - self._last_audio
+        stream = self._stream
+        return quiet > DEVICE_GONE_S or (quiet > DEVICE_STALL_S and (stream is None or not stream.active))
+
+    def _restart(self, take: _Take) -> bool:
+        """Reopen the input after its stream stopped (a transient error, e.g. on a starved CPU);
+        False when the device is gone. The audio between the two streams counts as an overflow."""
+        rate = self._rate
+        self._take = None
+        self.close()
+        try:
+            self.open()
+        except MockintError:
+            return False
+        if self._rate != rate:  # another device now: this take's resampler no longer fits
+            return False
+        self.restarts += 1
+        take.overflows += 1
+        self._last_audio = self._clock()
+        self._take = take
+        return True
+
     def _converter(self) -> Callable[[np.ndarray], np.ndarray] | None:
         if self._rate == SAMPLE_RATE_HZ:
             return None
@@ -281,7 +309,7 @@ class MicrophoneRecorder:
                         stopped = STOP_LIMIT
                     elif take.silent_for(self.stop_on_silence_s):
                         stopped = STOP_SILENCE
-                    elif self._stream_ended.is_set() or self._clock() - self._last_audio > DEVICE_STALL_S:
+                    elif (self._stream_ended.is_set() or self._stalled()) and not self._restart(take):
                         lost = True
                         break
                     elapsed = take.meter.duration_s

@@ -118,6 +118,17 @@ def test_limit_ends_the_take_and_sounds_the_cue(pulse, tmp_path, long_answer):
     assert cues == ["wrap_up", "times_up"]
 
 
+def test_a_stream_that_stops_mid_answer_is_reopened(pulse, tmp_path, long_answer):
+    recorder = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
+    with recorder:
+        feeder = pulse.feed_mic(long_answer)
+        threading.Timer(1.0, lambda: recorder._stream.abort()).start()  # as PortAudio does on an error
+        rec = recorder.record(tmp_path / "take.wav", limit_s=4.0, target_s=4.0)
+        feeder.kill()
+    assert (rec.stopped_by, rec.duration_s) == (STOP_LIMIT, 4.0)
+    assert recorder.restarts == 1 and rec.overflows == 1  # the gap between the streams is counted
+
+
 def wait_for_audio(path: Path, seconds: float, timeout_s: float = 10.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not path.exists() or path.stat().st_size < 44 or sf.info(path).frames < seconds * SAMPLE_RATE_HZ:
