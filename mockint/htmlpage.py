@@ -11,8 +11,6 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-STAR_PARTS = ("situation", "task", "action", "result")
-LABELS = (*STAR_PARTS, "other")
 COLOURS = {  # background of each part, also used in the legend and the timeline
     "situation": "#cfe0ff",
     "task": "#ffe3a8",

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from mockint.bank import Bank
-from mockint.htmlpage import STAR_PARTS, esc, html_table, page
+from mockint.htmlpage import esc, html_table, page
 from mockint.report import DELIVERY_GAUGES
+from mockint.sessionview import read_session
 
 AMAZON = "amazon"
 GOOD_SCORE = 70  # grid cell colours: at or above is green, below LOW_SCORE red, between amber
@@ -51,26 +52,22 @@ def attempts(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None) -> lis
     """Every reviewed answer across sessions (`show --json` documents), oldest first."""
     found = []
     for doc in docs:
-        at = _when(doc.get("started_at"))
+        session = read_session(doc)
+        at = _when(session.started_at)
         if at is None:
             continue
-        for q in doc.get("questions") or []:
-            take = _newest_answer(q)
-            if take is None:
+        for q in session.questions:
+            take = q.counting_answer()
+            if take is None or take.review is None:
                 continue
-            review = take["review"]
-            delivery = review.get("delivery") or {}
-            components = review.get("components") or {}
-            known = bank.questions.get(q.get("id", "")) if bank else None
-            principles = tuple(q.get("principles") or (known.principles if known else ()))
+            review = take.review
+            known = bank.questions.get(q.id) if bank else None
             found.append(Attempt(
-                session_id=str(doc.get("id", "")), company=str(doc.get("company", "")), at=at,
-                question_id=str(q.get("id", "")), question_text=str(q.get("text") or (known.text if known else "")),
-                principles=principles, score=_num(review.get("score")),
-                duration_s=_num(delivery.get("duration_s", take.get("duration_s"))),
-                wpm=_num(delivery.get("wpm")),
-                fillers_per_min=_num((delivery.get("fillers") or {}).get("per_minute")),
-                star_parts=sum(1 for p in STAR_PARTS if (components.get(p) or {}).get("present")),
+                session_id=session.id, company=session.company, at=at, question_id=q.id,
+                question_text=q.text or (known.text if known else ""),
+                principles=q.principles or (known.principles if known else ()),
+                score=review.score, duration_s=review.duration_s if review.duration_s is not None else take.duration_s,
+                wpm=review.wpm, fillers_per_min=review.fillers_per_min, star_parts=review.parts_present,
             ))
     return sorted(found, key=lambda a: a.at)
 
@@ -185,20 +182,9 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None or isinstance(value, bool) else float(value)
-
-
-def _when(value: Any) -> datetime | None:
+def _when(value: str) -> datetime | None:
     try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.astimezone()  # naive: the machine's local time
+    except (ValueError, OverflowError):  # not a time, or one at the calendar's very edge
         return None
-    return moment if moment.tzinfo else moment.astimezone()  # naive: the machine's local time
-
-
-def _newest_answer(question: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    for take in reversed(question.get("takes") or []):
-        if take.get("kind") == "answer" and take.get("review"):
-            return take
-    return None

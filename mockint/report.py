@@ -25,7 +25,19 @@ from urllib.parse import quote
 
 from mockint.bank import Bank, Profile
 from mockint.errors import MockintError
-from mockint.htmlpage import COLOURS, LABELS, STAR_PARTS, esc, html_table, page  # noqa: F401  (esc: for callers)
+from mockint.htmlpage import COLOURS, esc, html_table, page  # noqa: F401  (esc: for callers)
+from mockint.sessionview import (
+    LABELS,
+    STAR_PARTS,
+    QuestionView,
+    ReviewView,
+    SegmentView,
+    SessionView,
+    TakeView,
+    TimedWord,
+    number,
+    read_session,
+)
 from mockint.transcript import Transcript, Word
 
 # Target share of the answer's seconds per part, from the review rubric (issue 5): setup
@@ -97,9 +109,9 @@ def link_audio(path: Path, page_dir: Path) -> str:
     return quote(Path(relative).as_posix())
 
 
-def _audio_sources(doc: Mapping[str, Any], audio: AudioLocator, link_from: Path | None) -> dict[str, str | None]:
+def _audio_sources(session: SessionView, audio: AudioLocator, link_from: Path | None) -> dict[str, str | None]:
     """Each take's audio (relative path) -> the src for its player, or None when missing."""
-    wanted = {t.get("audio") for q in doc.get("questions", []) for t in q.get("takes", []) if t.get("audio")}
+    wanted = {t.audio for q in session.questions for t in q.takes if t.audio}
 
     def one(relative: str) -> str | None:
         try:
@@ -122,19 +134,17 @@ def _audio_sources(doc: Mapping[str, Any], audio: AudioLocator, link_from: Path 
 
 # ----------------------------------------------------------------------------- transcript
 
-def word_labels(words: Sequence[Mapping[str, Any]], segments: Sequence[Mapping[str, Any]]) -> list[str]:
+def word_labels(words: Sequence[TimedWord], segments: Sequence[SegmentView]) -> list[str]:
     """The STAR label of each timed word: the segment holding the word's midpoint ("other" if none)."""
-    spans = [(float(s["start_s"]), float(s["end_s"]), s.get("label", "other")) for s in segments
-             if s.get("start_s") is not None and s.get("end_s") is not None]
+    spans = [(s.start_s, s.end_s, s.label) for s in segments if s.start_s is not None and s.end_s is not None]
     labels = []
     for w in words:
-        mid = (float(w["start"]) + float(w["end"])) / 2
-        label = next((lab for a, b, lab in spans if a <= mid <= b), "other")
-        labels.append(label if label in COLOURS else "other")
+        mid = (w.start + w.end) / 2
+        labels.append(next((label for a, b, label in spans if a <= mid <= b), "other"))
     return labels
 
 
-def filler_positions(words: Sequence[Mapping[str, Any]], by_word: Mapping[str, Any]) -> set[int]:
+def filler_positions(words: Sequence[TimedWord], by_word: Mapping[str, int]) -> set[int]:
     """Indexes of the words the review counted as fillers.
 
     The review counts in context ("like" as a verb or "so" as a conjunction is not a filler),
@@ -144,9 +154,8 @@ def filler_positions(words: Sequence[Mapping[str, Any]], by_word: Mapping[str, A
     from mockint.delivery import filler_indexes
     from mockint.segment import tokens_of
 
-    timed = [Word.from_dict(w) for w in words]
-    tokens = tokens_of(Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None,
-                                  words=tuple(timed)))
+    timed = tuple(Word(w.word, w.start, w.end) for w in words)
+    tokens = tokens_of(Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None, words=timed))
     # tokens_of drops recognizer noise ("<sil>", "[noise]"): map tokens back by their times
     unused: dict[tuple[float | None, float | None], list[int]] = {}
     for i, w in enumerate(timed):
@@ -165,64 +174,50 @@ _NOISE = re.compile(r"^(?:<[^<>]*>|\[[^\[\]]*\]|\+\+.*\+\+)$")
 _ALTERNATE = re.compile(r"\(\d+\)$")
 
 
-def transcript_html(take: Mapping[str, Any], audio_id: str | None) -> str:
+def transcript_html(take: TakeView, audio_id: str | None) -> str:
     """Words coloured by STAR part with fillers marked; timed words carry their start for seeking."""
-    transcript = take.get("transcript") or {}
-    review = take.get("review") or {}
-    segments = review.get("segments") or []
-    fillers = ((review.get("delivery") or {}).get("fillers") or {}).get("by_word") or {}
-    words = transcript.get("words") or []
-    if words:
-        labels = word_labels(words, segments)
-        marked = filler_positions(words, fillers)
+    segments = take.review.segments if take.review else ()
+    if take.words:
+        labels = word_labels(take.words, segments)
+        marked = filler_positions(take.words, take.review.fillers_by_word if take.review else {})
         spans = []
-        for i, (w, label) in enumerate(zip(words, labels, strict=True)):
-            shown = _ALTERNATE.sub("", str(w["word"]))
+        for i, (w, label) in enumerate(zip(take.words, labels, strict=True)):
+            shown = _ALTERNATE.sub("", w.word)
             if not shown or _NOISE.match(shown):
                 continue
-            start, end = float(w["start"]), float(w["end"])
             cls = f"w l-{label}" + (" filler" if i in marked else "")
             spans.append(
-                f'<span class="{cls}" tabindex="0" data-label="{label}" data-start="{start:.3f}" '
-                f'data-end="{end:.3f}" title="{label} · {start:.1f} s">{esc(shown)}</span>'
+                f'<span class="{cls}" tabindex="0" data-label="{label}" data-start="{w.start:.3f}" '
+                f'data-end="{w.end:.3f}" title="{label} · {w.start:.1f} s">{esc(shown)}</span>'
             )
         attr = f' data-audio="{esc(audio_id)}"' if audio_id else ""
         return f'<p class="transcript"{attr}>' + " ".join(spans) + "</p>"
     if segments:  # typed answers: no times, the review's segments carry the text
         return '<p class="transcript">' + " ".join(
-            f'<span class="seg l-{_label(s)}" data-label="{_label(s)}">{esc(s.get("text", ""))}</span>'
-            for s in segments
+            f'<span class="seg l-{s.label}" data-label="{s.label}">{esc(s.text)}</span>' for s in segments
         ) + "</p>"
-    text = transcript.get("text") or ""
-    return f'<p class="transcript">{esc(text) or "<span class=muted>(nothing was heard)</span>"}</p>'
-
-
-def _label(segment: Mapping[str, Any]) -> str:
-    label = segment.get("label", "other")
-    return label if label in COLOURS else "other"
+    return f'<p class="transcript">{esc(take.text) or "<span class=muted>(nothing was heard)</span>"}</p>'
 
 
 # ----------------------------------------------------------------------------- figures
 
 
-def part_seconds(take: Mapping[str, Any]) -> dict[str, float] | None:
+def part_seconds(review: ReviewView) -> dict[str, float] | None:
     """Seconds per STAR part from the review, or None for typed text (no timing)."""
-    components = (take.get("review") or {}).get("components") or {}
-    seconds = {p: (components.get(p) or {}).get("seconds") for p in STAR_PARTS}
-    if all(v is None for v in seconds.values()):
+    if all(review.seconds.get(p) is None for p in STAR_PARTS):
         return None
-    return {p: float(v or 0.0) for p, v in seconds.items()}
+    return {p: max(0.0, review.seconds.get(p) or 0.0) for p in STAR_PARTS}
 
 
-def timeline_html(take: Mapping[str, Any], target_s: float) -> str:
-    """Two bars on one seconds scale: this take's seconds per part, and the profile's target."""
-    seconds = part_seconds(take)
+def timeline_html(take: TakeView, review: ReviewView, target_s: float) -> str:
+    """Two bars on one seconds scale: this take's seconds per part, and the target's."""
+    seconds = part_seconds(review)
     if seconds is None:
         return '<p class="small muted">Typed answer: no timing.</p>'
-    duration = float(take.get("duration_s") or sum(seconds.values()))
+    duration = max(take.duration_s or 0.0, 0.0) or sum(seconds.values())
     other = max(0.0, duration - sum(seconds.values()))
     target = {p: TARGET_SHARE[p] * target_s for p in STAR_PARTS}
-    scale = max(duration, 1.0 if take.get("kind") == "follow_up" else target_s)
+    scale = max(duration, sum(seconds.values()), 1.0 if take.is_follow_up else target_s)
 
     def bar(parts: Mapping[str, float], what: str) -> str:
         cells = "".join(
@@ -233,7 +228,7 @@ def timeline_html(take: Mapping[str, Any], target_s: float) -> str:
         return f'<div class="bar">{cells}</div>'
 
     mine = dict(seconds, other=other) if other >= 0.5 else seconds
-    if take.get("kind") == "follow_up":  # a probe for one gap: no whole-answer target
+    if take.is_follow_up:  # a probe for one gap: no whole-answer target
         return (f'<table class="bars small"><tbody><tr><td>This take</td><td>{bar(mine, "this take")}</td></tr>'
                 f'</tbody></table><p class="small muted">Seconds per STAR part; this follow-up: {duration:.0f} s.</p>')
     return (
@@ -261,61 +256,55 @@ def _gauge_row(gauge: Gauge, value: float | None, shown: str) -> str:
             f"<td class='small muted'>{esc(gauge.note)}</td></tr>")
 
 
-def answer_targets(take: Mapping[str, Any], profile: Profile | None) -> tuple[float, float]:
+def answer_targets(take: TakeView, profile: Profile | None) -> tuple[float, float]:
     """(target, limit) seconds of the take: as saved with it (a question may override the
     profile), else the profile's, else mockint's defaults."""
-    target = _num(take.get("target_s")) or (profile.answer_target_s if profile else DEFAULT_TARGET_S)
-    limit = _num(take.get("limit_s")) or (profile.answer_limit_s if profile else DEFAULT_TARGET_S * 1.5)
+    target = take.target_s or (profile.answer_target_s if profile else DEFAULT_TARGET_S)
+    limit = take.limit_s or (profile.answer_limit_s if profile else DEFAULT_TARGET_S * 1.5)
     return target, limit
 
 
-def delivery_html(take: Mapping[str, Any], profile: Profile | None) -> str:
-    d = (take.get("review") or {}).get("delivery") or {}
-    fillers = d.get("fillers") or {}
+def delivery_html(take: TakeView, review: ReviewView, profile: Profile | None) -> str:
     target, limit = answer_targets(take, profile)
-    if take.get("kind") == "follow_up":  # short by design: anything under the limit is fine
+    if take.is_follow_up:  # short by design: anything under the limit is fine
         length = Gauge("Length", "s", limit * 1.2, 0, limit, f"a follow-up; recording stops at {limit:.0f} s")
     else:
         length = Gauge("Length", "s", limit * 1.2, SHORT_ANSWER_S, target,
                        f"{SHORT_ANSWER_S:.0f} s to the {target:.0f} s target; recording stops at {limit:.0f} s")
+    count = "" if review.fillers_count is None else f" ({review.fillers_count})"
     rows = [
-        _gauge_row(length, _num(d.get("duration_s")), f"{_num(d.get('duration_s')) or 0:.0f} s"),
-        _gauge_row(DELIVERY_GAUGES["wpm"], _num(d.get("wpm")), f"{_num(d.get('wpm')) or 0:.0f} words/min"),
-        _gauge_row(DELIVERY_GAUGES["fillers"], _num(fillers.get("per_minute")),
-                   f"{_num(fillers.get('per_minute')) or 0:.1f}/min ({fillers.get('count', 0)})"),
-        _gauge_row(DELIVERY_GAUGES["long_pauses"], _num(d.get("long_pauses")), f"{d.get('long_pauses', 0)}"),
-        _gauge_row(DELIVERY_GAUGES["thinking_s"], _num(d.get("thinking_s")), f"{_num(d.get('thinking_s')) or 0:.1f} s"),
+        _gauge_row(length, review.duration_s, f"{review.duration_s or 0:.0f} s"),
+        _gauge_row(DELIVERY_GAUGES["wpm"], review.wpm, f"{review.wpm or 0:.0f} words/min"),
+        _gauge_row(DELIVERY_GAUGES["fillers"], review.fillers_per_min, f"{review.fillers_per_min or 0:.1f}/min{count}"),
+        _gauge_row(DELIVERY_GAUGES["long_pauses"], review.long_pauses, f"{review.long_pauses or 0}"),
+        _gauge_row(DELIVERY_GAUGES["thinking_s"], review.thinking_s, f"{review.thinking_s or 0:.1f} s"),
     ]
-    by_word = ", ".join(f"{esc(w)} ×{esc(n)}" for w, n in sorted((fillers.get("by_word") or {}).items()))
-    ownership = (f"<tr><td>“I” / “we”</td><td>{esc(d.get('i_count', 0))} / {esc(d.get('we_count', 0))}</td>"
+    by_word = ", ".join(f"{esc(w)} ×{n}" for w, n in sorted(review.fillers_by_word.items()))
+    ownership = (f"<tr><td>“I” / “we”</td><td>{_fmt(review.i_count)} / {_fmt(review.we_count)}</td>"
                  "<td></td><td class='small muted'>say what you did: “I”, not “we”</td></tr>")
     extra = f"<p class='small muted'>Fillers: {by_word}</p>" if by_word else ""
     return ("<table class='delivery'><thead><tr><th>Delivery</th><th>This take</th><th>Band</th><th></th>"
             f"</tr></thead><tbody>{''.join(rows)}{ownership}</tbody></table>{extra}")
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None or isinstance(value, bool) else float(value)
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
 
 
-def feedback_html(take: Mapping[str, Any]) -> str:
-    review = take.get("review") or {}
-    flags = "".join(f'<span class="flag">{esc(f).replace("_", " ")}</span>' for f in review.get("flags") or [])
-    tips = "".join(f"<li>{esc(t)}</li>" for t in review.get("tips") or [])
-    score = review.get("score")
-    parts = [f'<p>Score <span class="score">{esc(score)}</span>/100</p>' if score is not None else ""]
+def feedback_html(review: ReviewView) -> str:
+    flags = "".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in review.flags)
+    tips = "".join(f"<li>{esc(t)}</li>" for t in review.tips)
+    parts = [f'<p>Score <span class="score">{_fmt(review.score)}</span>/100</p>' if review.score is not None else ""]
     parts.append(f"<p>{flags}</p>" if flags else "<p class='small muted'>No flags.</p>")
     if tips:
         parts.append(f"<ul class='tips'>{tips}</ul>")
-    points = (review.get("relevance") or {}).get("talking_points") or []
-    if points:  # optional review field: the question's talking points, covered or not
+    if review.talking_points:  # optional review field: the question's talking points, covered or not
         parts.append("<p class='small'>Talking points: " + "; ".join(
-            f"<span class='{'ok' if p.get('covered') else 'off'}'>{'✓' if p.get('covered') else '✗'} "
-            f"{esc(p.get('text', ''))}</span>" for p in points) + "</p>")
-    breakdown = review.get("score_breakdown") or []
-    if breakdown:  # optional review field: the rubric's points per item
+            f"<span class='{'ok' if covered else 'off'}'>{'✓' if covered else '✗'} {esc(text)}</span>"
+            for text, covered in review.talking_points) + "</p>")
+    if review.breakdown:  # optional review field: the rubric's points per item
         parts.append("<details class='small'><summary>How the score adds up</summary>" + html_table(
-            ("Item", "Points", "Of"), [(b.get("item", ""), b.get("points", ""), b.get("max", "")) for b in breakdown]
+            ("Item", "Points", "Of"), [(item, _fmt(points), _fmt(most)) for item, points, most in review.breakdown]
         ) + "</details>")
     return "".join(parts)
 
@@ -325,37 +314,35 @@ def feedback_html(take: Mapping[str, Any]) -> str:
 
 def session_profile(doc: Mapping[str, Any], bank: Bank | None) -> Profile | None:
     """The session's company profile: from the bank, else as saved in the session, else None."""
-    company = str(doc.get("company", ""))
-    if bank is not None and company in bank.profiles:
-        return bank.profiles[company]
-    saved = doc.get("profile") or {}
-    try:
-        return Profile(id=company, name=str(saved.get("name") or company), description="",
-                       prep_s=float(saved.get("prep_s") or 0), answer_target_s=float(saved["answer_target_s"]),
-                       answer_limit_s=float(saved["answer_limit_s"]),
-                       questions_per_session=int(saved.get("questions_per_session") or 1),
-                       follow_ups=int(saved.get("follow_ups") or 0))
-    except (KeyError, TypeError, ValueError):
+    session = read_session(doc)
+    if bank is not None and session.company in bank.profiles:
+        return bank.profiles[session.company]
+    saved = session.saved_profile
+    target, limit = number(saved.get("answer_target_s")), number(saved.get("answer_limit_s"))
+    if not target or not limit or target <= 0 or limit <= 0:
         return None
+    name = saved.get("name") if isinstance(saved.get("name"), str) else session.company
+    return Profile(id=session.company, name=name, description="", prep_s=number(saved.get("prep_s")) or 0.0,
+                   answer_target_s=target, answer_limit_s=limit, questions_per_session=1, follow_ups=0)
 
 
-def take_html(take: Mapping[str, Any], take_id: str, title: str, src: str | None,
-              profile: Profile | None, audio_note: str) -> str:
+def take_html(take: TakeView, take_id: str, title: str, src: str | None, profile: Profile | None,
+              audio_note: str) -> str:
     target, _ = answer_targets(take, profile)
     if src:
         player = f'<audio id="{take_id}" controls preload="metadata" src="{esc(src)}"></audio>'
-    elif take.get("audio"):
-        player = f'<p class="small off">Audio {esc(take.get("audio"))} is missing or unreadable{esc(audio_note)}.</p>'
+    elif take.audio:
+        player = f'<p class="small off">Audio {esc(take.audio)} is missing or unreadable{esc(audio_note)}.</p>'
     else:
         player = ""
-    prompt = take.get("prompt")
-    if take.get("review"):
-        figures = timeline_html(take, target) + delivery_html(take, profile) + feedback_html(take)
+    if take.review is not None:
+        figures = (timeline_html(take, take.review, target) + delivery_html(take, take.review, profile)
+                   + feedback_html(take.review))
     else:  # saved when the session was interrupted before the review (or the transcript) was done
         figures = "<p class='small muted'>Not reviewed: the session ended before this take's review.</p>"
     return (
         f'<div class="take" id="{take_id}-box"><h3>{esc(title)}</h3>'
-        + (f'<p class="muted">“{esc(prompt)}”</p>' if prompt and take.get("kind") == "follow_up" else "")
+        + (f'<p class="muted">“{esc(take.prompt)}”</p>' if take.prompt and take.is_follow_up else "")
         + player
         + transcript_html(take, take_id if src else None)
         + figures
@@ -363,11 +350,11 @@ def take_html(take: Mapping[str, Any], take_id: str, title: str, src: str | None
     )
 
 
-def _take_titles(takes: Sequence[Mapping[str, Any]]) -> list[str]:
-    answers = sum(1 for t in takes if t.get("kind") != "follow_up")
+def _take_titles(takes: Sequence[TakeView]) -> list[str]:
+    answers = sum(1 for t in takes if not t.is_follow_up)
     titles, n_answer, n_follow = [], 0, 0
     for t in takes:
-        if t.get("kind") == "follow_up":
+        if t.is_follow_up:
             n_follow += 1
             titles.append(f"Follow-up {n_follow}")
         else:
@@ -376,63 +363,55 @@ def _take_titles(takes: Sequence[Mapping[str, Any]]) -> list[str]:
     return titles
 
 
-def _when(value: Any) -> str:
+def _when(value: str) -> str:
     """An ISO 8601 time as "2026-11-26 19:30"; anything else as it is."""
     try:
-        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
     except ValueError:
-        return "" if value is None else str(value)
+        return value
 
 
-def _principles(question: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    ids = question.get("principles") or []
+def _principles(question: QuestionView, names: Mapping[str, str]) -> str:
+    ids = question.principles
     return (" · " + ", ".join(esc(names.get(p, p)) for p in ids)) if ids else ""
 
 
 def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile: Profile | None = None,
                          link_from: Path | None = None, principles: Mapping[str, str] | None = None) -> str:
-    """The HTML page for one session (the `show --json` document).
+    """The HTML page for one session (the `show --json` document; damaged parts read as missing).
 
     Audio is embedded as data: URIs, or with `link_from` (the folder the page is written to)
     linked by relative paths, which keeps the page small but ties it to the recordings.
     `principles` maps principle ids to the names shown beside each question.
     """
+    session = read_session(doc)
     principles = principles or {}
-    sources = _audio_sources(doc, audio, link_from)
+    sources = _audio_sources(session, audio, link_from)
     audio_note = " (linked from the recordings folder)" if link_from is not None else ""
-    company = profile.name if profile else doc.get("company", "")
-    questions = doc.get("questions") or []
-    scores = [t["review"]["score"] for q in questions for t in _newest_answers(q)
-              if (t.get("review") or {}).get("score") is not None]
+    company = profile.name if profile else session.company
+    questions = session.questions
+    scores = [t.review.score for q in questions if (t := q.counting_answer()) and t.review.score is not None]
     average = f"{sum(scores) / len(scores):.0f}" if scores else "–"
     head = (
         f"<header><h1>Mock interview — {esc(company)}</h1>"
-        f'<p class="muted">{esc(_when(doc.get("started_at")))} · session {esc(doc.get("id", ""))} · '
+        f'<p class="muted">{esc(_when(session.started_at))} · session {esc(session.id)} · '
         f"{len(questions)} question{'s' if len(questions) != 1 else ''} · average score {average}"
-        + ("" if doc.get("complete", True) else " · <strong>incomplete</strong>")
+        + ("" if session.complete else " · <strong>incomplete</strong>")
         + "</p>" + legend()
         + "<p class='small muted'>Click a word to hear the answer from there.</p></header>"
     )
     toc = "<nav><ol>" + "".join(
-        f'<li><a href="#q{i}">{esc(q.get("text") or q.get("id", ""))}</a></li>'
-        for i, q in enumerate(questions, 1)
+        f'<li><a href="#q{i}">{esc(q.text or q.id)}</a></li>' for i, q in enumerate(questions, 1)
     ) + "</ol></nav>"
     sections = []
     for i, q in enumerate(questions, 1):
-        takes = q.get("takes") or []
         body = "".join(
-            take_html(t, f"q{i}-t{j}", title, sources.get(t.get("audio")), profile, audio_note)
-            for j, (t, title) in enumerate(zip(takes, _take_titles(takes), strict=True), 1)
-        ) or f"<p class='muted'>{'Skipped.' if q.get('skipped') else 'Not answered.'}</p>"
+            take_html(t, f"q{i}-t{j}", title, sources.get(t.audio) if t.audio else None, profile, audio_note)
+            for j, (t, title) in enumerate(zip(q.takes, _take_titles(q.takes), strict=True), 1)
+        ) or f"<p class='muted'>{'Skipped.' if q.skipped else 'Not answered.'}</p>"
         sections.append(
-            f'<section class="question" id="q{i}"><h2>{i}. {esc(q.get("text", ""))}</h2>'
-            f'<p class="small muted">{esc(q.get("id", ""))}{_principles(q, principles)}</p>{body}</section>'
+            f'<section class="question" id="q{i}"><h2>{i}. {esc(q.text)}</h2>'
+            f'<p class="small muted">{esc(q.id)}{_principles(q, principles)}</p>{body}</section>'
         )
-    title = f"mockint — {company} — {_when(doc.get('started_at')) or doc.get('id', '')}"
+    title = f"mockint — {company} — {_when(session.started_at) or session.id}"
     return page(title, head + toc + "".join(sections))
-
-
-def _newest_answers(question: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The answer that counts (the newest reviewed answer take), as a list of zero or one."""
-    answers = [t for t in question.get("takes") or [] if t.get("kind") == "answer" and t.get("review")]
-    return answers[-1:]

@@ -9,12 +9,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.progress_report import ProgressSection, attempts, build_progress_report
-from mockint.report import build_session_report, filler_positions, word_labels
+from mockint.report import build_session_report, filler_positions, session_profile, word_labels
+from mockint.sessionview import read_session
 
 HOSTILE = '</p><script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "script", "header", "h1", "h2", "h3", "p", "span",
@@ -166,9 +169,10 @@ def test_progress_page_escapes_bank_and_session_text(tmp_path):
     ([(0.1, 0.2), (1.5, 1.6)], [(0.0, 1.0, "result"), (1.0, 2.0, "action")], ["result", "action"]),
 ])
 def test_word_labels_follow_the_review_segments(words, segments, expected):
-    ws = [{"word": "x", "start": a, "end": b} for a, b in words]
-    segs = [{"text": "", "label": lab, "start_s": a, "end_s": b} for a, b, lab in segments]
-    assert word_labels(ws, segs) == expected
+    doc = _doc(words=[{"word": "x", "start": a, "end": b} for a, b in words],
+               segments=[{"text": "", "label": lab, "start_s": a, "end_s": b} for a, b, lab in segments])
+    take = read_session(doc).questions[0].takes[0]
+    assert word_labels(take.words, take.review.segments) == expected
 
 
 @pytest.mark.parametrize("text, by_word, marked", [
@@ -180,7 +184,7 @@ def test_word_labels_follow_the_review_segments(words, segments, expected):
     ("um i fixed it", {}, set()),  # what the review did not count is not marked
 ])
 def test_fillers_marked_are_those_the_review_counts(text, by_word, marked):
-    assert filler_positions(_words(text), by_word) == marked
+    assert filler_positions(read_session(_doc(words=_words(text))).questions[0].takes[0].words, by_word) == marked
 
 
 def test_typed_answer_colours_segments_without_seeking():
@@ -373,3 +377,50 @@ def test_timeline_target_comes_from_the_take_else_the_profile(saved, expected):
     assert expected in html
     target = saved.get("target_s", 120)
     assert f'data-seconds="{0.55 * target:.1f}"' in html  # the target bar's Action part
+
+
+# ------------------------------------------------------------------------------ damaged sessions
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(), st.text(max_size=12))
+_trees = st.recursive(_scalars, lambda kids: st.one_of(st.lists(kids, max_size=3),
+                                                        st.dictionaries(st.text(max_size=8), kids, max_size=3)),
+                      max_leaves=12)
+
+
+def _node_paths(node, prefix=()):
+    if prefix:
+        yield prefix
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in children:
+        yield from _node_paths(value, (*prefix, key))
+
+
+def _damaged(data) -> dict:
+    """A good session with one node (anywhere) replaced by arbitrary JSON-like data."""
+    doc = _doc()
+    doc["questions"][0]["takes"][0]["review"].update(
+        relevance={"talking_points": [{"text": "a point", "covered": True}]},
+        score_breakdown=[{"item": "structure", "points": 30, "max": 40}])
+    path = data.draw(st.sampled_from(list(_node_paths(doc))), label="path")
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = data.draw(_trees, label="value")
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_damaged_session_still_makes_a_page(data):
+    doc = _damaged(data)
+    page = _parse(build_session_report(doc, _nowhere, profile=session_profile(doc, None)))
+    assert [t for t, _ in page.tags].count("script") == 1
+
+
+@pytest.mark.slow  # about 2 s an example: five matplotlib charts each
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_a_damaged_session_still_makes_a_progress_page(data):
+    good = _doc()
+    good.update(id="2026-11-01-amazon", started_at="2026-11-01T10:00:00+00:00")
+    assert "<svg" in build_progress_report([good, _damaged(data)], load_bank(bundled_bank_dir()))
