@@ -88,7 +88,7 @@ def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None =
 
     wpm, fillers = DELIVERY_GAUGES["wpm"], DELIVERY_GAUGES["fillers"]
     charts = [
-        Series("Score", "score (0–100)", _points(found, "score"), ymax=100),
+        Series("Score", "score (0–100)", _points(found, "score"), ymax=105),  # room for a 100
         Series("Answer length", "seconds", _points(found, "duration_s"), band=_length_band(bank, found),
                band_label="45 s to the target"),
         Series("Pace", "words per minute", _points(found, "wpm"), band=(wpm.good_lo, wpm.good_hi),
