@@ -276,7 +276,12 @@ def test_report_progress_command(run_cli, tmp_path):
     assert r.code == 0, r.err
     html = (tmp_path / "progress.html").read_text(encoding="utf-8")
     assert "3 answers in 3 sessions" in html and html.count('<figure class="chart"') == 5
+    broken = tmp_path / "recordings" / "2026-11-10T10-00-00-amazon"
+    broken.mkdir()
+    (broken / "session.json").write_text("{not json", encoding="utf-8")
     r = run_cli("report", "--progress", "--company", "amazon", "-o", "amazon.html")
+    assert r.err == ("mockint: warning: left out 1 damaged session(s): 2026-11-10T10-00-00-amazon "
+                     "— see 'mockint sessions'\n")
     assert r.code == 0, r.err
     assert "2 answers in 2 sessions" in (tmp_path / "amazon.html").read_text(encoding="utf-8")
     r = run_cli("report", "--progress", "--company", "meta", "-o", "meta.html")

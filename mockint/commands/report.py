@@ -43,6 +43,11 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         out = _output(args.output, env, "mockint-progress.html")
         if args.company and bank is not None:
             bank.profile(args.company)  # an unknown company is a usage error that lists the known ones
+        rows = store.list()  # names the damaged sessions that store.documents() leaves out
+        damaged = [r["id"] for r in rows if "damaged" in r]
+        if damaged:
+            print(f"mockint: warning: left out {len(damaged)} damaged session(s): {', '.join(damaged)} "
+                  "— see 'mockint sessions'", file=env.stderr)
         docs = [d for d in store.documents() if not args.company or d.get("company") == args.company]
         html = build_progress_report(docs, bank,
                                      extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank))
