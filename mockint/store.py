@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mockint import schema
 from mockint.errors import DataError, UsageError
 
 SCHEMA_VERSION = 1
@@ -91,8 +92,9 @@ class Store:
             raise UsageError(f"no session '{session_id}' in {self.root}", "run 'mockint sessions' to list them")
         try:
             doc = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{manifest} cannot be read ({exc})", "restore it from a backup or delete the folder") from None
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, huge ints
+            raise DataError(f"{manifest} cannot be read ({str(exc)[:200]})",
+                            "restore it from a backup or delete the folder") from None
         _check_document(doc, manifest)
         doc["id"] = session_id  # the folder name is authoritative
         return doc
@@ -344,6 +346,10 @@ def _check_document(doc: Any, manifest: Path) -> None:
             raise bad(f"questions[{i}] has no id")
         if not isinstance(question.get("takes"), list) or any(not isinstance(t, dict) for t in question["takes"]):
             raise bad(f"questions[{i}].takes is not a list of takes")
+    try:  # every field the readers use has the type they expect (mockint.schema)
+        schema.check_session(doc)
+    except schema.Bad as exc:
+        raise bad(str(exc)) from None
 
 
 def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_id: str) -> dict[str, Any]:
