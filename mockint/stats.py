@@ -163,7 +163,7 @@ def render(console, stats: dict[str, Any]) -> None:
     t = stats["timing"]
     console.rule(f"{stats['answers']} answers in {stats['sessions']} sessions{scope}")
     console.print(f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
-                  f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'])}")
+                  f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}")
     d = stats["delivery"]
     wpm = "–" if d["median_wpm"] is None else f"{d['median_wpm']:.0f} wpm (comfortable: 130–160)"
     fpm = "–" if d["median_fillers_per_minute"] is None else f"{d['median_fillers_per_minute']:.1f} per minute"
@@ -193,5 +193,5 @@ def render(console, stats: dict[str, Any]) -> None:
         console.print(table)
 
 
-def _s(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f} s"
+def _s(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f} s"

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from mockint.config import Environment, Settings
-from mockint.errors import DataError, UsageError
+from mockint.errors import DataError, SetupError, UsageError
 
 PARTS = ("situation", "task", "action", "result")
 
@@ -58,7 +58,7 @@ def _dump(env: Environment, doc: Any) -> None:
 
 
 def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    rows = _store(settings).list()
+    rows = _store(settings).list(check_audio=True)
     if args.json:
         _dump(env, rows)
         return 0
@@ -106,7 +106,11 @@ def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -
         path = store.take_audio(doc["id"], clip.audio)
         env.stdout.write(f"{clip.title}\n")
         printer = WordPrinter(clip.words, env.stdout)
-        audio.play(path, device=args.output_device, start_s=clip.start_s or 0.0, end_s=clip.end_s,
-                   on_progress=printer.at)
+        try:
+            audio.play(path, device=args.output_device, start_s=clip.start_s or 0.0, end_s=clip.end_s,
+                       on_progress=printer.at)
+        except SetupError as exc:
+            raise SetupError(f"cannot play the answer: {exc.what}",
+                             f"run 'mockint devices'; 'mockint show {doc['id']}' prints the transcript") from None
         printer.flush()
     return 0
