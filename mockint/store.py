@@ -21,14 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mockint import schema
-from mockint.errors import DataError, UsageError
+from mockint import recovery, schema
+from mockint.errors import DataError, MockintError, UsageError
 
 SCHEMA_VERSION = 1
 MANIFEST = "session.json"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 AUDIO_SUFFIX = ".wav"
+WAV_HEADER_BYTES = 44
 TAKE_KINDS = ("answer", "follow_up")
 MAX_SAME_SECOND = 1000  # sessions one company may start in the same second
 
@@ -90,23 +91,31 @@ class Store:
             if folder.is_dir():
                 raise DataError(f"{manifest} is missing", "the session was never saved; delete the folder")
             raise UsageError(f"no session '{session_id}' in {self.root}", "run 'mockint sessions' to list them")
-        try:
-            doc = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, huge ints
-            raise DataError(f"{manifest} cannot be read ({str(exc)[:200]})",
-                            "restore it from a backup or delete the folder") from None
-        _check_document(doc, manifest)
+        doc = _read_manifest(manifest)
+        if recovery.needs_recovery(doc):  # cut off by a crash? (None: still being recorded)
+            doc = recovery.recover(folder, lambda: _read_manifest(manifest),
+                                   lambda repaired: _write_json(manifest, repaired)) or doc
         doc["id"] = session_id  # the folder name is authoritative
         return doc
 
-    def list(self) -> list[dict[str, Any]]:
-        """One `sessions --json` row per session, oldest first; damaged ones say why instead."""
+    def list(self, *, check_audio: bool = False) -> list[dict[str, Any]]:
+        """One `sessions --json` row per session, oldest first; damaged ones say why instead.
+
+        check_audio: also look at the first bytes of every take's audio, and name the first take
+        that is missing or not a WAV file in `damaged_audio` (the session itself still reads).
+        """
         rows = []
         for session_id in self.ids():
             try:
-                rows.append(summary_row(self.load(session_id)))
+                doc = self.load(session_id)
             except DataError as exc:
                 rows.append({"id": session_id, "damaged": exc.what})
+                continue
+            row = summary_row(doc)
+            problem = _audio_problem(self.root / session_id, doc) if check_audio else None
+            if problem:
+                row["damaged_audio"] = problem
+            rows.append(row)
         return rows
 
     def documents(self) -> Iterator[dict[str, Any]]:
@@ -190,6 +199,7 @@ class SessionWriter:
         self.folder = folder
         self._doc = doc
         self._now = now
+        self._lock = recovery.hold(folder)  # while held, readers leave our "recording" takes alone
 
     @property
     def id(self) -> str:
@@ -267,11 +277,19 @@ class SessionWriter:
         self._doc["ended_by"] = ended_by
         self._doc["ended_at"] = iso(self._now())
         self.save()
+        self._unlock()
 
     def interrupted(self) -> None:
         """Ctrl-C: keep everything, stay listed as incomplete."""
         self._doc["ended_by"] = "interrupt"
-        self.save()
+        try:
+            self.save()
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        lock, self._lock = self._lock, None
+        recovery.release(lock)
 
     def save(self) -> None:
         self._doc["updated_at"] = iso(self._now())
@@ -375,18 +393,54 @@ def _make_private_dir(path: Path, *, parents: bool = False) -> None:
     os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
 
 
+def _read_manifest(manifest: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, huge ints
+        raise DataError(f"{manifest} cannot be read ({str(exc)[:200]})",
+                        "restore it from a backup or delete the folder") from None
+    _check_document(doc, manifest)
+    return doc
+
+
+def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
+    """The first take whose audio is missing or not a WAV file (read: its first 12 bytes)."""
+    for question in doc["questions"]:
+        for take in question["takes"]:
+            name = take.get("audio")
+            if not name or take.get("stopped_by") == recovery.RECORDING:
+                continue
+            path = folder / name
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(12)
+                    size = os.fstat(f.fileno()).st_size
+            except OSError as exc:
+                return f"{path}: {exc.strerror or exc}"
+            if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return f"{path} is not a WAV file"
+            if size < WAV_HEADER_BYTES:
+                return f"{path} is cut short ({size} bytes)"
+    return None
+
+
 def _write_json(path: Path, doc: dict[str, Any]) -> None:
     """Replace `path` atomically: a reader sees the old or the new manifest, never a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:  # a full disk: the earlier manifest stays as it was
+        tmp.unlink(missing_ok=True)
+        raise MockintError(f"could not save {path} ({exc.strerror or exc}); the previous version is kept",
+                           "free some disk space, then run 'mockint sessions'") from None
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:

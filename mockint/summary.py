@@ -279,7 +279,10 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
         table.add_row(row["id"], (row.get("started_at") or "")[:16].replace("T", " "), row.get("company") or "",
                       str(row["questions"]), str(row["answered"]),
                       "–" if row["average_score"] is None else str(row["average_score"]),
-                      _seconds(row.get("duration_s")), "complete" if row["complete"] else "incomplete")
+                      _seconds(row.get("duration_s")),
+                      Text("complete" if row["complete"] else "incomplete").append(
+                          f" · damaged audio: {row['damaged_audio']}" if row.get("damaged_audio") else "",
+                          style="red"))
     console.print(table)
 
 
