@@ -174,3 +174,14 @@ def test_summary_per_question_totals_and_the_weakest_answers_tips_first(tmp_path
     rows = [line for line in text.splitlines() if "amazon-" in line and "│" in line]
     assert "STAR" in text and "85" in rows[0] and "STA·" in rows[1] and "missing_result" in rows[1]
     assert f"Session saved: {result.session_id}" in text
+
+
+def test_prep_countdown_waits_the_profile_seconds_unless_answers_come_from_files():
+    from mockint.summary import TerminalView, console_for
+
+    slept, out = [], io.StringIO()
+    TerminalView(console_for(out), sleep=slept.append).prep(30)
+    assert slept == [1.0] * 30 and "Answer now." in out.getvalue()
+    slept, out = [], io.StringIO()
+    TerminalView(console_for(out), wait_for_prep=False, sleep=slept.append).prep(30)
+    assert slept == [] and "30 s to prepare — skipped" in out.getvalue()
