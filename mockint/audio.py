@@ -151,6 +151,8 @@ class FileRecorder:
                 take.put(samples[i:i + CHUNK_FRAMES])
                 take.writer.sync()
                 take.drain(on_chunk)
+                if take.writer.failed:
+                    break  # close() below says why (e.g. a full disk)
                 if take.writer.full.is_set():
                     stopped = STOP_LIMIT
                     break
@@ -303,8 +305,8 @@ class MicrophoneRecorder:
                     else:
                         time.sleep(TICK_S)
                     take.drain(on_chunk, budget_s=TICK_S)
-                    if stopped is not None:
-                        break
+                    if stopped is not None or take.writer.failed:
+                        break  # a failed writer (e.g. a full disk): close() below says why
                     if take.writer.full.is_set():
                         stopped = STOP_LIMIT
                     elif take.silent_for(self.stop_on_silence_s):

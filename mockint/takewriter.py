@@ -67,9 +67,11 @@ class WavAppender:
 
     def close(self) -> None:
         if not self._file.closed:
-            self.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+            try:
+                self.flush()
+                os.fsync(self._file.fileno())
+            finally:
+                self._file.close()  # even when the disk is full: never leave the file open
 
 
 class TakeWriter:
@@ -108,6 +110,11 @@ class TakeWriter:
     def duration_s(self) -> float:
         return self._wav.frames / SAMPLE_RATE_HZ
 
+    @property
+    def failed(self) -> bool:
+        """The writer stopped on an error (e.g. a full disk); close() raises it."""
+        return self._error is not None
+
     def put(self, chunk: np.ndarray) -> None:
         """Enqueue raw audio; safe to call from the audio callback (never blocks)."""
         self._queue.put(chunk)
@@ -125,6 +132,10 @@ class TakeWriter:
         self._queue.put(_STOP)
         self._thread.join()
         if self._error is not None:
+            try:  # the header must cover what reached the disk, so the partial take plays whole
+                repair_wav(self.path)
+            except (OSError, DataError) as exc:
+                self._error = OSError(f"{self._error}; its header could not be fixed either ({exc})")
             raise MockintError(f"could not write {self.path}: {self._error}",
                                "check the disk has space and the folder is writable") from self._error
 
@@ -148,8 +159,10 @@ class TakeWriter:
                     last_flush = now
         except BaseException as exc:  # reported by close(); the thread must not die silently
             self._error = exc
-        finally:
+        try:
             self._wav.close()
+        except OSError as exc:  # e.g. the disk filled up during the last write
+            self._error = self._error or exc
 
     def _write(self, raw: np.ndarray) -> None:
         chunk = self._convert(raw) if self._convert else raw
