@@ -22,6 +22,10 @@ PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result
 PROBED_PART = {"missing_result": "result", "result_not_quantified": "result", "missing_action": "action",
                "missing_situation": "situation", "missing_task": "task"}
 FOLLOW_UP_FLAGS = ("result_not_quantified", "low_ownership", "too_fast", "too_slow", "many_fillers", "long_pauses")
+# Why a take has no review, by its stopped_by.
+UNREVIEWED = {"skip": "skipped", "interrupt": "interrupted — saved, not transcribed",
+              "crash": "cut off by a crash — saved up to then, not transcribed",
+              "recording": "still being recorded", "error": "the recording failed — what was heard is saved"}
 TOP_TIPS = 3
 TIPS_PER_TAKE = 2
 
@@ -78,8 +82,7 @@ def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_
     review = take.get("review")
     label = "Follow-up" if take.get("kind") == "follow_up" else "Answer"
     if not review:
-        why = {"skip": "skipped", "interrupt": "interrupted — saved, not transcribed"}.get(
-            take.get("stopped_by", ""), "not reviewed")
+        why = UNREVIEWED.get(take.get("stopped_by") or "", "not reviewed")
         console.print(f"{label}: {_seconds(take.get('duration_s'))} — {why}")
         return
     if take.get("kind") == "follow_up":
