@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    if env is None:  # the real program: keep PortAudio's own messages off stderr (tests pass env)
+        from mockint import stderrfilter
+
+        stderrfilter.install()
     env = env or Environment()
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
