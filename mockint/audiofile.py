@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,3 +35,35 @@ def read_16k_mono(path: Path) -> np.ndarray:
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """Float samples in -1..1 to int16, clipped."""
     return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+
+
+def iter_16k_mono(path: Path, block_s: float = 2.0) -> Iterator[np.ndarray]:
+    """The file's samples as int16 mono blocks at SAMPLE_RATE_HZ, read and resampled block by
+    block so an hour-long file never sits in memory whole."""
+    import soundfile as sf
+    import soxr
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"audio file {path} not found", "check the path")
+    try:
+        with sf.SoundFile(str(path)) as f:
+            rate = f.samplerate
+            resampler = soxr.ResampleStream(rate, SAMPLE_RATE_HZ, 1, dtype="float32", quality="HQ") \
+                if rate != SAMPLE_RATE_HZ else None
+            block = max(1, int(rate * block_s))
+            while True:
+                data = f.read(block, dtype="float32", always_2d=True)
+                last = data.shape[0] < block
+                mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+                if resampler is not None:
+                    mono = resampler.resample_chunk(np.ascontiguousarray(mono), last=last)
+                if mono.size:
+                    yield to_int16(mono)
+                if last:
+                    return
+    except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
+        raise UsageError(
+            f"{path} is not audio mockint can read ({exc})",
+            "use a WAV, FLAC or AIFF file, e.g. convert with: sox in.mp3 out.wav",
+        ) from None

@@ -1,0 +1,110 @@
+"""`mockint transcribe`: the JSON contract, the human output, errors, and re-transcribing a session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mockint.store import QuestionRef, Store
+
+DATA = Path(__file__).resolve().parent / "data"
+ENGLISH = DATA / "speech_english.wav"
+
+
+def test_json_contract(run_cli):
+    r = run_cli("transcribe", str(ENGLISH), "--json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert set(doc) == {"text", "engine", "duration_s", "elapsed_s", "words"}
+    assert doc["text"] == "one two three" and doc["engine"] == "sphinx"
+    assert doc["duration_s"] == pytest.approx(2.745, abs=0.01) and doc["elapsed_s"] > 0
+    assert [w["word"] for w in doc["words"]] == ["one", "two", "three"]
+    assert set(doc["words"][0]) == {"word", "start", "end", "confidence"}
+
+
+def test_human_output_is_the_text_and_its_timing(run_cli):
+    r = run_cli("transcribe", str(ENGLISH))
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == "one two three"
+    assert "2.7 s of audio" in lines[1] and "3 words" in lines[1] and "sphinx" in lines[1]
+
+
+def test_a_relative_path_is_taken_from_the_working_folder(run_cli, tmp_path):
+    shutil.copy(ENGLISH, tmp_path / "answer.wav")
+    r = run_cli("transcribe", "answer.wav", "--json", cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["text"] == "one two three"
+
+
+@pytest.mark.parametrize("args,code,message", [
+    ((), 2, "give either an AUDIO file or --session"),
+    (("missing.wav",), 2, "missing.wav not found"),
+    ((str(ENGLISH), "--engine", "kaldi"), 2, "use one of: sphinx, vosk, faster-whisper"),
+    ((str(ENGLISH), "--engine", "vosk"), 1, "--model"),
+    ((str(ENGLISH), "--model", "/no/such/model"), 1, "/no/such/model"),
+    ((str(ENGLISH), "--session", "last"), 2, "either"),
+])
+def test_errors_are_one_line_with_the_fix(run_cli, args, code, message):
+    r = run_cli("transcribe", *args)
+    assert r.code == code
+    assert r.err.startswith("mockint: error:") and message in r.err
+    assert "Traceback" not in r.err and r.err.count("\n") == 1
+
+
+def test_not_audio_is_a_usage_error(run_cli, tmp_path):
+    (tmp_path / "notes.wav").write_text("hello")
+    r = run_cli("transcribe", "notes.wav", cwd=tmp_path)
+    assert r.code == 2 and "not audio" in r.err
+
+
+def _saved_session(root: Path) -> str:
+    writer = Store(root).create("amazon", seed=1)
+    writer.ask(QuestionRef("amazon-ownership-1", "Tell me about a time you took ownership."))
+    path = writer.take_path("amazon-ownership-1", "answer")
+    shutil.copy(ENGLISH, path)
+    earlier = {"text": "one to three", "engine": "text", "duration_s": 2.745, "elapsed_s": 0.1, "words": []}
+    writer.add_take("amazon-ownership-1", {"kind": "answer", "prompt": "Tell me…", "audio": str(path),
+                                           "duration_s": 2.745, "thinking_s": 0.0, "transcript": earlier})
+    writer.finish()
+    return writer.id
+
+
+def test_session_is_retranscribed_keeping_the_earlier_transcript(run_cli, tmp_path):
+    root = tmp_path / "recordings"
+    session_id = _saved_session(root)
+    r = run_cli("transcribe", "--session", "last", "--recordings", str(root))
+    assert r.code == 0, r.err
+    assert "amazon-ownership-1 take 0" in r.out and "earlier: text" in r.out
+    take = Store(root).load(session_id)["questions"][0]["takes"][0]
+    assert take["transcript"]["engine"] == "sphinx" and take["transcript"]["text"] == "one two three"
+    assert [t["engine"] for t in take["transcripts"]] == ["text", "sphinx"]
+    assert take["transcripts"][0]["text"] == "one to three"
+
+
+def test_session_json_names_the_engines(run_cli, tmp_path):
+    root = tmp_path / "recordings"
+    session_id = _saved_session(root)
+    r = run_cli("transcribe", "--session", session_id, "--json", "--recordings", str(root))
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["session"] == session_id and doc["engine"] == "sphinx" and doc["missing"] == []
+    (row,) = doc["takes"]
+    assert row["earlier_engine"] == "text" and row["transcript"]["words"][0]["word"] == "one"
+
+
+def test_session_with_a_deleted_take_fails_but_says_which(run_cli, tmp_path):
+    root = tmp_path / "recordings"
+    session_id = _saved_session(root)
+    for wav in (root / session_id).glob("*.wav"):
+        wav.unlink()
+    r = run_cli("transcribe", "--session", session_id, "--recordings", str(root))
+    assert r.code == 1 and "missing" in r.err
+
+
+def test_unknown_session_is_an_error(run_cli, tmp_path):
+    r = run_cli("transcribe", "--session", "2026-01-01T00-00-00-amazon", "--recordings", str(tmp_path))
+    assert r.code in (1, 2) and r.err.startswith("mockint: error:")
