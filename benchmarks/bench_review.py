@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/bench_review.py [--answers ../shared/star/answers.jsonl] [--spoken]
 
+(--spoken caches audio and transcripts in $MOCKINT_BENCH_CACHE, default
+~/.cache/mockint/bench/review_spoken; the first run takes about a minute per answer here.)
+
 The answers (written by others, mostly unlicensed) are read from ../shared, never copied here.
 Sets scored:
   full      the 24 labelled answers as written (all four parts present in the shared set)
