@@ -28,8 +28,11 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    sys.stderr.flush()
-    real = os.dup(2)
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+    except (OSError, AttributeError, ValueError):
+        return  # no stderr at all (closed, or None under pythonw): nothing to keep clean
     read_end, write_end = os.pipe()
     os.dup2(write_end, 2)
     os.close(write_end)
