@@ -77,8 +77,9 @@ class TerminalView:
         self.console.print(f"[dim]{text}[/dim]")
 
 
-def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_TAKE) -> None:
-    """A take's review in a few lines: score, time, STAR parts, flags, the first tips."""
+def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_TAKE, figures: bool = False) -> None:
+    """A take's review in a few lines: score, time, STAR parts, flags, the first tips
+    (with `figures`: fillers, "I" and "we", long pauses too)."""
     review = take.get("review")
     label = "Follow-up" if take.get("kind") == "follow_up" else "Answer"
     if not review:
@@ -98,12 +99,28 @@ def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_
         line.append(f" · {delivery['wpm']:.0f} wpm")
     console.print(line)
     console.print(star_line(review))
+    if figures:
+        console.print(figures_line(delivery))
     if "story" in take:
         console.print(story_line(take["story"]))
     if review.get("flags"):
         console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
     for tip in list(review.get("tips") or [])[:tips]:
         console.print(f"  • {tip}")
+
+
+def figures_line(delivery: dict[str, Any]) -> Text:
+    fillers = delivery.get("fillers") or {}
+    parts = []
+    if fillers.get("count") is not None:
+        per_min = f" ({fillers['per_minute']:.1f}/min)" if fillers.get("per_minute") is not None else ""
+        words = ", ".join(f"{w} ×{n}" for w, n in (fillers.get("by_word") or {}).items())
+        parts.append(f"fillers {fillers['count']}{per_min}" + (f": {words}" if words else ""))
+    if delivery.get("i_count") is not None:
+        parts.append(f"\"I\" {delivery['i_count']} · \"we\" {delivery.get('we_count', 0)}")
+    if delivery.get("long_pauses") is not None:
+        parts.append(f"long pauses {delivery['long_pauses']}")
+    return Text("  " + " · ".join(parts), style="dim")
 
 
 def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, Any]) -> None:
@@ -247,7 +264,7 @@ def render_show(console: Console, doc: dict[str, Any]) -> None:
         for take in question["takes"]:
             if take.get("kind") == "follow_up":
                 console.print(Text(f"Follow-up: {take.get('prompt')}", style="bold"))
-            render_take(console, take, tips=len((take.get("review") or {}).get("tips") or []))
+            render_take(console, take, tips=len((take.get("review") or {}).get("tips") or []), figures=True)
             console.print(marked_transcript(take))
             console.print()
     console.print("Parts: " + "  ".join(f"[{PART_STYLE[p]}]{p}[/]" for p in PARTS))
