@@ -78,6 +78,7 @@ def test_show_human_marks_parts_flags_and_tips(run_cli, recordings):
     assert r.code == 0, r.err
     assert "[A] first try" in r.out  # the fake review labels the whole answer as action
     assert "Result missing" in r.out and "missing_result" in r.out and "Say what changed." in r.out
+    assert "fillers 0 (0.0/min)" in r.out
 
 
 @pytest.mark.parametrize("bad", ["../secrets", "nope"])
