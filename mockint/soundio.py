@@ -26,6 +26,7 @@ PROGRESS_S = 0.05  # how often play() reports its position
 # Silence around the sound: a stream's first few tens of milliseconds can be lost while it
 # starts (seen with ALSA's pulse plugin), and closing it drops what the server still buffers.
 PLAY_LEAD_S = 0.05
+QUIET_LEVEL = 64  # samples below this (about -54 dBFS) count as silence for the lead-in
 # A generous output buffer: on a busy machine a short one underruns (audible gaps). It does not
 # delay the start: the first frames go out as soon as the stream starts.
 PLAY_LATENCY_S = 0.1
@@ -171,7 +172,7 @@ def play(
 
         samples = to_int16(soxr.resample(samples.astype(np.float32) / 32768.0, rate, out_rate, quality="HQ"))
     length = samples.shape[0]
-    lead = int(PLAY_LEAD_S * out_rate)
+    lead = _lead_in_needed(samples, int(PLAY_LEAD_S * out_rate))
     samples = np.concatenate([np.zeros(lead, dtype=np.int16), samples,
                               np.zeros(int(PLAY_TAIL_S * out_rate), dtype=np.int16)])
     pos = 0
@@ -208,6 +209,13 @@ def play(
                                    "check the speaker or headphones, then run 'mockint devices'")
     if on_progress is not None:
         on_progress(start_s + length / out_rate)
+
+
+def _lead_in_needed(samples: np.ndarray, lead: int) -> int:
+    """Silence to put before `samples` so the stream starts with `lead` quiet frames (a spoken
+    question usually brings its own, and then starts at once)."""
+    loud = np.flatnonzero(np.abs(samples[:lead].astype(np.int32)) > QUIET_LEVEL)
+    return lead - (int(loud[0]) if loud.size else lead)
 
 
 def _playable(source: Path | np.ndarray) -> tuple[np.ndarray, int]:
