@@ -8,6 +8,8 @@ audio files (`--answers-from`, the demo) and on fakes in tests.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,11 +146,27 @@ class _Engine:
             self.writer.ask(QuestionRef(question.id, question.text, question.principles))
             self.ports.view.question(number, total, question)
             self.ports.speaker.say(question.text)
+            if number < total:
+                self._prepare(self.plan.questions[number].text)
             if self.plan.profile.prep_s > 0:
                 self.ports.view.prep(self.plan.profile.prep_s)
             if self._question(question) == STOP_QUIT:
                 return ENDED_QUIT
         return ENDED_DONE
+
+    def _prepare(self, text: str) -> None:
+        """Let a speaker that can synthesize ahead (VoiceSpeaker.prepare) make the next question's
+        audio while this one is answered, so it starts at once. A failure there is not reported:
+        say() meets the same problem in the foreground and reports it."""
+        prepare = getattr(self.ports.speaker, "prepare", None)
+        if prepare is None:
+            return
+
+        def run() -> None:
+            with contextlib.suppress(MockintError):
+                prepare(text)
+
+        threading.Thread(target=run, name="mockint-prepare", daemon=True).start()
 
     def _question(self, question: Question) -> str:
         """Answer, then follow-ups; returns the stop code that ends the question."""

@@ -215,3 +215,21 @@ def test_ctrl_c_while_the_transcript_is_finished_keeps_the_whole_take(tmp_path):
     assert result.ended_by == "interrupt"
     take = result.document["questions"][0]["takes"][0]
     assert (take["stopped_by"], take["duration_s"], take["transcript"]) == ("end_of_audio", 80.0, None)
+
+
+def test_the_next_question_is_synthesized_while_this_one_is_answered(tmp_path):
+    import threading
+
+    class PreparingSpeaker(FakeSpeaker):
+        def __init__(self):
+            super().__init__()
+            self.prepared, self.done = [], threading.Event()
+
+        def prepare(self, text):
+            self.prepared.append(text)
+            self.done.set()
+
+    speaker = PreparingSpeaker()
+    run(tmp_path, [Say("a"), Say("b"), Say("c"), Say("d")], speaker=speaker)
+    assert speaker.done.wait(5)
+    assert speaker.prepared == ["Tell me about q-two."]  # the next question only: none after the last
