@@ -79,6 +79,7 @@ def record_clip(pulse, path: Path, **kw):
                 feeder.wait(15)
 
 
+@pytest.mark.slow  # two recognizer runs
 def test_spoken_answer_is_recorded_faithfully(pulse, tmp_path):
     rec = record_clip(pulse, tmp_path / "take.wav", stop_on_silence_s=1.0)
     assert rec.stopped_by == STOP_SILENCE and rec.overflows == 0
