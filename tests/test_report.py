@@ -253,6 +253,7 @@ def test_report_command_writes_an_offline_page(run_cli, tmp_path):
     assert html.count('<audio id="q') == 3 and html.count('src="data:audio/ogg;base64,') == 3
     assert "amazon-ownership-1 · Ownership</p>" in html  # the principle's name from the bank
     assert not re.findall(r'(?:src|href)="(?!data:|#)', html)  # nothing outside the page
+    assert out.stat().st_mode & 0o777 == 0o600  # transcripts and voice stay private
 
 
 def test_report_command_links_audio_relative_to_the_page(run_cli, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -63,7 +64,11 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(html, encoding="utf-8")
+        # The page holds transcripts (and the voice, when embedded): private to the user like the recordings.
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html)
     except OSError as exc:
         raise MockintError(f"cannot write {out} ({exc.strerror or exc})", "choose another place with -o FILE") from None
     elapsed = time.perf_counter() - started
