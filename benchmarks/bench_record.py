@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,7 @@ def main() -> int:
     print(f"streaming decoder: {fed['frames'] / SAMPLE_RATE_HZ:.1f} s fed, at most {fed['behind_s']:.2f} s behind "
           f"real time; {len((hyp.hypstr if hyp else '').split())} words")
     print(f"load average at the end (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    shutil.rmtree(work, ignore_errors=True)
     return 0 if rec.overflows == 0 and rec.stopped_by == "limit" else 1
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -93,6 +94,7 @@ def main() -> int:
     finally:
         listener.stop()
         server.stop()
+        shutil.rmtree(cache, ignore_errors=True)
 
     print(f"{len(questions)} questions from the bundled bank; load average {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} cores")

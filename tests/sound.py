@@ -58,7 +58,11 @@ class PulseServer:
         self._run("pactl", "set-default-source", "micfeed.monitor")
 
     def stop(self) -> None:
-        subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=SERVER_START_TIMEOUT_S)
+        """Stop the server and remove its runtime folder (safe to call twice)."""
+        if self.runtime_dir.exists():
+            subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True,
+                           timeout=SERVER_START_TIMEOUT_S)
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
     def feed_mic(self, path: Path) -> subprocess.Popen:
         """Play a file into `micfeed`: the candidate speaking."""
@@ -147,7 +151,6 @@ def pulse():
             else:
                 os.environ[key] = value
         reinitialise_portaudio()
-        shutil.rmtree(runtime, ignore_errors=True)
 
 
 # A recording process for the tests that must signal, kill or type at it. argv: take path,
