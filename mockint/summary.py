@@ -258,7 +258,7 @@ def render_show(console: Console, doc: dict[str, Any]) -> None:
     state = "complete" if doc.get("complete") else "incomplete"
     console.rule(f"{doc['id']} · {doc.get('company')} · {state}")
     for n, question in enumerate(doc["questions"], 1):
-        console.print(Text(f"Q{n}. {question['text']}", style="bold"))
+        console.print(Text(f"Q{n}. {question.get('text') or '(question text not saved)'}", style="bold"))
         if not question["takes"]:
             console.print("  (not answered)")
         for take in question["takes"]:
