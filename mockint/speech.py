@@ -45,9 +45,10 @@ FRAME_SAMPLES = int(SAMPLE_RATE_HZ * FRAME_S)
 START_RUN_S = 0.18  # an utterance starts after this much unbroken speech (not a click)
 PREROLL_S = 0.3  # audio kept before that speech
 PAUSE_END_S = 2.0  # a pause this long ends an utterance
-SOFT_MAX_S = 20.0  # past this, a short pause ends the utterance...
-SHORT_PAUSE_S = 0.24  # ...this short
-HARD_MAX_S = 40.0  # and past this the utterance is cut even without a pause
+SOFT_MAX_S = 8.0  # past this, a short pause ends the utterance (a sentence end)...
+SHORT_PAUSE_S = 0.24  # ...this long
+LATE_S = 14.0  # past this, any gap between words ends it...
+HARD_MAX_S = 25.0  # ...and past this it is cut even without a gap
 CMN_WARMUP_S = 3.0  # speech used to seed cepstral mean normalisation...
 CMN_LOOKBACK_S = 1.5  # ...with the quiet just before it, as a whole-file mean would have
 DECODE_BATCH_FRAMES = 10  # frames handed to the decoder per call (0.3 s)
@@ -281,7 +282,7 @@ class _TakeDecoder:
         self._silence_run = 0 if speech else self._silence_run + 1
         length_s, pause_s = self._utt_frames * FRAME_S, self._silence_run * FRAME_S
         if (pause_s >= PAUSE_END_S or (length_s >= SOFT_MAX_S and pause_s >= SHORT_PAUSE_S)
-                or length_s >= HARD_MAX_S):
+                or (length_s >= LATE_S and pause_s > 0) or length_s >= HARD_MAX_S):
             self._end_utterance()
 
     def _audio(self, frame: bytes) -> None:
