@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech import BackgroundStream, clean_word, transcribe_file
+from mockint.speech import TakeTranscriber, clean_word
 from mockint.transcript import Transcript, Word
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _transcript(engine: str, words: tuple[Word, ...], samples: int, elapsed_s: f
 # ---------------------------------------------------------------------------- vosk
 
 
-class VoskTranscriber:
+class VoskTranscriber(TakeTranscriber):
     """Vosk (Kaldi) with a model folder. SpeechRecognition's recognize_vosk is not used: it
     reads the model from a fixed folder inside its own package, reloads it per call and
     returns no word times."""
@@ -83,12 +83,6 @@ class VoskTranscriber:
                              "pass the folder that holds the model's am/ and conf/ folders") from None
         self._vosk = vosk
         self._lock = threading.Lock()
-
-    def transcribe(self, path: Path) -> Transcript:
-        return transcribe_file(self, path)
-
-    def stream(self) -> BackgroundStream:
-        return BackgroundStream(self.name, self._lock, self._take)
 
     def _take(self) -> _VoskTake:
         recognizer = self._vosk.KaldiRecognizer(self._model, SAMPLE_RATE_HZ)
@@ -129,7 +123,7 @@ class _VoskTake:
 # ---------------------------------------------------------------------------- faster-whisper
 
 
-class WhisperTranscriber:
+class WhisperTranscriber(TakeTranscriber):
     """faster-whisper through SpeechRecognition's whisper front end, with the model loaded once.
     Whisper decodes 30-second windows of a whole recording, so its stream only collects audio:
     the transcript is computed at finish() (not within the 1 s target of the default engine)."""
@@ -157,11 +151,8 @@ class WhisperTranscriber:
                 f"download_model; download_model('{name}')\", or pass --model FOLDER") from None
         self._lock = threading.Lock()
 
-    def transcribe(self, path: Path) -> Transcript:
-        return transcribe_file(self, path)
-
-    def stream(self) -> BackgroundStream:
-        return BackgroundStream(self.name, self._lock, lambda: _WhisperTake(self._model))
+    def _take(self) -> _WhisperTake:
+        return _WhisperTake(self._model)
 
 
 class _WhisperTake:

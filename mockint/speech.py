@@ -97,21 +97,35 @@ def clean_word(raw: str) -> str | None:
 
 
 def transcribe_file(transcriber: Transcriber, path: Path) -> Transcript:
-    """After-the-fact transcription through the transcriber's stream, reading the file in blocks
-    so memory stays bounded; elapsed_s is then the whole decoding time."""
-    from mockint.audiofile import iter_16k_mono
-
-    started = time.monotonic()
-    stream = transcriber.stream()
-    for block in iter_16k_mono(Path(path), FILE_BLOCK_S):
-        stream.feed(block)
-    result = stream.finish()
-    return _with_elapsed(result, time.monotonic() - started)
+    """After-the-fact transcription of an audio file with any engine."""
+    return transcriber.transcribe(Path(path))
 
 
-def _with_elapsed(t: Transcript, elapsed_s: float) -> Transcript:
-    return Transcript(text=t.text, engine=t.engine, duration_s=t.duration_s, elapsed_s=elapsed_s,
-                      words=t.words)
+class TakeTranscriber:
+    """What the engines share: one model, one take decoding at a time, the same decoding for a
+    file (here, block by block, so memory stays bounded) and for a live stream (in a thread).
+    Subclasses set `name` and `_lock` and make take decoders (push/close/partial/transcript)."""
+
+    name = ""
+    _lock: threading.Lock
+
+    def _take(self) -> Any:
+        raise NotImplementedError
+
+    def transcribe(self, path: Path) -> Transcript:
+        """Decode a file after the fact; elapsed_s is the whole decoding time."""
+        from mockint.audiofile import iter_16k_mono
+
+        started = time.monotonic()
+        with self._lock:
+            take = self._take()
+            for block in iter_16k_mono(Path(path), FILE_BLOCK_S):
+                take.push(block)
+            take.close()
+        return take.transcript(self.name, elapsed_s=time.monotonic() - started)
+
+    def stream(self) -> BackgroundStream:
+        return BackgroundStream(self.name, self._lock, self._take)
 
 
 # ---------------------------------------------------------------------------- pocketsphinx
@@ -152,7 +166,7 @@ def sphinx_model_paths(model: str | None = None) -> dict[str, str]:
     return paths
 
 
-class SphinxTranscriber:  # implements ports.Transcriber
+class SphinxTranscriber(TakeTranscriber):
     """pocketsphinx with the bundled US English model, loaded once."""
 
     name = "sphinx"
@@ -171,21 +185,6 @@ class SphinxTranscriber:  # implements ports.Transcriber
         self._vad_class = pocketsphinx.Vad
         self._lock = threading.Lock()  # one take at a time per decoder
         self.added_words = add_vocabulary(self._decoder)
-
-    def transcribe(self, path: Path) -> Transcript:
-        """Decode a file in this thread, block by block (the same decoding as a stream)."""
-        from mockint.audiofile import iter_16k_mono
-
-        started = time.monotonic()
-        with self._lock:
-            take = self._take()
-            for block in iter_16k_mono(Path(path), FILE_BLOCK_S):
-                take.push(block)
-            take.close()
-        return take.transcript(self.name, elapsed_s=time.monotonic() - started)
-
-    def stream(self) -> BackgroundStream:
-        return BackgroundStream(self.name, self._lock, self._take)
 
     def _take(self) -> _TakeDecoder:
         return _TakeDecoder(self._decoder, self._vad_class())
