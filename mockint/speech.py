@@ -49,8 +49,8 @@ SOFT_MAX_S = 8.0  # past this, a short pause ends the utterance (a sentence end)
 SHORT_PAUSE_S = 0.24  # ...this long
 LATE_S = 14.0  # past this, any gap between words ends it...
 HARD_MAX_S = 25.0  # ...and past this it is cut even without a gap
-CMN_WARMUP_S = 3.0  # speech used to seed cepstral mean normalisation...
-CMN_LOOKBACK_S = 1.5  # ...with the quiet just before it, as a whole-file mean would have
+CMN_WARMUP_S = 2.4  # speech whose batch mean seeds cepstral mean normalisation (the
+# decoder buffers at most ~3 s of unsearched features: "circular feature buffer cannot be rewound")
 DECODE_BATCH_FRAMES = 10  # frames handed to the decoder per call (0.3 s)
 PARTIAL_EVERY_FRAMES = 17  # refresh the running words about every 0.5 s of audio
 DECODER_FRAME_RATE = 100  # pocketsphinx frames per second (word times come in these)
@@ -216,7 +216,8 @@ class _TakeDecoder:
         self._rest = np.zeros(0, dtype=np.int16)  # samples short of a whole frame
         self.samples = 0  # samples pushed so far
         self.frames_seen = 0
-        self._preroll: collections.deque = collections.deque(maxlen=round(CMN_LOOKBACK_S / FRAME_S))
+        self._preroll: collections.deque = collections.deque(
+            maxlen=round((PREROLL_S + START_RUN_S) / FRAME_S))
         self._in_utt = False  # between the first speech frame and the end of an utterance
         self._decoding = False  # the decoder has an utterance open
         self._utt_start = 0  # frame index where the current utterance began
@@ -225,7 +226,6 @@ class _TakeDecoder:
         self._speech_run = 0
         self._warm = False  # cepstral mean seeded
         self._warmup: list[bytes] = []  # the first speech, held until the mean is seeded
-        self._lookback: list[bytes] = []  # quiet before the first speech (for the mean only)
         self._batch: list[bytes] = []
         self._since_partial = 0
         self.words: list[Word] = []
@@ -271,8 +271,6 @@ class _TakeDecoder:
             self._in_utt, self._utt_frames, self._silence_run, self._speech_run = True, 0, 0, 0
             keep = min(len(self._preroll), round((PREROLL_S + START_RUN_S) / FRAME_S))
             self._utt_start = index + 1 - keep
-            if not self._warm:
-                self._lookback = list(self._preroll)[:len(self._preroll) - keep]
             for f in list(self._preroll)[len(self._preroll) - keep:]:
                 self._audio(f)
             self._preroll.clear()
@@ -296,17 +294,13 @@ class _TakeDecoder:
             self._flush()
 
     def _seed_mean(self) -> None:
-        """Estimate the cepstral mean from the first speech, then queue that speech to decode."""
-        d, audio = self._d, b"".join(self._warmup)
+        """Open the first utterance with its first seconds as one batch: features are computed
+        with that stretch's own cepstral mean (not searched yet: no_search); the search takes
+        them up with the next audio, and the live mean carries on from the batch one."""
+        d = self._d
         d.start_utt()
-        d.process_raw(b"".join(self._lookback) + audio, True, True)  # features only, over the whole buffer: a batch mean
-        d.end_utt()
-        mean = d.get_cmn()
-        d.reinit_feat()
-        d.set_cmn(mean)
-        self._warm, self._warmup, self._lookback = True, [], []
-        self._batch.insert(0, audio)
-        self._flush()
+        d.process_raw(b"".join(self._warmup), True, True)
+        self._decoding, self._warm, self._warmup = True, True, []
 
     def _flush(self) -> None:
         if not self._batch:

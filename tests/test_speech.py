@@ -206,6 +206,17 @@ def test_truncated_wav_gives_the_words_that_are_there(sphinx, tmp_path):
     assert t.words and all(w.end <= t.duration_s + 0.05 for w in t.words)
 
 
+def test_speech_after_a_long_silence_keeps_its_times(sphinx, tmp_path):
+    # the first utterance then holds more than the seeding stretch (a regression: the decoder
+    # refused to end it when the seeding stretch overflowed its feature buffer)
+    path = tmp_path / "late.wav"
+    speech = read_16k_mono(ENGLISH)
+    sf.write(str(path), np.concatenate([np.zeros(16_000 * 5, dtype=np.int16), speech]), 16_000)
+    t = sphinx.transcribe(path)
+    assert t.text == "one two three"
+    assert t.words[0].start == pytest.approx(5.0 + 0.03, abs=0.15)
+
+
 def test_silence_gives_an_empty_transcript(sphinx, tmp_path):
     path = tmp_path / "quiet.wav"
     rng = np.random.default_rng(0)
