@@ -49,8 +49,8 @@ SOFT_MAX_S = 8.0  # past this, a short pause ends the utterance (a sentence end)
 SHORT_PAUSE_S = 0.24  # ...this long
 LATE_S = 14.0  # past this, any gap between words ends it...
 HARD_MAX_S = 25.0  # ...and past this it is cut even without a gap
-CMN_WARMUP_S = 2.4  # speech whose batch mean seeds cepstral mean normalisation (the
-# decoder buffers at most ~3 s of unsearched features: "circular feature buffer cannot be rewound")
+CMN_WARMUP_S = 2.4  # speech whose batch mean seeds cepstral mean normalisation
+SEED_SEARCH = "mockint-cmn-seed"  # a keyword search used only to compute that mean
 DECODE_BATCH_FRAMES = 10  # frames handed to the decoder per call (0.3 s)
 PARTIAL_EVERY_FRAMES = 17  # refresh the running words about every 0.5 s of audio
 DECODER_FRAME_RATE = 100  # pocketsphinx frames per second (word times come in these)
@@ -185,9 +185,12 @@ class SphinxTranscriber(TakeTranscriber):
         self._vad_class = pocketsphinx.Vad
         self._lock = threading.Lock()  # one take at a time per decoder
         self.added_words = add_vocabulary(self._decoder)
+        self._main_search = self._decoder.current_search()
+        self._decoder.add_keyphrase(SEED_SEARCH, "oh")
+        self._decoder.activate_search(self._main_search)
 
     def _take(self) -> _TakeDecoder:
-        return _TakeDecoder(self._decoder, self._vad_class())
+        return _TakeDecoder(self._decoder, self._vad_class(), self._main_search)
 
 
 def add_vocabulary(decoder: Any) -> list[str]:
@@ -207,9 +210,10 @@ def add_vocabulary(decoder: Any) -> list[str]:
 class _TakeDecoder:
     """Decodes one take fed in any chunk sizes; one take at a time (the transcriber's lock)."""
 
-    def __init__(self, decoder: Any, vad: Any) -> None:
+    def __init__(self, decoder: Any, vad: Any, main_search: str) -> None:
         import numpy as np
 
+        self._main_search = main_search
         self._np = np
         self._d = decoder
         self._vad = vad
@@ -294,13 +298,24 @@ class _TakeDecoder:
             self._flush()
 
     def _seed_mean(self) -> None:
-        """Open the first utterance with its first seconds as one batch: features are computed
-        with that stretch's own cepstral mean (not searched yet: no_search); the search takes
-        them up with the next audio, and the live mean carries on from the batch one."""
-        d = self._d
+        """Seed the cepstral mean with the batch mean of the first speech, then decode that speech.
+
+        The mean comes from a features-only pass under a trivial keyword search, so ending that
+        pass costs nothing (ending it under the language model would decode it: ~0.5x real time).
+        Continuing one utterance after a batch pass instead fails in pocketsphinx once the
+        utterance outgrows the batch ("circular feature buffer cannot be rewound")."""
+        d, audio = self._d, b"".join(self._warmup)
+        d.activate_search(SEED_SEARCH)
         d.start_utt()
-        d.process_raw(b"".join(self._warmup), True, True)
-        self._decoding, self._warm, self._warmup = True, True, []
+        d.process_raw(audio, True, True)
+        mean = d.get_cmn(True)
+        d.end_utt()
+        d.activate_search(self._main_search)
+        d.reinit_feat()
+        d.set_cmn(mean)
+        self._warm, self._warmup = True, []
+        self._batch.insert(0, audio)
+        self._flush()
 
     def _flush(self) -> None:
         if not self._batch:
