@@ -116,6 +116,9 @@ class _VoskTake:
     def partial(self) -> str:
         return " ".join([w.word for w in self._words] + ([self._current] if self._current else []))
 
+    def abort(self) -> None:
+        """Nothing to undo: each take has its own recognizer."""
+
     def transcript(self, engine: str, elapsed_s: float) -> Transcript:
         return _transcript(engine, tuple(self._words), self._samples, elapsed_s)
 
@@ -184,6 +187,9 @@ class _WhisperTake:
 
     def partial(self) -> str:
         return ""
+
+    def abort(self) -> None:
+        """Nothing to undo: the model holds no per-take state."""
 
     def transcript(self, engine: str, elapsed_s: float) -> Transcript:
         return _transcript(engine, self._words, self._samples, elapsed_s)

@@ -119,9 +119,13 @@ class TakeTranscriber:
         started = time.monotonic()
         with self._lock:
             take = self._take()
-            for block in iter_16k_mono(Path(path), FILE_BLOCK_S):
-                take.push(block)
-            take.close()
+            try:
+                for block in iter_16k_mono(Path(path), FILE_BLOCK_S):
+                    take.push(block)
+                take.close()
+            except BaseException:  # an unreadable block, Ctrl-C: leave the model usable
+                take.abort()
+                raise
         return take.transcript(self.name, elapsed_s=time.monotonic() - started)
 
     def stream(self) -> BackgroundStream:
@@ -257,6 +261,14 @@ class _TakeDecoder:
     def partial(self) -> str:
         done = " ".join(w.word for w in list(self.words))
         return f"{done} {self.current}".strip()
+
+    def abort(self) -> None:
+        """After an error mid-take: close any open utterance so the next take can start."""
+        if self._decoding:
+            self._decoding = False
+            self._d.end_utt()
+        if self._d.current_search() != self._main_search:
+            self._d.activate_search(self._main_search)
 
     def transcript(self, engine: str, elapsed_s: float) -> Transcript:
         words = tuple(self.words)
@@ -412,11 +424,15 @@ class _Worker:
         try:
             with self.lock:
                 self.take = take = self.make_take()
-                while (chunk := self.queue.get()) is not None:
-                    take.push(chunk)
-                    self.decoded += chunk.size
-                ended = True
-                take.close()
+                try:
+                    while (chunk := self.queue.get()) is not None:
+                        take.push(chunk)
+                        self.decoded += chunk.size
+                    ended = True
+                    take.close()
+                except BaseException:
+                    take.abort()
+                    raise
         except Exception as exc:  # handed to finish(), which raises it in the caller
             self.error = exc
         finally:

@@ -297,3 +297,22 @@ def test_the_model_is_loaded_once_per_transcriber(sphinx, monkeypatch):
     monkeypatch.setattr(pocketsphinx, "Decoder", no_reload)
     assert sphinx.transcribe(ENGLISH).text == "one two three"
     assert sphinx.stream().finish().text == ""
+
+
+def test_an_error_mid_take_leaves_the_model_usable(sphinx, monkeypatch):
+    import mockint.audiofile as audiofile
+
+    real = audiofile.iter_16k_mono
+
+    def breaks_after_speech(path, block_s):
+        blocks = real(path, 0.5)
+        for i, block in enumerate(blocks):
+            if i == 9:  # 4.5 s: mid-utterance, after the mean was seeded
+                raise KeyboardInterrupt
+            yield block
+
+    monkeypatch.setattr(audiofile, "iter_16k_mono", breaks_after_speech)
+    with pytest.raises(KeyboardInterrupt):
+        sphinx.transcribe(HARVARD)
+    monkeypatch.setattr(audiofile, "iter_16k_mono", real)
+    assert sphinx.transcribe(ENGLISH).text == "one two three"
