@@ -93,6 +93,8 @@ def clean_word(raw: str) -> str | None:
         word = word[: word.index("(")]
     if not word or word[0] in "<[+" or word.endswith("]"):  # <sil>, <s>, [noise], +breath+
         return None
+    if len(word) == 2 and word[1] == "." and word[0].isalpha():  # the letter "i." is the word "i"
+        word = word[0]
     return FILLER_SPELLINGS.get(word, word)
 
 

@@ -260,7 +260,7 @@ def test_an_hour_long_file_finishes_with_bounded_memory(sphinx, tmp_path):
     ("<sil>", None), ("<s>", None), ("</s>", None), ("[NOISE]", None), ("[SPEECH]", None),
     ("+breath+", None), ("the(2)", "the"), ("One", "one"), ("um", "um"), ("umm", "um"),
     ("uh", "uh"), ("er", "er"), ("ah", "ah"), ("hmm", "hmm"), ("hm", "hmm"), ("mm(2)", "hmm"),
-    ("neighbor's", "neighbor's"),
+    ("neighbor's", "neighbor's"), ("i.", "i"), ("a.", "a"), ("a.m.", "a.m."),  # spelled letters are words
 ])
 def test_recognizer_tokens_become_transcript_words(raw, expected):
     assert clean_word(raw) == expected
