@@ -309,6 +309,27 @@ def feedback_html(review: ReviewView) -> str:
     return "".join(parts)
 
 
+def follow_up_feedback_html(take: TakeView, review: ReviewView) -> str:
+    """A follow-up answer is not a whole story: judged on what it was asked for, and on delivery
+    (as in the terminal), not with the whole-answer flags and score."""
+    from mockint.summary import FOLLOW_UP_FLAGS, PROBED_PART
+
+    parts = []
+    part = PROBED_PART.get(take.follow_up_reason)
+    if part:
+        given = bool(review.present.get(part))
+        parts.append(f"<p class='{'ok' if given else 'off'}'>Asked for the {esc(part)}: "
+                     f"{'given ✓' if given else 'still missing ✗'}</p>")
+    elif take.follow_up_reason == "low_ownership":
+        owned = "low_ownership" not in review.flags
+        parts.append(f"<p class='{'ok' if owned else 'off'}'>Asked what you personally did: "
+                     f"{'told with “I” ✓' if owned else 'still “we” ✗'}</p>")
+    flags = [f for f in review.flags if f in FOLLOW_UP_FLAGS]
+    parts.append("".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in flags)
+                 if flags else "<p class='small muted'>No delivery flags.</p>")
+    return "".join(parts)
+
+
 # ----------------------------------------------------------------------------- the page
 
 
@@ -336,8 +357,8 @@ def take_html(take: TakeView, take_id: str, title: str, src: str | None, profile
     else:
         player = ""
     if take.review is not None:
-        figures = (timeline_html(take, take.review, target) + delivery_html(take, take.review, profile)
-                   + feedback_html(take.review))
+        feedback = follow_up_feedback_html(take, take.review) if take.is_follow_up else feedback_html(take.review)
+        figures = timeline_html(take, take.review, target) + delivery_html(take, take.review, profile) + feedback
     else:  # saved when the session was interrupted before the review (or the transcript) was done
         figures = "<p class='small muted'>Not reviewed: the session ended before this take's review.</p>"
     return (

@@ -68,6 +68,7 @@ class TakeView:
     text: str  # the transcript's text
     words: tuple[TimedWord, ...]
     review: ReviewView | None  # None when the session ended before the review
+    follow_up_reason: str = ""  # the gap a follow-up probed (a review flag code), "" for answers
 
     @property
     def is_follow_up(self) -> bool:
@@ -125,6 +126,7 @@ def _take(t: dict) -> TakeView:
         target_s=_positive(t.get("target_s")), limit_s=_positive(t.get("limit_s")),
         text=_text(transcript.get("text")), words=tuple(_words(transcript.get("words"))),
         review=_review(review) if isinstance(review, dict) else None,
+        follow_up_reason=_text(t.get("follow_up_reason")),
     )
 
 

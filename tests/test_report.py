@@ -430,3 +430,17 @@ def test_a_damaged_session_still_makes_a_progress_page(data):
     good = _doc()
     good.update(id="2026-11-01-amazon", started_at="2026-11-01T10:00:00+00:00")
     assert "<svg" in build_progress_report([good, _damaged(data)], load_bank(bundled_bank_dir()))
+
+
+@pytest.mark.parametrize("present, expected", [(True, "Asked for the result: given ✓"),
+                                               (False, "Asked for the result: still missing ✗")])
+def test_a_follow_up_is_judged_on_what_it_was_asked_for(present, expected):
+    doc = _doc(flags=["missing_situation", "missing_task", "too_short", "too_fast"], score=35)
+    take = doc["questions"][0]["takes"][0]
+    take.update(kind="follow_up", prompt="What was the outcome?", follow_up_reason="missing_result")
+    take["review"]["components"]["result"]["present"] = present
+    body = build_session_report(doc, _nowhere).split("<script>")[0]
+    assert expected in body
+    assert "too fast" in body  # delivery still counts
+    assert "missing situation" not in body and "too short" not in body  # not a whole story
+    assert "/100" not in body  # no whole-answer score for a probe
