@@ -108,6 +108,7 @@ NASTY = {
     "header-only": wav_header(),
     "huge-declared-data": wav_header(data_bytes=0xFFFFFFFF, body=REAL[44:4_044]),
     "rate-1": wav_header(rate=1, body=REAL[44:4_044]),
+    "alaw-3ch-38hz": wav_header(fmt=6, channels=3, rate=38, bits=8, body=REAL[44:]),  # once 280 s of "audio"
     "rate-4e9": wav_header(rate=0xFFFFFFF0, body=REAL[44:4_044]),
     "1024-channels": wav_header(channels=1024, body=REAL[44:]),
     "float-format-16-bit": wav_header(fmt=3, body=REAL[44:]),
