@@ -160,15 +160,21 @@ def test_arbitrary_json_documents(recordings, doc):
     _check_readers(recordings)
 
 
-@fuzz
-@given(data=st.data())
-def test_a_real_session_with_one_node_replaced(recordings, template, data):
-    doc = copy.deepcopy(template[1])
+def _some_node(doc, data):
+    """A node of the session drawn by hypothesis, as (its parent, its key)."""
     path = data.draw(st.sampled_from([p for p in _paths(doc) if p]), label="path")
     node = doc
     for key in path[:-1]:
         node = node[key]
-    node[path[-1]] = data.draw(json_trees, label="value")
+    return node, path[-1]
+
+
+@fuzz
+@given(data=st.data())
+def test_a_real_session_with_one_node_replaced(recordings, template, data):
+    doc = copy.deepcopy(template[1])
+    node, key = _some_node(doc, data)
+    node[key] = data.draw(json_trees, label="value")
     _write(recordings, json.dumps(doc).encode())
     _check_readers(recordings)
 
@@ -181,11 +187,8 @@ def test_a_real_session_with_one_key_removed_or_cut_short(recordings, template, 
         _write(recordings, raw[:data.draw(st.integers(0, len(raw) - 1), label="length")])
     else:
         doc = copy.deepcopy(template[1])
-        path = data.draw(st.sampled_from([p for p in _paths(doc) if p]), label="path")
-        node = doc
-        for key in path[:-1]:
-            node = node[key]
-        del node[path[-1]]
+        node, key = _some_node(doc, data)
+        del node[key]
         _write(recordings, json.dumps(doc).encode())
     _check_readers(recordings)
 
@@ -197,11 +200,8 @@ def test_a_real_session_with_one_key_removed_or_cut_short(recordings, template, 
 def test_progress_page_with_one_node_replaced(recordings, template, data):
     """The progress page draws charts (slow), so fewer cases; same damage as above."""
     doc = copy.deepcopy(template[1])
-    path = data.draw(st.sampled_from([p for p in _paths(doc) if p]), label="path")
-    node = doc
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = data.draw(json_trees, label="value")
+    node, key = _some_node(doc, data)
+    node[key] = data.draw(json_trees, label="value")
     _write(recordings, json.dumps(doc).encode())
     _check_readers(recordings, progress=True)
 

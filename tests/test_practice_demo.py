@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from practice_proc import wait_for
 
 SAMPLES = Path(str(resources.files("mockint.samples")))
 OUTCOME = "What was the outcome, and how did you measure it?"
@@ -117,7 +118,8 @@ def test_ctrl_c_mid_answer_saves_the_take_and_exits_130(tmp_path):
         [sys.executable, "-m", "mockint", "practice", "--question", "amazon-dive-deep-1", "--no-voice",
          "--answers-from", str(sample("01")), "--realtime"],
         cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    take = _wait_for(lambda: next((tmp_path / "rec").glob("*/q01-answer-1.wav"), None), timeout_s=60)
+    take = wait_for(lambda: next((tmp_path / "rec").glob("*/q01-answer-1.wav"), None), timeout_s=60,
+                    what="the first take on disk")
     deadline = time.monotonic() + 60
     while take.stat().st_size < 4 * 16_000 * 2 and time.monotonic() < deadline:  # about 4 s recorded
         time.sleep(0.1)
@@ -130,16 +132,6 @@ def test_ctrl_c_mid_answer_saves_the_take_and_exits_130(tmp_path):
     assert saved["stopped_by"] == "interrupt" and saved["audio"] == "q01-answer-1.wav"
     assert 3.5 <= wav_seconds(take) <= 20 and abs(wav_seconds(take) - saved["duration_s"]) < 0.2
     assert "saved" in out
-
-
-def _wait_for(probe, *, timeout_s: float):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_the_demo_samples_are_small_and_documented():
