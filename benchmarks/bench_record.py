@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from sound import PulseServer, best_alignment, reinitialise_portaudio  # noqa: E402
 
-from mockint.audiofile import read_16k_mono  # noqa: E402
+from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.ports import SAMPLE_RATE_HZ  # noqa: E402
 
 SHARED_SPEECH = ROOT.parent / "shared" / "speech"
@@ -83,7 +83,7 @@ def main() -> int:
     try:
         from pocketsphinx import Decoder
 
-        from mockint.audio import DeviceLost, MicrophoneRecorder
+        from mockint.audio.record import DeviceLost, MicrophoneRecorder
 
         decoder = Decoder()
         decoder.start_utt()

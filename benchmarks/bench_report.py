@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
-from mockint.progress_report import build_progress_report  # noqa: E402
-from mockint.report import build_session_report, session_profile  # noqa: E402
+from mockint.render.progress_page import build_progress_report  # noqa: E402
+from mockint.render.session_page import build_session_report, session_profile  # noqa: E402
 
 ANSWERS = ROOT.parent / "shared" / "star" / "answers.jsonl"
 RATE_HZ = 16_000

@@ -13,7 +13,7 @@ Sets scored:
 Figures: component presence accuracy and missing-part F1 over full + ablated (answer × part
 cells), word-level label accuracy over the full answers, and the unstructured hit rate.
 --spoken: the same answers synthesized with Festival (cmu_us_slt_arctic_hts), transcribed
-(mockint.speech if present, else pocketsphinx), reviewed. Ablated spoken variants are made by
+(mockint.speech.base if present, else pocketsphinx), reviewed. Ablated spoken variants are made by
 cutting the dropped part's recognized words out of the transcript (not re-synthesized).
 Nothing is learned from these answers: mockint's labeller is hand-written (mockint/star.py).
 The same figures are reported for benchmarks/data/review_own*.jsonl (written for mockint, MIT).
@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from mockint.review import PARTS, review  # noqa: E402
-from mockint.segment import segment, tokens_of  # noqa: E402
+from mockint.review.segment import segment, tokens_of  # noqa: E402
 from mockint.transcript import Transcript, Word  # noqa: E402
 
 DEFAULT_ANSWERS = HERE.parent.parent / "shared" / "star" / "answers.jsonl"

@@ -30,16 +30,16 @@ import numpy as np
 import soundfile as sf
 
 from mockint import session
-from mockint.audio import FileRecorder
-from mockint.audiofile import read_16k_mono
+from mockint.audio.record import FileRecorder
+from mockint.audio.files import read_16k_mono
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.ports import SAMPLE_RATE_HZ
 from mockint.review import review
-from mockint.speech import load_transcriber
+from mockint.speech.base import load_transcriber
 from mockint.store import Store
-from mockint.summary import TerminalView, console_for
-from mockint.voice import PrintedSpeaker
+from mockint.render.terminal import TerminalView, console_for
+from mockint.audio.voice import PrintedSpeaker
 
 QUESTION = "amazon-dive-deep-1"
 TARGET_S = 1.0  # the issue: the review on screen within a second of the answer ending

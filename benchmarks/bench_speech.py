@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from speech_answers import FILLER_SENTENCES, FILLERS, PARAGRAPHS, make_fillers, make_paragraphs  # noqa: E402
 
-from mockint.audiofile import read_16k_mono  # noqa: E402
+from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.ports import SAMPLE_RATE_HZ  # noqa: E402
 
 SHARED_SPEECH = ROOT.parent / "shared" / "speech"
@@ -193,8 +193,8 @@ def bench_answers(transcriber, folder: Path, realtime: bool, minutes_list: list[
 RSS_CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from mockint.audiofile import iter_16k_mono
-from mockint.speech import load_transcriber
+from mockint.audio.files import iter_16k_mono
+from mockint.speech.base import load_transcriber
 
 def rss(field):
     for line in open("/proc/self/status"):
@@ -261,7 +261,7 @@ def main() -> None:
     parts = args.only or ["clips", "answers", "rss", "fillers"]
     folder = args.audio or Path(tempfile.mkdtemp(prefix="mockint-bench-speech-"))
 
-    from mockint.speech import load_transcriber
+    from mockint.speech.base import load_transcriber
 
     started = time.perf_counter()
     transcriber = load_transcriber()

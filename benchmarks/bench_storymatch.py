@@ -3,7 +3,7 @@
 Evaluation set: benchmarks/data/stories_eval/ (10 stories, each told in 4 wordings — typed,
 spoken, recognizer-style, noisy recognizer-style — plus 12 answers telling no known story).
 Compares, in one run:
-  bm25        mockint.storymatch as shipped (BM25L over normalized terms, IDF from the stories)
+  bm25        mockint.stories.match as shipped (BM25L over normalized terms, IDF from the stories)
   bm25+bank   the same with the question bank's texts as IDF background
   bm25-plain  BM25L on plain lowercase words (no stemming, numbers, joins, stop words)
   jaccard     baseline: word-set Jaccard between answer and story notes
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
 from mockint.stories import load_stories  # noqa: E402
-from mockint.storymatch import MATCH_THRESHOLD, StoryMatcher, bank_background  # noqa: E402
+from mockint.stories.match import MATCH_THRESHOLD, StoryMatcher, bank_background  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "stories_eval"
 STYLES = ("typed", "spoken", "recognizer", "noisy")

@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from sound import PulseServer, SpeakerListener, reinitialise_portaudio  # noqa: E402
 
-from mockint import audio  # noqa: E402
-from mockint.audiofile import read_16k_mono  # noqa: E402
+from mockint.audio import record as audio  # noqa: E402
+from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
-from mockint.voice import make_speaker, synthesize  # noqa: E402
+from mockint.audio.voice import make_speaker, synthesize  # noqa: E402
 
 LOUD = 32768 * 10 ** (-40 / 20)  # -40 dBFS: audible speech
 

@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     if env is None:  # the real program: keep PortAudio's own messages off stderr (tests pass env)
-        from mockint import stderrfilter
+        from mockint.audio import stderrfilter
 
         stderrfilter.install()
     env = env or Environment()

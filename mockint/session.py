@@ -30,7 +30,7 @@ from mockint.ports import (
     Transcriber,
 )
 from mockint.store import QuestionRef, SessionWriter, Store
-from mockint.storymatch import StoryTracker
+from mockint.stories.match import StoryTracker
 from mockint.transcript import Transcript
 
 FOLLOW_UP_SHARE = 0.5  # a follow-up answer gets half the question's target and limit

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 from mockint.ports import SAMPLE_RATE_HZ
 
 SAMPLES = Path(str(resources.files("mockint.samples")))

@@ -159,7 +159,7 @@ def pulse():
 RECORD_CHILD = r"""
 import json, sys
 from pathlib import Path
-from mockint.audio import DeviceLost, MicrophoneRecorder
+from mockint.audio.record import DeviceLost, MicrophoneRecorder
 from mockint.errors import MockintError
 from mockint.ports import STOP_INTERRUPT
 path, limit = Path(sys.argv[1]), float(sys.argv[2])

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockint.audio import CHUNK_FRAMES, FileRecorder
-from mockint.audiofile import read_16k_mono
+from mockint.audio.record import CHUNK_FRAMES, FileRecorder
+from mockint.audio.files import read_16k_mono
 from mockint.errors import UsageError
-from mockint.level import FRAME_S, SpeechMeter
+from mockint.audio.level import FRAME_S, SpeechMeter
 from mockint.ports import SAMPLE_RATE_HZ, STOP_END, STOP_LIMIT, STOP_SILENCE
 
 CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"

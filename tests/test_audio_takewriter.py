@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockint.audio import MicrophoneRecorder
+from mockint.audio.record import MicrophoneRecorder
 from mockint.errors import DataError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.takewriter import FLUSH_INTERVAL_S, TakeWriter, repair_wav, wav_header
+from mockint.audio.takewriter import FLUSH_INTERVAL_S, TakeWriter, repair_wav, wav_header
 
 
 def noise(seconds: float, seed: int = 0) -> np.ndarray:
@@ -101,7 +101,7 @@ def test_repair_wav_refuses_other_files(tmp_path):
 KILLED_WRITER = r"""
 import sys, time, numpy as np
 from pathlib import Path
-from mockint.takewriter import TakeWriter
+from mockint.audio.takewriter import TakeWriter
 writer = TakeWriter(Path(sys.argv[1]))
 chunk = np.full(1600, 1000, dtype=np.int16)
 start = time.monotonic()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from mockint.liveview import KEY_HELP, KeyReader, LiveView, format_clock, level_bar, prep_countdown
+from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar, prep_countdown
 from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
 
 

@@ -47,7 +47,7 @@ def test_recording_without_an_input_device(no_devices, tmp_path):
     code = f"""
 import io, sys
 from pathlib import Path
-from mockint.audio import MicrophoneRecorder
+from mockint.audio.record import MicrophoneRecorder
 from mockint.errors import MockintError
 rec = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
 try:

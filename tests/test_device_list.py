@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mockint.audio import list_devices, resolve_device
+from mockint.audio.record import list_devices, resolve_device
 from mockint.errors import UsageError
 
 pytestmark = pytest.mark.device

@@ -22,8 +22,8 @@ import pytest
 import soundfile as sf
 from sound import PulseServer, best_alignment, start_recorder
 
-from mockint.audio import FileRecorder, MicrophoneRecorder
-from mockint.audiofile import read_16k_mono
+from mockint.audio.record import FileRecorder, MicrophoneRecorder
+from mockint.audio.files import read_16k_mono
 from mockint.ports import (
     SAMPLE_RATE_HZ,
     STOP_ENTER,

@@ -10,10 +10,10 @@ import pytest
 import soundfile as sf
 from sound import best_alignment
 
-from mockint.audio import play
-from mockint.audiofile import read_16k_mono
+from mockint.audio.record import play
+from mockint.audio.files import read_16k_mono
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.voice import cue_samples, make_speaker, synthesize
+from mockint.audio.voice import cue_samples, make_speaker, synthesize
 
 pytestmark = pytest.mark.device
 TOLERANCE_S = 0.02  # two 10 ms frames

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.review import PARTS, review
-from mockint.rubric import FLAGS
+from mockint.review.rubric import FLAGS
 from mockint.transcript import Transcript, Word
 
 BANK = load_bank(bundled_bank_dir())

@@ -23,15 +23,15 @@ from mockint import session
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import DataError, MockintError
-from mockint.progress_report import build_progress_report
+from mockint.render.progress_page import build_progress_report
 from mockint.replay import plan_replay
-from mockint.report import build_session_report, session_profile
+from mockint.render.session_page import build_session_report, session_profile
 from mockint.review import review
 from mockint.stats import compute, render
 from mockint.store import MANIFEST, Store
 from mockint.stories import Story
-from mockint.storymatch import StoryTracker
-from mockint.summary import console_for, render_sessions, render_show
+from mockint.stories.match import StoryTracker
+from mockint.render.terminal import console_for, render_sessions, render_show
 
 GOOD_ID = "2026-11-20T19-30-06-amazon"  # the intact session beside the fuzzed one
 FUZZED_ID = "2026-11-26T19-30-06-amazon"

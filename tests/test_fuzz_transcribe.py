@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockint.errors import MockintError
-from mockint.speech import load_transcriber, transcribe_file
+from mockint.speech.base import load_transcriber, transcribe_file
 
 CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"
 CASE_TIMEOUT_S = 20  # one case (decoding at most a few seconds of audio) takes well under a second

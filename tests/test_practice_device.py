@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from sound import best_alignment  # the `pulse` fixture comes from conftest.py
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 
 pytestmark = [pytest.mark.device, pytest.mark.slow]
 

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 from practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, start
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 
 pytestmark = pytest.mark.slow
 RUNS = 1  # pairs started together (more only repeats the same race)

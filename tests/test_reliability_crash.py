@@ -24,7 +24,7 @@ from practice_proc import (
     take_growing,
 )
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 
 pytestmark = pytest.mark.slow
 LOSS_BOUND_S = 1.0  # "a crash loses at most a second"

@@ -15,9 +15,9 @@ from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
-from mockint.progress_report import ProgressSection, attempts, build_progress_report
-from mockint.report import build_session_report, filler_positions, session_profile, word_labels
-from mockint.sessionview import read_session
+from mockint.render.progress_page import ProgressSection, attempts, build_progress_report
+from mockint.render.session_page import build_session_report, filler_positions, session_profile, word_labels
+from mockint.store.view import read_session
 
 HOSTILE = '</p><script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "script", "header", "h1", "h2", "h3", "p", "span",

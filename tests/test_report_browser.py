@@ -9,8 +9,8 @@ from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
-from mockint.progress_report import build_progress_report
-from mockint.report import COLOURS, build_session_report
+from mockint.render.progress_page import build_progress_report
+from mockint.render.session_page import COLOURS, build_session_report
 
 pytestmark = pytest.mark.browser
 

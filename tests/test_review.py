@@ -12,7 +12,7 @@ import pytest
 
 from mockint.bank import Principle, Profile, Question
 from mockint.review import PARTS, Review, review
-from mockint.star import score_phrase
+from mockint.review.star import score_phrase
 from mockint.transcript import Transcript, Word
 
 # ----------------------------------------------------------------------------- helpers
@@ -233,7 +233,7 @@ def test_flags(name, transcript, question, present, absent):
 
 
 def test_every_flag_code_is_covered_by_a_row():
-    from mockint.rubric import FLAGS
+    from mockint.review.rubric import FLAGS
 
     covered = set().union(*(row[3] for row in FLAG_ROWS))
     assert covered == set(FLAGS)

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockint.review import PARTS, Review, review
-from mockint.rubric import FLAGS
-from mockint.segment import tokens_of
+from mockint.review.rubric import FLAGS
+from mockint.review.segment import tokens_of
 from mockint.transcript import Transcript, Word
 
 VOCAB = ["i", "we", "had", "to", "fixed", "the", "bug", "as", "a", "result", "um", "so", "like", "you",

@@ -162,7 +162,7 @@ def test_word_printer_prints_words_as_playback_reaches_them():
 
 
 def test_summary_per_question_totals_and_the_weakest_answers_tips_first(tmp_path):
-    from mockint.summary import console_for, render_summary, top_tips
+    from mockint.render.terminal import console_for, render_summary, top_tips
 
     result = make_session(tmp_path / "rec", [
         Say("good", score=85, tips=("Trim the setup.", "Name the metric.")),
@@ -178,7 +178,7 @@ def test_summary_per_question_totals_and_the_weakest_answers_tips_first(tmp_path
 
 
 def test_prep_countdown_waits_the_profile_seconds_unless_answers_come_from_files():
-    from mockint.summary import TerminalView, console_for
+    from mockint.render.terminal import TerminalView, console_for
 
     slept, out = [], io.StringIO()
     TerminalView(console_for(out), sleep=slept.append).prep(30)

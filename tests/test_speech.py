@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 from mockint.errors import UsageError
-from mockint.speech import FILLERS, VOCABULARY, clean_word, load_transcriber
+from mockint.speech.base import FILLERS, VOCABULARY, clean_word, load_transcriber
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLISH = DATA / "speech_english.wav"
@@ -86,7 +86,7 @@ def _write_variant(tmp_path: Path, fmt: str, rate: int, channels: int) -> Path:
 @pytest.mark.parametrize("fmt,rate,channels", [
     ("FLAC", 48_000, 2), ("AIFF", 22_050, 1), ("WAV", 32_000, 2), ("WAV", 16_000, 1), ("FLAC", 11_025, 1)])
 def test_any_format_rate_and_channels_read_as_the_same_16k_signal(tmp_path, fmt, rate, channels):
-    from mockint.audiofile import iter_16k_mono
+    from mockint.audio.files import iter_16k_mono
 
     reference = read_16k_mono(ENGLISH).astype(np.float64)
     path = _write_variant(tmp_path, fmt, rate, channels)
@@ -300,7 +300,7 @@ def test_the_model_is_loaded_once_per_transcriber(sphinx, monkeypatch):
 
 
 def test_an_error_mid_take_leaves_the_model_usable(sphinx, monkeypatch):
-    import mockint.audiofile as audiofile
+    import mockint.audio.files as audiofile
 
     real = audiofile.iter_16k_mono
 

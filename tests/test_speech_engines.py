@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from mockint.errors import SetupError, UsageError
-from mockint.speech import load_transcriber
+from mockint.speech.base import load_transcriber
 
 DATA = Path(__file__).resolve().parent / "data"
 HAVE_VOSK = importlib.util.find_spec("vosk") is not None

@@ -22,8 +22,8 @@ from session_fakes import (
 from mockint import session
 from mockint.store import Store
 from mockint.stories import Story
-from mockint.storymatch import StoryTracker
-from mockint.summary import console_for, render_summary
+from mockint.stories.match import StoryTracker
+from mockint.render.terminal import console_for, render_summary
 
 OUTAGE = Story(id="outage", title="Checkout outage on Black Friday",
                situation="Black Friday sale, checkout p99 latency at 9 seconds, orders failing.",
@@ -86,7 +86,7 @@ def test_without_stories_nothing_changes(tmp_path):
 
 
 def test_take_review_shows_the_story_and_the_warning():
-    from mockint.summary import render_take
+    from mockint.render.terminal import render_take
 
     out = io.StringIO()
     take = {"kind": "answer", "duration_s": 60.0, "review": {"score": 70, "components": {}, "flags": [], "tips": []},

@@ -10,7 +10,7 @@ import yaml
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.stories import Story, load_stories
-from mockint.storymatch import (
+from mockint.stories.match import (
     MATCH_THRESHOLD,
     StoryMatcher,
     StoryTracker,

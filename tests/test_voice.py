@@ -7,12 +7,12 @@ import io
 import numpy as np
 import pytest
 
-from mockint import voice
-from mockint.audiofile import read_16k_mono
+from mockint.audio import voice
+from mockint.audio.files import read_16k_mono
 from mockint.errors import SetupError, UsageError
-from mockint.level import SpeechMeter
+from mockint.audio.level import SpeechMeter
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.voice import cache_path, cue_samples, make_speaker, synthesize
+from mockint.audio.voice import cache_path, cue_samples, make_speaker, synthesize
 
 QUESTION = "Tell me about a time you disagreed with your manager."
 

@@ -28,7 +28,7 @@ def device_lines(devices: list, kind: str) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint.audio import NO_INPUT_FIX, list_devices
+    from mockint.audio.record import NO_INPUT_FIX, list_devices
     from mockint.errors import SetupError
 
     devices = list_devices()

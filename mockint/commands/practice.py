@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint.bank import load_bank
     from mockint.picker import PickRequest, pick
     from mockint.store import Store
-    from mockint.summary import TerminalView, console_for, render_summary
+    from mockint.render.terminal import TerminalView, console_for, render_summary
 
     console = console_for(env.stdout)
     if args.demo:
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         raise UsageError(f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120")
 
     from mockint.review import review
-    from mockint.speech import load_transcriber
+    from mockint.speech.base import load_transcriber
 
     transcriber = load_transcriber(args.engine, args.model)  # once per session, not per answer
 
@@ -127,7 +127,7 @@ def _drill(args: argparse.Namespace, bank, profile, stories, seed: int):
 def _tracker(stories):
     if not stories:
         return None
-    from mockint.storymatch import StoryTracker
+    from mockint.stories.match import StoryTracker
 
     return StoryTracker(stories)
 
@@ -151,7 +151,7 @@ def _demo_defaults(args: argparse.Namespace, console) -> None:
 
 def _has_output_device() -> bool:
     from mockint.errors import SetupError
-    from mockint.soundio import list_devices
+    from mockint.audio.playback import list_devices
 
     try:
         return any(d.outputs > 0 for d in list_devices())
@@ -163,20 +163,20 @@ def _answer_files(paths: list[str], cwd: Path) -> list[Path]:
     """--answers-from PATH…, relative to the user's folder: files as given, folders expanded by name."""
     if not paths:
         return []
-    from mockint.audio import audio_files
+    from mockint.audio.record import audio_files
 
     return audio_files([p if p.is_absolute() else cwd / p for p in (Path(raw).expanduser() for raw in paths)])
 
 
 def _speaker(args: argparse.Namespace, settings: Settings, env: Environment):
-    from mockint.voice import make_speaker
+    from mockint.audio.voice import make_speaker
 
     return make_speaker(enabled=not args.no_voice, voice=args.voice, rate=args.rate,
                         output_device=args.output_device, cache_dir=settings.cache, out=env.stdout)
 
 
 def _recorder(args: argparse.Namespace, answers: list[Path], env: Environment, speaker):
-    from mockint import audio
+    from mockint.audio import record as audio
 
     if answers:
         return audio.FileRecorder(answers, realtime=args.realtime, stop_on_silence_s=args.stop_on_silence)

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     bank = _bank(settings, env)
     started = time.perf_counter()
     if args.progress:
-        from mockint.progress_report import build_progress_report
+        from mockint.render.progress_page import build_progress_report
         from mockint.stories import progress_sections
 
         out = _output(args.output, env, "mockint-progress.html")
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         html = build_progress_report(docs, bank,
                                      extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank))
     else:
-        from mockint.report import build_session_report, session_profile
+        from mockint.render.session_page import build_session_report, session_profile
 
         doc = store.load(_session_id(store, args.session))
         out = _output(args.output, env, f"mockint-{doc['id']}.html")

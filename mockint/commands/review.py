@@ -63,7 +63,7 @@ def _story(text: str, settings: Settings, env: Environment, bank):
         print(f"mockint: warning: {warning}", file=env.stderr)
     if not stories:
         return False, None
-    from mockint.storymatch import match_story
+    from mockint.stories.match import match_story
 
     return True, match_story(text, stories)
 
@@ -92,7 +92,7 @@ def _transcribe(path: Path, shown: str):
     if not path.is_file():
         raise UsageError(f"{shown} not found", "check the path of the recording")
     try:
-        from mockint.speech import load_transcriber  # type: ignore[attr-defined]
+        from mockint.speech.base import load_transcriber  # type: ignore[attr-defined]
     except ImportError:
         raise MockintError(
             "reviewing audio needs the speech module, which this build does not have yet",

@@ -62,7 +62,7 @@ def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment)
     if args.json:
         _dump(env, rows)
         return 0
-    from mockint.summary import console_for, render_sessions
+    from mockint.render.terminal import console_for, render_sessions
 
     render_sessions(console_for(env.stdout), rows)
     return 0
@@ -74,7 +74,7 @@ def run_show(args: argparse.Namespace, settings: Settings, env: Environment) -> 
     if args.json:
         _dump(env, doc)
         return 0
-    from mockint.summary import console_for, render_show
+    from mockint.render.terminal import console_for, render_show
 
     render_show(console_for(env.stdout), doc)
     return 0
@@ -87,14 +87,14 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
     if args.json:
         _dump(env, figures)
         return 0
-    from mockint.summary import console_for
+    from mockint.render.terminal import console_for
 
     stats.render(console_for(env.stdout), figures)
     return 0
 
 
 def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint import audio
+    from mockint.audio import record as audio
     from mockint.replay import WordPrinter, plan_replay
 
     store = _store(settings)

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if bool(args.audio) == bool(args.session):
         raise UsageError("give either an AUDIO file or --session ID",
                          "e.g. 'mockint transcribe answer.wav' or 'mockint transcribe --session last'")
-    from mockint.speech import load_transcriber
+    from mockint.speech.base import load_transcriber
 
     if args.audio:
         path = Path(args.audio).expanduser()

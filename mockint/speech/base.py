@@ -80,7 +80,7 @@ def load_transcriber(engine: str = "sphinx", model: str | None = None) -> Transc
     if engine == "sphinx":
         return SphinxTranscriber(model)
     if engine in ("vosk", "faster-whisper"):
-        from mockint import engines
+        from mockint.speech import engines
 
         return engines.load(engine, model)
     raise UsageError(f"unknown speech engine '{engine}'", f"use one of: {', '.join(ENGINES)}")
@@ -116,7 +116,7 @@ class TakeTranscriber:
 
     def transcribe(self, path: Path) -> Transcript:
         """Decode a file after the fact; elapsed_s is the whole decoding time."""
-        from mockint.audiofile import iter_16k_mono
+        from mockint.audio.files import iter_16k_mono
 
         started = time.monotonic()
         with self._lock:
@@ -447,7 +447,7 @@ def as_int16(chunk: Any) -> np.ndarray:
     """A chunk as a 1-D int16 array (float chunks in -1..1 are scaled)."""
     import numpy as np
 
-    from mockint.audiofile import to_int16
+    from mockint.audio.files import to_int16
 
     arr = np.asarray(chunk)
     if arr.ndim > 1:

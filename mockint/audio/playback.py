@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mockint.audiofile import to_int16
+from mockint.audio.files import to_int16
 from mockint.errors import MockintError, SetupError, UsageError
 from mockint.ports import SAMPLE_RATE_HZ
 

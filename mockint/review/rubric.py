@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockint.bank import Principle, Profile, Question
-from mockint.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
-from mockint.segment import Phrase
+from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
+from mockint.review.segment import Phrase
 
 FLAGS = ("missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story",
          "long_setup", "result_not_quantified", "low_ownership", "too_short", "too_long",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mockint.segment import Phrase, is_past_tense
+from mockint.review.segment import Phrase, is_past_tense
 
 LABELS = ("situation", "task", "action", "result", "other")
 S, T, A, R, OT = LABELS  # OT: other (not part of the story)

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockint import rubric
+from mockint.review import rubric
 from mockint.bank import Bank, Profile, Question
-from mockint.delivery import Delivery, measure
-from mockint.rubric import Relevance
-from mockint.segment import segment, tokens_of
-from mockint.star import label_phrases
+from mockint.review.delivery import Delivery, measure
+from mockint.review.rubric import Relevance
+from mockint.review.segment import segment, tokens_of
+from mockint.review.star import label_phrases
 from mockint.transcript import Transcript
 
 PARTS = ("situation", "task", "action", "result")

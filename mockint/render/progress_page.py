@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from mockint.bank import Bank
-from mockint.htmlpage import esc, html_table, page
-from mockint.report import DELIVERY_GAUGES
-from mockint.sessionview import read_session
+from mockint.render.html import esc, html_table, page
+from mockint.render.session_page import DELIVERY_GAUGES
+from mockint.store.view import read_session
 
 AMAZON = "amazon"
 GOOD_SCORE = 70  # grid cell colours: at or above is green, below LOW_SCORE red, between amber
@@ -42,7 +42,7 @@ class Attempt:
 @dataclass(frozen=True)
 class ProgressSection:
     """A section another feature adds to the progress page. `html` must be safe HTML:
-    build it with `mockint.report.esc` / `html_table`, which escape every text."""
+    build it with `mockint.render.session_page.esc` / `html_table`, which escape every text."""
 
     title: str
     html: str
@@ -75,7 +75,7 @@ def attempts(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None) -> lis
 def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None, *,
                           extra_sections: Sequence[ProgressSection] = ()) -> str:
     """The progress page for these sessions; `extra_sections` are appended in order."""
-    from mockint.charts import Series, line_chart
+    from mockint.render.charts import Series, line_chart
 
     found = attempts(docs, bank)
     sessions = len({a.session_id for a in found})

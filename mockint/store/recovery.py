@@ -4,7 +4,7 @@ While a session runs, its SessionWriter holds an advisory lock (flock) on the se
 kernel drops the lock when the process ends, however it ends. A reader that finds takes still
 marked as being recorded and can take the lock therefore knows their recorder is gone: it fixes
 each take's WAV header (the writer streams audio to disk and updates the header every quarter
-second; mockint.takewriter.repair_wav makes the header cover every byte that reached the disk),
+second; mockint.audio.takewriter.repair_wav makes the header cover every byte that reached the disk),
 notes the take's length, marks it as cut off and saves the manifest. The session stays listed as
 incomplete with every earlier answer as it was. A session being recorded right now (by another
 mockint process) is left alone.
@@ -86,7 +86,7 @@ def recover(folder: Path, read: Callable[[], Document], save: Callable[[Document
 
 def _repair_take(folder: Path, take: Document) -> Document | None:
     """The take as it survived the crash; None when its recording never started (no audio)."""
-    from mockint.takewriter import repair_wav
+    from mockint.audio.takewriter import repair_wav
 
     name = take.get("audio")
     path = folder / name if isinstance(name, str) and name else None

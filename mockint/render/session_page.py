@@ -25,8 +25,8 @@ from urllib.parse import quote
 
 from mockint.bank import Bank, Profile
 from mockint.errors import MockintError
-from mockint.htmlpage import COLOURS, esc, html_table, page  # noqa: F401  (esc: for callers)
-from mockint.sessionview import (
+from mockint.render.html import COLOURS, esc, html_table, page  # noqa: F401  (esc: for callers)
+from mockint.store.view import (
     LABELS,
     STAR_PARTS,
     QuestionView,
@@ -148,11 +148,11 @@ def filler_positions(words: Sequence[TimedWord], by_word: Mapping[str, int]) -> 
     """Indexes of the words the review counted as fillers.
 
     The review counts in context ("like" as a verb or "so" as a conjunction is not a filler),
-    so the same rules (mockint.delivery) find them here, limited to the kinds the review's
+    so the same rules (mockint.review.delivery) find them here, limited to the kinds the review's
     `by_word` lists: marks and counts agree, and a word is never marked on spelling alone.
     """
-    from mockint.delivery import filler_indexes
-    from mockint.segment import tokens_of
+    from mockint.review.delivery import filler_indexes
+    from mockint.review.segment import tokens_of
 
     timed = tuple(Word(w.word, w.start, w.end) for w in words)
     tokens = tokens_of(Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None, words=timed))
@@ -312,7 +312,7 @@ def feedback_html(review: ReviewView) -> str:
 def follow_up_feedback_html(take: TakeView, review: ReviewView) -> str:
     """A follow-up answer is not a whole story: judged on what it was asked for, and on delivery
     (as in the terminal), not with the whole-answer flags and score."""
-    from mockint.summary import FOLLOW_UP_FLAGS, PROBED_PART
+    from mockint.render.terminal import FOLLOW_UP_FLAGS, PROBED_PART
 
     parts = []
     part = PROBED_PART.get(take.follow_up_reason)

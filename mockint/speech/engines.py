@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech import TakeTranscriber, clean_word
+from mockint.speech.base import TakeTranscriber, clean_word
 from mockint.transcript import Transcript, Word
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Sound in and out through PortAudio (sounddevice): devices, playback, and recording a take.
 
-Recording: the PortAudio callback only enqueues; a writer thread (mockint.takewriter) streams
+Recording: the PortAudio callback only enqueues; a writer thread (mockint.audio.takewriter) streams
 the take to a 16 kHz mono 16-bit WAV on disk and passes each written chunk on to the level
 meter and, on the caller's thread, to `on_chunk` (the streaming decoder). `FileRecorder`
 (`--answers-from`) sends audio files through the same writer and meter.
@@ -18,9 +18,9 @@ from typing import TextIO
 
 import numpy as np
 
-from mockint.audiofile import read_16k_mono
+from mockint.audio.files import read_16k_mono
 from mockint.errors import MockintError, SetupError, UsageError
-from mockint.level import SpeechMeter
+from mockint.audio.level import SpeechMeter
 from mockint.ports import (
     SAMPLE_RATE_HZ,
     STOP_END,
@@ -30,7 +30,7 @@ from mockint.ports import (
     Clock,
     Recording,
 )
-from mockint.soundio import (  # noqa: F401  (re-exported: part of mockint.audio's API)
+from mockint.audio.playback import (  # noqa: F401  (re-exported: part of mockint.audio.record's API)
     NO_INPUT_FIX,
     Device,
     device_name,
@@ -40,7 +40,7 @@ from mockint.soundio import (  # noqa: F401  (re-exported: part of mockint.audio
     sounddevice_module,
     supported_rate,
 )
-from mockint.takewriter import TakeWriter, repair_wav  # noqa: F401  (re-exported)
+from mockint.audio.takewriter import TakeWriter, repair_wav  # noqa: F401  (re-exported)
 
 CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
 CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
@@ -180,7 +180,7 @@ class MicrophoneRecorder:
     If the input stream stops mid-take (a transient PortAudio error) it is reopened and the take
     goes on, the gap counted as an overflow; if it cannot be reopened, DeviceLost is raised with
     the partial take, which is kept on disk.
-    Interactive (keys from a terminal): Enter, r, s, q end the take (see mockint.liveview).
+    Interactive (keys from a terminal): Enter, r, s, q end the take (see mockint.render.live).
     Ctrl-C ends it too: the take is finalized on disk and returned with STOP_INTERRUPT.
     `cue(kind)` (e.g. Speaker.cue) is called with "wrap_up" at the target time (on a thread, so
     recording goes on) and with "times_up" when the limit ends the take.
@@ -285,7 +285,7 @@ class MicrophoneRecorder:
     def record(self, path: Path, *, limit_s: float, target_s: float,
                on_chunk: Callable[[np.ndarray], None] | None = None,
                partial_words: Callable[[], str] | None = None) -> Recording:
-        from mockint.liveview import KeyReader, LiveView
+        from mockint.render.live import KeyReader, LiveView
 
         self.open()
         take = _Take(path, limit_s, convert=self._converter())

@@ -205,7 +205,7 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
 
 
 def story_line(story: dict[str, Any] | None) -> Text:
-    """Which prepared story an answer told (mockint.storymatch), and a warning if told before."""
+    """Which prepared story an answer told (mockint.stories.match), and a warning if told before."""
     if story is None:
         return Text("Story: none of your prepared stories", style="dim")
     line = Text("Story: ").append(story["title"], style="bold").append(f" (match {story['score']:.2f})", style="dim")

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mockint import recovery, schema
+from mockint.store import recovery, schema
 from mockint.errors import DataError, MockintError, UsageError
 
 SCHEMA_VERSION = 1
@@ -364,7 +364,7 @@ def _check_document(doc: Any, manifest: Path) -> None:
             raise bad(f"questions[{i}] has no id")
         if not isinstance(question.get("takes"), list) or any(not isinstance(t, dict) for t in question["takes"]):
             raise bad(f"questions[{i}].takes is not a list of takes")
-    try:  # every field the readers use has the type they expect (mockint.schema)
+    try:  # every field the readers use has the type they expect (mockint.store.schema)
         schema.check_session(doc)
     except schema.Bad as exc:
         raise bad(str(exc)) from None

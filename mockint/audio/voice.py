@@ -168,13 +168,13 @@ class VoiceSpeaker(PrintedSpeaker):
         return synthesize(text, voice=self.voice, rate=self.rate, cache_dir=self.cache_dir)
 
     def say(self, text: str) -> None:
-        from mockint.audio import play
+        from mockint.audio.record import play
 
         super().say(text)
         play(self.prepare(text), device=self.output_device)
 
     def cue(self, kind: str) -> None:
-        from mockint.audio import play
+        from mockint.audio.record import play
 
         super().cue(kind)
         play(cue_samples(kind), device=self.output_device)

@@ -306,7 +306,7 @@ def coverage(stories: Sequence[Story], bank: Bank, company: str | None = None) -
 
 def coverage_html(cov: Coverage) -> str:
     """The coverage grid as safe HTML for the progress page (every text escaped)."""
-    from mockint.report import esc
+    from mockint.render.session_page import esc
 
     if not cov.stories:
         return ("<p>No stories yet. Prepare a few and map them to principles: "
@@ -332,8 +332,8 @@ def progress_sections(recordings: Path, environ: Mapping[str, str], cwd: Path, b
     """The progress page's story section (`ProgressSection`s for `build_progress_report`).
 
     A broken stories file must not stop the report: the section then says what to fix."""
-    from mockint.progress_report import ProgressSection
-    from mockint.report import esc
+    from mockint.render.progress_page import ProgressSection
+    from mockint.render.session_page import esc
 
     if bank is None:
         return []

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockint.segment import Phrase, Token
+from mockint.review.segment import Phrase, Token
 
 PACE_BAND_WPM = (130.0, 160.0)  # comfortable
 TOO_FAST_WPM = 180.0

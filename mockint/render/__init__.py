@@ -1,0 +1,1 @@
+"""Everything the user sees: terminal output, the live view, HTML pages."""
