@@ -1,5 +1,5 @@
 # The two set-up commands of the README. Each does all the set-up (scripts/setup.sh) first.
-.PHONY: demo test setup lint bench
+.PHONY: demo test setup lint
 
 demo: setup
 	.venv/bin/mockint practice --demo
@@ -10,5 +10,5 @@ test: setup
 setup:
 	scripts/setup.sh
 
-lint: setup
-	.venv/bin/ruff check mockint tests benchmarks
+lint:
+	scripts/lint.sh

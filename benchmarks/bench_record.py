@@ -36,8 +36,12 @@ from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.ports import SAMPLE_RATE_HZ  # noqa: E402
 
 SHARED_SPEECH = ROOT.parent / "shared" / "speech"
-CLIPS = ["joinly-ai-joinly/OSR_us_000_0034_8k.wav", "cmusphinx-pocketsphinx/chan3.wav",
-         "openai-whisper/jfk.flac", "cmusphinx-pocketsphinx/input_4_16k.wav"]
+CLIPS = [
+    "joinly-ai-joinly/OSR_us_000_0034_8k.wav",
+    "cmusphinx-pocketsphinx/chan3.wav",
+    "openai-whisper/jfk.flac",
+    "cmusphinx-pocketsphinx/input_4_16k.wav",
+]
 FALLBACK_CLIP = ROOT / "tests" / "data" / "rec_forever_16k.wav"
 
 BUSY_CHILD = r"""
@@ -93,7 +97,9 @@ def main() -> int:
         def on_chunk(chunk: np.ndarray) -> None:
             decoder.process_raw(chunk.tobytes(), False, False)
             fed["frames"] += chunk.size
-            fed["behind_s"] = max(fed["behind_s"], (time.monotonic() - started) - fed["frames"] / SAMPLE_RATE_HZ)
+            fed["behind_s"] = max(
+                fed["behind_s"], (time.monotonic() - started) - fed["frames"] / SAMPLE_RATE_HZ
+            )
 
         limit_s = args.minutes * 60
         recorder = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
@@ -120,17 +126,23 @@ def main() -> int:
     # compare 10 s windows spread over the take with the same stretch of what was played
     scores = []
     for start_s in np.linspace(5, rec.duration_s - 15, 6):
-        a = take[int(start_s * SAMPLE_RATE_HZ):int((start_s + 10) * SAMPLE_RATE_HZ)].astype(float)
-        b = source[int(start_s * SAMPLE_RATE_HZ) - lag:][: a.size].astype(float)
+        a = take[int(start_s * SAMPLE_RATE_HZ) : int((start_s + 10) * SAMPLE_RATE_HZ)].astype(float)
+        b = source[int(start_s * SAMPLE_RATE_HZ) - lag :][: a.size].astype(float)
         scores.append(float(np.corrcoef(a, b)[0, 1]) if b.size == a.size else float("nan"))
     hyp = decoder.hyp()
     print(f"recorded {rec.duration_s:.1f} s in {wall_s:.1f} s wall clock; stopped by {rec.stopped_by}")
     print(f"input overflows: {rec.overflows}   (target 0); input stream reopened {recorder.restarts} times")
-    print(f"file: {sf.info(rec.path).frames} frames at {sf.info(rec.path).samplerate} Hz, thinking {rec.thinking_s} s")
+    print(
+        f"file: {sf.info(rec.path).frames} frames at {sf.info(rec.path).samplerate} Hz, thinking {rec.thinking_s} s"
+    )
     print("match with what was played (10 s windows, correlation): " + " ".join(f"{s:.3f}" for s in scores))
-    print(f"streaming decoder: {fed['frames'] / SAMPLE_RATE_HZ:.1f} s fed, at most {fed['behind_s']:.2f} s behind "
-          f"real time; {len((hyp.hypstr if hyp else '').split())} words")
-    print(f"load average at the end (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
+    print(
+        f"streaming decoder: {fed['frames'] / SAMPLE_RATE_HZ:.1f} s fed, at most {fed['behind_s']:.2f} s behind "
+        f"real time; {len((hyp.hypstr if hyp else '').split())} words"
+    )
+    print(
+        f"load average at the end (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+    )
     shutil.rmtree(work, ignore_errors=True)
     return 0 if rec.overflows == 0 and rec.stopped_by == "limit" else 1
 

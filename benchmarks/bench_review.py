@@ -13,7 +13,7 @@ Sets scored:
 Figures: component presence accuracy and missing-part F1 over full + ablated (answer × part
 cells), word-level label accuracy over the full answers, and the unstructured hit rate.
 --spoken: the same answers synthesized with Festival (cmu_us_slt_arctic_hts), transcribed
-(mockint.speech.base if present, else pocketsphinx), reviewed. Ablated spoken variants are made by
+(mockint.speech if present, else pocketsphinx), reviewed. Ablated spoken variants are made by
 cutting the dropped part's recognized words out of the transcript (not re-synthesized).
 Nothing is learned from these answers: mockint's labeller is hand-written (mockint/star.py).
 The same figures are reported for benchmarks/data/review_own*.jsonl (written for mockint, MIT).
@@ -53,13 +53,44 @@ TARGETS_SPOKEN = {"presence": 0.80}
 # The keyword baseline: what simple STAR checkers do — a part is present when one of its cue
 # words appears; each phrase takes the label of its first cue (else "other").
 BASELINE_CUES = {
-    "situation": ["situation", "background", "context", "during", "when i was", "at my", "last year",
-                  "while", "previous job"],
+    "situation": [
+        "situation",
+        "background",
+        "context",
+        "during",
+        "when i was",
+        "at my",
+        "last year",
+        "while",
+        "previous job",
+    ],
     "task": ["task", "goal", "had to", "needed to", "responsible", "my role", "challenge", "objective"],
-    "action": ["action", "i decided", "i did", "i created", "i implemented", "i took", "first", "then",
-               "step", "i organized", "i worked"],
-    "result": ["result", "outcome", "in the end", "finally", "achieved", "improved", "increased",
-               "reduced", "%", "learned", "success"],
+    "action": [
+        "action",
+        "i decided",
+        "i did",
+        "i created",
+        "i implemented",
+        "i took",
+        "first",
+        "then",
+        "step",
+        "i organized",
+        "i worked",
+    ],
+    "result": [
+        "result",
+        "outcome",
+        "in the end",
+        "finally",
+        "achieved",
+        "improved",
+        "increased",
+        "reduced",
+        "%",
+        "learned",
+        "success",
+    ],
 }
 
 
@@ -77,8 +108,11 @@ def baseline(answer: Transcript) -> tuple[dict[str, bool], list[str]]:
     labels = []
     for phrase in segment(answer):
         ptext = " " + " ".join(phrase.words) + " "
-        hits = [(min(_pos(ptext, c) for c in cues if _has_cue(ptext, c)), p)
-                for p, cues in BASELINE_CUES.items() if any(_has_cue(ptext, c) for c in cues)]
+        hits = [
+            (min(_pos(ptext, c) for c in cues if _has_cue(ptext, c)), p)
+            for p, cues in BASELINE_CUES.items()
+            if any(_has_cue(ptext, c) for c in cues)
+        ]
         label = min(hits)[1] if hits else "other"
         labels += [label] * len(phrase.tokens)
     return present, labels
@@ -135,7 +169,9 @@ def align_labels(ref_norms: list[str], ref_labels: list[str], hyp_norms: list[st
     for op, a1, a2, b1, b2 in sm.get_opcodes():
         if op == "replace":  # substitutions: positional mapping inside the block
             for k in range(b1, b2):
-                out[k] = ref_labels[min(a1 + (k - b1) * max(a2 - a1, 1) // max(b2 - b1, 1), len(ref_labels) - 1)]
+                out[k] = ref_labels[
+                    min(a1 + (k - b1) * max(a2 - a1, 1) // max(b2 - b1, 1), len(ref_labels) - 1)
+                ]
     last = ref_labels[0] if ref_labels else "other"
     filled = []
     for label in out:
@@ -171,7 +207,9 @@ def build_cases(rows: list[dict], spoken: bool) -> tuple[list[Case], str]:
                 kept = tuple(w for w, lab in zip(_clean_words(full), words, strict=True) if lab != drop)
                 variant = _retime(kept, full)
             else:
-                variant = Transcript.from_text(" ".join(d["answer_text"][s:e] for s, e, p in spans if p != drop))
+                variant = Transcript.from_text(
+                    " ".join(d["answer_text"][s:e] for s, e, p in spans if p != drop)
+                )
             cases.append(Case(f"{i}:-{drop}", variant, {p: p in labelled and p != drop for p in PARTS}, None))
     return cases, via
 
@@ -236,13 +274,21 @@ def report(title: str, cases: list[Case], targets: dict[str, float]) -> None:
     ours = score(cases, mockint_predict)
     elapsed = time.perf_counter() - t0
     base = score(cases, _baseline_predict)
-    print(f"\n{title}: {sum(c.gold_words is not None for c in cases)} full, "
-          f"{sum(c.gold_present is not None and c.gold_words is None for c in cases)} ablated, "
-          f"{sum(c.gold_present is None for c in cases)} unstructured ({ours['cells']} part cells); "
-          f"review time {elapsed:.2f} s")
+    print(
+        f"\n{title}: {sum(c.gold_words is not None for c in cases)} full, "
+        f"{sum(c.gold_present is not None and c.gold_words is None for c in cases)} ablated, "
+        f"{sum(c.gold_present is None for c in cases)} unstructured ({ours['cells']} part cells); "
+        f"review time {elapsed:.2f} s"
+    )
     print(f"  {'metric':<22}{'mockint':>9}{'keywords':>10}{'target':>9}")
-    for key in ("presence", "missing_f1", "missing_precision", "missing_recall", "word_accuracy",
-                "unstructured_flagged"):
+    for key in (
+        "presence",
+        "missing_f1",
+        "missing_precision",
+        "missing_recall",
+        "word_accuracy",
+        "unstructured_flagged",
+    ):
         target = targets.get(key)
         mark = "" if target is None else ("  ok" if ours[key] >= target else "  MISSED")
         tgt = "" if target is None else f"≥{target:.2f}"
@@ -257,9 +303,13 @@ def main() -> int:
     if not args.answers.exists():
         print(f"{args.answers} not found — pass --answers PATH (the shared STAR answers)", file=sys.stderr)
         return 2
-    sets = [("shared answers", args.answers), ("own answers, set 1", OWN_ANSWERS),
-            ("own answers, set 2", OWN_ANSWERS_2), ("own answers, set 3", OWN_ANSWERS_3),
-            ("own answers, set 4 (held out)", OWN_ANSWERS_4)]
+    sets = [
+        ("shared answers", args.answers),
+        ("own answers, set 1", OWN_ANSWERS),
+        ("own answers, set 2", OWN_ANSWERS_2),
+        ("own answers, set 3", OWN_ANSWERS_3),
+        ("own answers, set 4 (held out)", OWN_ANSWERS_4),
+    ]
     for name, path in sets:
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         cases, _ = build_cases(rows, spoken=False)

@@ -30,16 +30,16 @@ import numpy as np
 import soundfile as sf
 
 from mockint import session
-from mockint.audio.record import FileRecorder
 from mockint.audio.files import read_16k_mono
+from mockint.audio.record import FileRecorder
+from mockint.audio.voice import PrintedSpeaker
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.review import review
-from mockint.speech.base import load_transcriber
-from mockint.store import Store
 from mockint.render.terminal import TerminalView, console_for
-from mockint.audio.voice import PrintedSpeaker
+from mockint.review import review
+from mockint.speech import load_transcriber
+from mockint.store import Store
 
 QUESTION = "amazon-dive-deep-1"
 TARGET_S = 1.0  # the issue: the review on screen within a second of the answer ending
@@ -63,19 +63,25 @@ def answer_audio(seconds: float, folder: Path) -> Path:
 def one_run(audio: Path, *, streaming: bool, transcriber, bank, root: Path) -> dict:
     profile = bank.profile("amazon")
     question = bank.question(QUESTION)
-    plan = session.Plan(profile=profile, questions=(question,), follow_ups=0, answer_limit_s=600,
-                        streaming=streaming)
+    plan = session.Plan(
+        profile=profile, questions=(question,), follow_ups=0, answer_limit_s=600, streaming=streaming
+    )
     ports = session.Ports(
         speaker=PrintedSpeaker(io.StringIO()),
         recorder=FileRecorder([audio], realtime=streaming),
         transcriber=transcriber,
         review=lambda t, q, thinking: review(t, question=q, profile=profile, bank=bank, thinking_s=thinking),
-        store=Store(root), view=TerminalView(console_for(io.StringIO())), clock=time.monotonic,
+        store=Store(root),
+        view=TerminalView(console_for(io.StringIO())),
+        clock=time.monotonic,
     )
     result = session.run(plan, ports)
     take = result.document["questions"][0]["takes"][0]
-    return {"ready_s": take["review_ready_s"], "duration_s": take["duration_s"],
-            "words": len(take["transcript"]["words"])}
+    return {
+        "ready_s": take["review_ready_s"],
+        "duration_s": take["duration_s"],
+        "words": len(take["transcript"]["words"]),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,13 +100,18 @@ def main(argv: list[str] | None = None) -> int:
         for seconds in lengths:
             audio = answer_audio(seconds, tmp)
             for streaming in (True, False):
-                runs = [one_run(audio, streaming=streaming, transcriber=transcriber, bank=bank, root=tmp / "rec")
-                        for _ in range(args.runs)]
+                runs = [
+                    one_run(audio, streaming=streaming, transcriber=transcriber, bank=bank, root=tmp / "rec")
+                    for _ in range(args.runs)
+                ]
                 ready = statistics.median(r["ready_s"] for r in runs)
                 mode = "streaming (real-time feed)" if streaming else "after the fact"
                 rows.append((seconds, mode, ready, runs[0]["words"]))
-                print(f"{seconds:5.0f} s answer · {mode:27s} · end of answer → review on screen "
-                      f"{ready:6.2f} s · {runs[0]['words']} words", flush=True)
+                print(
+                    f"{seconds:5.0f} s answer · {mode:27s} · end of answer → review on screen "
+                    f"{ready:6.2f} s · {runs[0]['words']} words",
+                    flush=True,
+                )
     print("\n| answer | mode | end of answer → review on screen | words |")
     print("|---|---|---|---|")
     for seconds, mode, ready, words in rows:

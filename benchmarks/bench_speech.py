@@ -110,11 +110,15 @@ def bench_clips(transcriber) -> None:
         g["ours"][1] += n
         g["base"][0] += e_base
         g["base"][1] += n
-        print(f"| {r['path']} | {group} | {duration:.1f} | {e_ours / n:.3f} | {e_base / n:.3f} | "
-              f"{wall / duration:.2f} ({cpu / duration:.2f}) | {base_wall / duration:.2f} ({base_cpu / duration:.2f}) |")
+        print(
+            f"| {r['path']} | {group} | {duration:.1f} | {e_ours / n:.3f} | {e_base / n:.3f} | "
+            f"{wall / duration:.2f} ({cpu / duration:.2f}) | {base_wall / duration:.2f} ({base_cpu / duration:.2f}) |"
+        )
     print("\n| group | words | mockint WER | recognize_sphinx WER |\n|---|---|---|---|")
     for name, g in groups.items():
-        print(f"| {name} | {g['ours'][1]} | {g['ours'][0] / g['ours'][1]:.3f} | {g['base'][0] / g['base'][1]:.3f} |")
+        print(
+            f"| {name} | {g['ours'][1]} | {g['ours'][0] / g['ours'][1]:.3f} | {g['base'][0] / g['base'][1]:.3f} |"
+        )
 
 
 # ---------------------------------------------------------------------------- 2. answers
@@ -142,7 +146,7 @@ def stream_answer(transcriber, samples: np.ndarray, realtime: bool) -> dict:
     started = time.perf_counter()
     max_backlog = 0.0
     for i in range(0, samples.size, CHUNK):
-        stream.feed(samples[i:i + CHUNK])
+        stream.feed(samples[i : i + CHUNK])
         if realtime:
             time.sleep(max(0.0, started + (i + CHUNK) / SAMPLE_RATE_HZ - time.perf_counter()))
         else:
@@ -152,16 +156,24 @@ def stream_answer(transcriber, samples: np.ndarray, realtime: bool) -> dict:
     fed_s = time.perf_counter() - started
     t0 = time.perf_counter()
     transcript = stream.finish()
-    return {"transcript": transcript, "finish_s": time.perf_counter() - t0, "feed_wall_s": fed_s,
-            "max_backlog_s": max_backlog}
+    return {
+        "transcript": transcript,
+        "finish_s": time.perf_counter() - t0,
+        "feed_wall_s": fed_s,
+        "max_backlog_s": max_backlog,
+    }
 
 
 def bench_answers(transcriber, folder: Path, realtime: bool, minutes_list: list[float]) -> None:
     paragraphs = make_paragraphs(folder)
-    print(f"\n## Generated answers (Festival HTS voice; chunks of 0.1 s fed "
-          f"{'at real time' if realtime else 'as fast as the decoder keeps up'})\n")
-    print("| answer | words | mockint WER | streaming finish latency | feed pace (x real time) | "
-          "after-the-fact wall (CPU) | recognize_sphinx WER | recognize_sphinx wall |")
+    print(
+        f"\n## Generated answers (Festival HTS voice; chunks of 0.1 s fed "
+        f"{'at real time' if realtime else 'as fast as the decoder keeps up'})\n"
+    )
+    print(
+        "| answer | words | mockint WER | streaming finish latency | feed pace (x real time) | "
+        "after-the-fact wall (CPU) | recognize_sphinx WER | recognize_sphinx wall |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     fillers_seen = 0
     words_total = 0
@@ -181,9 +193,11 @@ def bench_answers(transcriber, folder: Path, realtime: bool, minutes_list: list[
             base = f"{be / n:.3f} | {base_wall:.1f} s"
         else:
             base = "— | —"
-        print(f"| {duration / 60:.1f} min ({duration:.0f} s) | {n} | {e / n:.3f}{'' if same else ' (after: differs)'} | "
-              f"{streamed['finish_s']:.2f} s | {duration / streamed['feed_wall_s']:.1f} | "
-              f"{wall:.1f} s ({cpu:.1f} s) | {base} |")
+        print(
+            f"| {duration / 60:.1f} min ({duration:.0f} s) | {n} | {e / n:.3f}{'' if same else ' (after: differs)'} | "
+            f"{streamed['finish_s']:.2f} s | {duration / streamed['feed_wall_s']:.1f} | "
+            f"{wall:.1f} s ({cpu:.1f} s) | {base} |"
+        )
     print(f"\nFalse fillers in the filler-free answers: {fillers_seen} in {words_total} recognized words.")
 
 
@@ -194,7 +208,7 @@ RSS_CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 from mockint.audio.files import iter_16k_mono
-from mockint.speech.base import load_transcriber
+from mockint.speech import load_transcriber
 
 def rss(field):
     for line in open("/proc/self/status"):
@@ -216,12 +230,15 @@ print(loaded, rss("VmRSS"), rss("VmHWM"), len(out.words), out.elapsed_s)
 def bench_rss(folder: Path) -> None:
     paragraphs = make_paragraphs(folder)
     path, _ = make_answer(paragraphs, 10, folder)
-    out = subprocess.run([sys.executable, "-c", RSS_CHILD, str(ROOT), str(path)], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_CHILD, str(ROOT), str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()
     loaded, end, peak = (int(x) for x in out[:3])
-    print(f"\n## Memory\n\n10-minute answer ({sf.info(str(path)).duration:.0f} s) streamed in a fresh process: "
-          f"peak RSS {peak} MB; RSS {loaded} MB with the model loaded, {end} MB after the answer; "
-          f"{out[3]} words; finish latency {float(out[4]):.2f} s.")
+    print(
+        f"\n## Memory\n\n10-minute answer ({sf.info(str(path)).duration:.0f} s) streamed in a fresh process: "
+        f"peak RSS {peak} MB; RSS {loaded} MB with the model loaded, {end} MB after the answer; "
+        f"{out[3]} words; finish latency {float(out[4]):.2f} s."
+    )
 
 
 # ---------------------------------------------------------------------------- 4. fillers
@@ -231,7 +248,7 @@ def bench_fillers(transcriber, folder: Path) -> None:
     clips = make_fillers(folder)
     caught: dict[str, list[int]] = {f: [0, 0] for f in FILLERS}
     misses = []
-    for (path, text) in clips:
+    for path, text in clips:
         spoken = [w for w in words(text) if w in FILLERS]
         heard = [w.word for w in transcriber.transcribe(path).words]
         for filler in spoken:
@@ -261,12 +278,14 @@ def main() -> None:
     parts = args.only or ["clips", "answers", "rss", "fillers"]
     folder = args.audio or Path(tempfile.mkdtemp(prefix="mockint-bench-speech-"))
 
-    from mockint.speech.base import load_transcriber
+    from mockint.speech import load_transcriber
 
     started = time.perf_counter()
     transcriber = load_transcriber()
-    print(f"mockint sphinx engine loaded once in {time.perf_counter() - started:.2f} s; "
-          f"{len(PARAGRAPHS)} paragraphs; audio in {folder}")
+    print(
+        f"mockint sphinx engine loaded once in {time.perf_counter() - started:.2f} s; "
+        f"{len(PARAGRAPHS)} paragraphs; audio in {folder}"
+    )
     if "clips" in parts:
         bench_clips(transcriber)
     if "answers" in parts:
@@ -276,7 +295,9 @@ def main() -> None:
     if "fillers" in parts:
         bench_fillers(transcriber, folder)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"\n(benchmark process: {usage.ru_utime:.0f} s CPU; load average {open('/proc/loadavg').read().split()[0]})")
+    print(
+        f"\n(benchmark process: {usage.ru_utime:.0f} s CPU; load average {open('/proc/loadavg').read().split()[0]})"
+    )
 
 
 if __name__ == "__main__":

@@ -60,7 +60,10 @@ class Jaccard:
 
     def rank(self, text):
         a = set(plain_words(text))
-        scored = [(s, len(a & b) / len(a | b) if a | b else 0.0) for s, b in zip(self.stories, self.sets, strict=True)]
+        scored = [
+            (s, len(a & b) / len(a | b) if a | b else 0.0)
+            for s, b in zip(self.stories, self.sets, strict=True)
+        ]
         return sorted(scored, key=lambda p: -p[1])
 
 
@@ -104,8 +107,11 @@ def evaluate(ranker, answers, threshold):
         "top1": hits / len(told),
         "auc": sum(pairs) / len(pairs),
         "by_style": {k: v[0] / v[1] for k, v in top1.items() if v[1]},
-        "right": right / len(told), "wrong": wrong / len(told), "false": false / len(none),
-        "n_told": len(told), "n_none": len(none),
+        "right": right / len(told),
+        "wrong": wrong / len(told),
+        "false": false / len(none),
+        "n_told": len(told),
+        "n_none": len(none),
     }
 
 
@@ -123,8 +129,10 @@ def best_threshold(ranker, answers):
     told = [(ranker.rank(a["text"])[0], a["story"]) for a in answers if a["story"]]
     none = [ranker.rank(a["text"])[0][1] for a in answers if not a["story"]]
     candidates = sorted({s for (_, s), _ in told} | set(none))
+
     def gain(t):
         return sum(1 for (b, s), want in told if s >= t and b.id == want) + sum(1 for s in none if s < t)
+
     return max(candidates, key=gain) + 1e-9
 
 
@@ -150,8 +158,11 @@ def sparse(story):
 
 def run_block(title, rankers, answers, fixed_thresholds):
     print(f"\n{title}")
-    print(f"{'method':<11} {'thresh':>7} {'top-1':>6}  " + " ".join(f"{s:>10}" for s in STYLES)
-          + f"  {'right':>6} {'wrong':>6} {'false':>6} {'AUC':>6}")
+    print(
+        f"{'method':<11} {'thresh':>7} {'top-1':>6}  "
+        + " ".join(f"{s:>10}" for s in STYLES)
+        + f"  {'right':>6} {'wrong':>6} {'false':>6} {'AUC':>6}"
+    )
     for name, ranker in rankers.items():
         threshold = fixed_thresholds.get(name)
         shown = f"{threshold:.3f}" if threshold is not None else None
@@ -159,8 +170,11 @@ def run_block(title, rankers, answers, fixed_thresholds):
             threshold = best_threshold(ranker, answers)
             shown = f"{threshold:.3f}*"
         r = evaluate(ranker, answers, threshold)
-        print(f"{name:<11} {shown:>7} {r['top1']:>6.0%}  " + " ".join(f"{r['by_style'].get(s, 0):>10.0%}" for s in STYLES)
-              + f"  {r['right']:>6.0%} {r['wrong']:>6.0%} {r['false']:>6.0%} {r['auc']:>6.3f}")
+        print(
+            f"{name:<11} {shown:>7} {r['top1']:>6.0%}  "
+            + " ".join(f"{r['by_style'].get(s, 0):>10.0%}" for s in STYLES)
+            + f"  {r['right']:>6.0%} {r['wrong']:>6.0%} {r['false']:>6.0%} {r['auc']:>6.3f}"
+        )
 
 
 SAMPLES = {"01-dive-deep-answer": "payment-retry-duplicates", "03-customer-answer": "hospital-audit-export"}
@@ -192,16 +206,22 @@ def real_recognizer(stories) -> None:
         took = time.perf_counter() - started
         (best, score), (second, score2) = matcher.rank(text)[:2]
         found = matcher.match(text)
-        verdict = "right" if found and found.story_id == want else f"WRONG ({found.story_id if found else 'none'})"
-        print(f"  {name}: {verdict} — best {best.id} {score:.3f}, next {second.id} {score2:.3f}"
-              f" (transcribed in {took:.0f} s)")
+        verdict = (
+            "right" if found and found.story_id == want else f"WRONG ({found.story_id if found else 'none'})"
+        )
+        print(
+            f"  {name}: {verdict} — best {best.id} {score:.3f}, next {second.id} {score2:.3f}"
+            f" (transcribed in {took:.0f} s)"
+        )
         print(f"    heard: {text[:160]}…")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="also print mockint's figures over thresholds")
-    parser.add_argument("--sphinx", action="store_true", help="also match pocketsphinx transcripts of the demo answers")
+    parser.add_argument(
+        "--sphinx", action="store_true", help="also match pocketsphinx transcripts of the demo answers"
+    )
     args = parser.parse_args()
     bank = load_bank(bundled_bank_dir())
     stories = load_stories(DATA / "stories.yaml", bank)
@@ -218,35 +238,53 @@ def main() -> int:
         "jaccard": Jaccard(stories),
     }
     told = sum(1 for a in answers if a["story"])
-    print(f"{len(stories)} stories, {told} told answers, {len(answers) - told} answers telling no known story")
+    print(
+        f"{len(stories)} stories, {told} told answers, {len(answers) - told} answers telling no known story"
+    )
     fixed = {"bm25": MATCH_THRESHOLD, "bm25+bank": MATCH_THRESHOLD}
     # The baselines get their best threshold on the answers as written, then keep it, as mockint does.
     fixed |= {name: best_threshold(r, answers) for name, r in rankers.items() if name not in fixed}
     run_block("answers as written", rankers, answers, fixed)
-    vocabulary = sorted({w for a in answers if not a["story"] for w in plain_words(a["text"])}
-                        | {w for q in bank.questions.values() for w in plain_words(q.text)})
+    vocabulary = sorted(
+        {w for a in answers if not a["story"] for w in plain_words(a["text"])}
+        | {w for q in bank.questions.values() for w in plain_words(q.text)}
+    )
     for wer in (0.2, 0.4, 0.6):
         rng = random.Random(int(wer * 100))
         noisy = [{**a, "text": corrupt(a["text"], wer, vocabulary, rng)} for a in answers]
-        run_block(f"with {wer:.0%} extra synthetic word errors (seed {int(wer * 100)})", rankers, noisy, fixed)
+        run_block(
+            f"with {wer:.0%} extra synthetic word errors (seed {int(wer * 100)})", rankers, noisy, fixed
+        )
     thin = [sparse(s) for s in stories]
-    thin_rankers = {"bm25": StoryMatcher(thin), "bm25+bank": StoryMatcher(thin, background=background),
-                    "bm25-plain": PlainBM25(thin), "jaccard": Jaccard(thin)}
+    thin_rankers = {
+        "bm25": StoryMatcher(thin),
+        "bm25+bank": StoryMatcher(thin, background=background),
+        "bm25-plain": PlainBM25(thin),
+        "jaccard": Jaccard(thin),
+    }
     run_block("sparse notes: title and result line only", thin_rankers, answers, fixed)
     print("\nbaseline thresholds: the best on the answers as written, kept for the other conditions")
-    print("right/wrong: told answers matched (score >= threshold) to the right / a wrong story;"
-          " false: no-story answers matched to some story;\nAUC: chance that a told answer's best score"
-          " beats a no-story answer's (threshold-free)")
+    print(
+        "right/wrong: told answers matched (score >= threshold) to the right / a wrong story;"
+        " false: no-story answers matched to some story;\nAUC: chance that a told answer's best score"
+        " beats a no-story answer's (threshold-free)"
+    )
 
     external = ROOT.parent / "shared" / "star" / "answers.jsonl"
     if external.exists():  # read in place, never copied into the repository
         import json
 
-        others = [json.loads(line)["answer_text"] for line in external.read_text(encoding="utf-8").splitlines() if line.strip()]
+        others = [
+            json.loads(line)["answer_text"]
+            for line in external.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         matched = [shipped.match(t) for t in others]
         hits = [m for m in matched if m]
-        print(f"\nunseen text: {len(others)} answers written by others ({external.relative_to(ROOT.parent)}),"
-              f" none telling an eval story; false matches:")
+        print(
+            f"\nunseen text: {len(others)} answers written by others ({external.relative_to(ROOT.parent)}),"
+            f" none telling an eval story; false matches:"
+        )
         for name, ranker in rankers.items():
             n = sum(decide(ranker, t, fixed[name]) is not None for t in others)
             print(f"  {name:<11} {n:>2} ({n / len(others):.0%})")
@@ -258,8 +296,10 @@ def main() -> int:
     for a in answers:
         shipped.match(a["text"])
     per_ms = (time.perf_counter() - started) * 1000 / len(answers)
-    print(f"\ntiming (noisy, shared 2-core machine): index of {len(stories)} stories {build_ms:.0f} ms "
-          f"(first use imports numpy), {per_ms:.1f} ms per answer")
+    print(
+        f"\ntiming (noisy, shared 2-core machine): index of {len(stories)} stories {build_ms:.0f} ms "
+        f"(first use imports numpy), {per_ms:.1f} ms per answer"
+    )
 
     if args.sphinx:
         real_recognizer(stories)
@@ -273,7 +313,9 @@ def main() -> int:
         for a in answers:
             (best, score), *rest = shipped.rank(a["text"])
             mark = "ok" if best.id == a["story"] else ("--" if a["story"] is None else "XX")
-            print(f"  {mark} {str(a['story']):<28} {a['style']:<10} {best.id:<28} {score:.3f}  (2nd {rest[0][1]:.3f})")
+            print(
+                f"  {mark} {str(a['story']):<28} {a['style']:<10} {best.id:<28} {score:.3f}  (2nd {rest[0][1]:.3f})"
+            )
     return 0
 
 

@@ -34,11 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from sound import PulseServer, SpeakerListener, reinitialise_portaudio  # noqa: E402
 
-from mockint.audio import record as audio  # noqa: E402
+from mockint.audio import playback as audio  # noqa: E402
 from mockint.audio.files import read_16k_mono  # noqa: E402
+from mockint.audio.voice import make_speaker, synthesize  # noqa: E402
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
-from mockint.audio.voice import make_speaker, synthesize  # noqa: E402
 
 LOUD = 32768 * 10 ** (-40 / 20)  # -40 dBFS: audible speech
 
@@ -50,12 +50,16 @@ def first_loud_s(samples: np.ndarray, rate: int = 16_000) -> float | None:
     return None if loud.size == 0 else loud[0] * frame / rate
 
 
-def measure(speaker, listener: SpeakerListener, text: str, cache: Path) -> tuple[float, float | None, float | None]:
+def measure(
+    speaker, listener: SpeakerListener, text: str, cache: Path
+) -> tuple[float, float | None, float | None]:
     real_play = audio.play
     first_frame: list[float] = []
 
     def timed_play(source, **kw):  # the same play(), noting when its first frame went out
-        return real_play(source, on_progress=lambda s: first_frame or first_frame.append(time.perf_counter()), **kw)
+        return real_play(
+            source, on_progress=lambda s: first_frame or first_frame.append(time.perf_counter()), **kw
+        )
 
     audio.play = timed_play
     try:
@@ -65,7 +69,7 @@ def measure(speaker, listener: SpeakerListener, text: str, cache: Path) -> tuple
     finally:
         audio.play = real_play
     time.sleep(0.2)
-    heard = np.frombuffer(bytes(listener._data[mark * 2:]), dtype=np.int16)
+    heard = np.frombuffer(bytes(listener._data[mark * 2 :]), dtype=np.int16)
     lead_in = first_loud_s(read_16k_mono(synthesize(text, voice=None, rate=None, cache_dir=cache)))
     onset = first_loud_s(heard)
     sound = None if onset is None or lead_in is None else onset - lead_in
@@ -96,15 +100,19 @@ def main() -> int:
         server.stop()
         shutil.rmtree(cache, ignore_errors=True)
 
-    print(f"{len(questions)} questions from the bundled bank; load average {os.getloadavg()[0]:.2f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        f"{len(questions)} questions from the bundled bank; load average {os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} cores"
+    )
     for kind, target_ms in (("cached", 50), ("uncached", 500)):
         frames = [f * 1000 for f, _, _ in results[kind]]
         sounds = [s * 1000 for _, s, _ in results[kind] if s is not None]
         words = [w * 1000 for _, _, w in results[kind] if w is not None]
-        print(f"{kind:>8}: first frame median {statistics.median(frames):4.0f} ms, worst {max(frames):4.0f} ms"
-              f" | first sound median {statistics.median(sounds):4.0f} ms, worst {max(sounds):4.0f} ms"
-              f" | first word heard median {statistics.median(words):4.0f} ms   (target {target_ms} ms)")
+        print(
+            f"{kind:>8}: first frame median {statistics.median(frames):4.0f} ms, worst {max(frames):4.0f} ms"
+            f" | first sound median {statistics.median(sounds):4.0f} ms, worst {max(sounds):4.0f} ms"
+            f" | first word heard median {statistics.median(words):4.0f} ms   (target {target_ms} ms)"
+        )
     return 0
 
 

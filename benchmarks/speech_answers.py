@@ -80,8 +80,12 @@ def synthesize(text: str, out: Path) -> Path:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(text)
     try:
-        subprocess.run(["text2wave", "-eval", VOICE, f.name, "-o", str(out)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["text2wave", "-eval", VOICE, f.name, "-o", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     finally:
         Path(f.name).unlink()
     return out

@@ -2,7 +2,7 @@
 
 Used by bench_review.py --spoken. Audio and transcripts go to $MOCKINT_BENCH_CACHE (default
 ~/.cache/mockint/bench/review_spoken), keyed by a hash of the text: never into the repository.
-Transcription goes through mockint.speech.base when it exists, else pocketsphinx directly.
+Transcription goes through mockint.speech when it exists, else pocketsphinx directly.
 """
 
 from __future__ import annotations
@@ -42,10 +42,14 @@ def synthesize(text: str) -> Path:
         # Festival reads some typography badly; plain ASCII quotes/dashes speak the same words.
         txt.write_text(text.replace("’", "'").replace("—", ", ").replace("&", " and "), encoding="utf-8")
         raw = Path(tmp) / "raw.wav"
-        subprocess.run(["text2wave", "-eval", FESTIVAL_VOICE, str(txt), "-o", str(raw)],
-                       check=True, capture_output=True)
-        subprocess.run(["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["text2wave", "-eval", FESTIVAL_VOICE, str(txt), "-o", str(raw)], check=True, capture_output=True
+        )
+        subprocess.run(
+            ["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
+            check=True,
+            capture_output=True,
+        )
     return wav
 
 
@@ -71,17 +75,17 @@ def _pocketsphinx(wav: Path) -> Transcript:
 
 
 def transcribe(wav: Path) -> tuple[Transcript, str]:
-    """The cached transcript of `wav`, and which path made it ("mockint.speech.base" or "pocketsphinx")."""
+    """The cached transcript of `wav`, and which path made it ("mockint.speech" or "pocketsphinx")."""
     out = wav.with_suffix(".json")
     if out.exists():
         doc = json.loads(out.read_text())
         return Transcript.from_dict(doc["transcript"]), doc["via"]
     try:
-        from mockint.speech.base import load_transcriber  # type: ignore[attr-defined]
+        from mockint.speech import load_transcriber
     except ImportError:
         transcript, via = _pocketsphinx(wav), "pocketsphinx"
     else:
-        transcript, via = load_transcriber("sphinx").transcribe(wav), "mockint.speech.base"
+        transcript, via = load_transcriber("sphinx").transcribe(wav), "mockint.speech"
     out.write_text(json.dumps({"via": via, "transcript": transcript.to_dict()}))
     return transcript, via
 

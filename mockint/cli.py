@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from mockint import __version__
 from mockint.config import Environment, Settings
@@ -45,12 +45,21 @@ class _UsageExit(Exception):
 def common_options(default: object = None) -> argparse.ArgumentParser:
     """Options every command takes, before or after the command name."""
     common = _Parser(add_help=False)
-    common.add_argument("--recordings", metavar="DIR", default=default,
-                        help="where sessions are saved (env MOCKINT_RECORDINGS, default ./recordings)")
-    common.add_argument("--bank", metavar="DIR", default=default,
-                        help="question bank folder (env MOCKINT_BANK, default: the bundled bank)")
-    common.add_argument("--debug", action="store_true", default=default or False,
-                        help="show tracebacks for errors")
+    common.add_argument(
+        "--recordings",
+        metavar="DIR",
+        default=default,
+        help="where sessions are saved (env MOCKINT_RECORDINGS, default ./recordings)",
+    )
+    common.add_argument(
+        "--bank",
+        metavar="DIR",
+        default=default,
+        help="question bank folder (env MOCKINT_BANK, default: the bundled bank)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=default or False, help="show tracebacks for errors"
+    )
     return common
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import TextIO
 
 RECORDINGS_ENV = "MOCKINT_RECORDINGS"
 BANK_ENV = "MOCKINT_BANK"
@@ -44,7 +45,6 @@ def _cache_home(environ: Mapping[str, str]) -> Path:
     return Path(base) / "mockint"
 
 
-
 @dataclass(frozen=True)
 class Settings:
     recordings: Path  # where sessions are saved
@@ -60,7 +60,7 @@ class Settings:
         recordings: str | None = None,
         bank: str | None = None,
         debug: bool = False,
-    ) -> "Settings":
+    ) -> Settings:
         def pick(flag: str | None, var: str, default: Path) -> Path:
             value = flag or env.environ.get(var)
             path = Path(value).expanduser() if value else default

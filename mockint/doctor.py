@@ -6,9 +6,9 @@ import ctypes.util
 import importlib
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from mockint.config import Settings
 
@@ -26,16 +26,27 @@ class Check:
 
 def check_python_packages() -> Check:
     missing = []
-    for module, dist in (("numpy", "numpy"), ("soundfile", "soundfile"), ("soxr", "soxr"),
-                         ("yaml", "PyYAML"), ("rich", "rich"), ("pyttsx3", "pyttsx3"),
-                         ("speech_recognition", "SpeechRecognition"), ("pocketsphinx", "pocketsphinx")):
+    for module, dist in (
+        ("numpy", "numpy"),
+        ("soundfile", "soundfile"),
+        ("soxr", "soxr"),
+        ("yaml", "PyYAML"),
+        ("rich", "rich"),
+        ("pyttsx3", "pyttsx3"),
+        ("speech_recognition", "SpeechRecognition"),
+        ("pocketsphinx", "pocketsphinx"),
+    ):
         try:
             importlib.import_module(module)
         except ImportError:
             missing.append(dist)
     if missing:
-        return Check("python packages", False, "missing: " + ", ".join(missing),
-                     "reinstall mockint: pip install --force-reinstall mockint")
+        return Check(
+            "python packages",
+            False,
+            "missing: " + ", ".join(missing),
+            "reinstall mockint: pip install --force-reinstall mockint",
+        )
     return Check("python packages", True, "all importable")
 
 
@@ -49,8 +60,12 @@ def check_portaudio(find_library: Callable[[str], str | None] = ctypes.util.find
 def check_espeak(find_library: Callable[[str], str | None] = ctypes.util.find_library) -> Check:
     lib = find_library("espeak-ng") or find_library("espeak")
     if not lib:
-        return Check("interviewer voice (espeak-ng)", False, "libespeak-ng not found",
-                     APT_FIX.format(pkg="espeak-ng") + ", or practise with --no-voice")
+        return Check(
+            "interviewer voice (espeak-ng)",
+            False,
+            "libespeak-ng not found",
+            APT_FIX.format(pkg="espeak-ng") + ", or practise with --no-voice",
+        )
     return Check("interviewer voice (espeak-ng)", True, lib)
 
 
@@ -58,14 +73,19 @@ def check_recognizer_model() -> Check:
     try:
         import pocketsphinx
     except ImportError:
-        return Check("speech model (pocketsphinx)", False, "pocketsphinx not installed",
-                     "pip install pocketsphinx")
+        return Check(
+            "speech model (pocketsphinx)", False, "pocketsphinx not installed", "pip install pocketsphinx"
+        )
     model = Path(pocketsphinx.get_model_path()) / "en-us"
     needed = [model / "en-us", model / "cmudict-en-us.dict", model / "en-us.lm.bin"]
     absent = [p.name for p in needed if not p.exists()]
     if absent:
-        return Check("speech model (pocketsphinx)", False, f"missing in {model}: {', '.join(absent)}",
-                     "reinstall it: pip install --force-reinstall pocketsphinx")
+        return Check(
+            "speech model (pocketsphinx)",
+            False,
+            f"missing in {model}: {', '.join(absent)}",
+            "reinstall it: pip install --force-reinstall pocketsphinx",
+        )
     return Check("speech model (pocketsphinx)", True, str(model))
 
 
@@ -74,7 +94,11 @@ def check_devices() -> list[Check]:
     try:
         import sounddevice as sd
     except OSError:
-        return [Check("audio devices", False, "PortAudio could not be loaded", APT_FIX.format(pkg="libportaudio2"))]
+        return [
+            Check(
+                "audio devices", False, "PortAudio could not be loaded", APT_FIX.format(pkg="libportaudio2")
+            )
+        ]
     try:
         devices = sd.query_devices()
     except Exception as exc:  # PortAudio reports host errors with its own exception types
@@ -82,10 +106,19 @@ def check_devices() -> list[Check]:
     inputs = [d["name"] for d in devices if d["max_input_channels"] > 0]
     outputs = [d["name"] for d in devices if d["max_output_channels"] > 0]
     return [
-        Check("microphone", bool(inputs), ", ".join(inputs[:4]) or "no input device",
-              "connect a microphone or start your sound server; practise from files with --answers-from"),
-        Check("speaker", bool(outputs), ", ".join(outputs[:4]) or "no output device",
-              "connect a speaker, or practise with --no-voice", required=False),
+        Check(
+            "microphone",
+            bool(inputs),
+            ", ".join(inputs[:4]) or "no input device",
+            "connect a microphone or start your sound server; practise from files with --answers-from",
+        ),
+        Check(
+            "speaker",
+            bool(outputs),
+            ", ".join(outputs[:4]) or "no output device",
+            "connect a speaker, or practise with --no-voice",
+            required=False,
+        ),
     ]
 
 
@@ -93,11 +126,19 @@ def check_recordings(settings: Settings) -> Check:
     folder = settings.recordings
     probe = folder if folder.exists() else next((p for p in folder.parents if p.exists()), Path("/"))
     if not probe.is_dir():
-        return Check("recordings folder", False, f"{probe} is a file, not a folder",
-                     "pass --recordings DIR or set MOCKINT_RECORDINGS to a folder")
+        return Check(
+            "recordings folder",
+            False,
+            f"{probe} is a file, not a folder",
+            "pass --recordings DIR or set MOCKINT_RECORDINGS to a folder",
+        )
     if not os.access(probe, os.W_OK):
-        return Check("recordings folder", False, f"{folder} is not writable",
-                     "pass --recordings DIR or set MOCKINT_RECORDINGS to a folder you own")
+        return Check(
+            "recordings folder",
+            False,
+            f"{folder} is not writable",
+            "pass --recordings DIR or set MOCKINT_RECORDINGS to a folder you own",
+        )
     return Check("recordings folder", True, str(folder))
 
 
@@ -109,16 +150,23 @@ def check_bank(settings: Settings) -> Check:
         bank = load_bank(settings.bank)
     except MockintError as exc:
         return Check("question bank", False, exc.what, exc.fix or "")
-    return Check("question bank", True, f"{settings.bank}: {len(bank.profiles)} profiles, "
-                                         f"{len(bank.questions)} questions")
+    return Check(
+        "question bank",
+        True,
+        f"{settings.bank}: {len(bank.profiles)} profiles, {len(bank.questions)} questions",
+    )
 
 
 def check_tools() -> Check:
     missing = [tool for tool in ("text2wave",) if not shutil.which(tool)]
     if missing:
-        return Check("sample voice (festival)", False, "text2wave not found",
-                     APT_FIX.format(pkg="festival festvox-us-slt-hts") + " (only to regenerate demo samples)",
-                     required=False)
+        return Check(
+            "sample voice (festival)",
+            False,
+            "text2wave not found",
+            APT_FIX.format(pkg="festival festvox-us-slt-hts") + " (only to regenerate demo samples)",
+            required=False,
+        )
     return Check("sample voice (festival)", True, shutil.which("text2wave") or "", required=False)
 
 

@@ -12,13 +12,33 @@ from dataclasses import dataclass
 
 # (flag, probe): the first flag present in the review that has not been probed yet wins.
 GAP_PROBES: tuple[tuple[str, str], ...] = (
-    ("not_a_story", "Can you walk me through one specific time that happened — when was it, and what did you do?"),
+    (
+        "not_a_story",
+        "Can you walk me through one specific time that happened — when was it, and what did you do?",
+    ),
     ("missing_result", "What was the outcome, and how did you measure it?"),
     ("missing_action", "What did you do, step by step?"),
     ("low_ownership", "What did you personally do?"),
     ("result_not_quantified", "How did you measure the result? What number moved?"),
     ("missing_situation", "Can you set the scene: where was this, and what was going on?"),
     ("missing_task", "What exactly were you responsible for there?"),
+)
+# The part a gap probe asks for, and the flags that still mean something for a short follow-up
+# answer (a follow-up is not a whole story: no situation, task or length flags).
+PROBED_PART = {
+    "missing_result": "result",
+    "result_not_quantified": "result",
+    "missing_action": "action",
+    "missing_situation": "situation",
+    "missing_task": "task",
+}
+FOLLOW_UP_FLAGS = (
+    "result_not_quantified",
+    "low_ownership",
+    "too_fast",
+    "too_slow",
+    "many_fillers",
+    "long_pauses",
 )
 # When the answer leaves no gap and the bank has no (more) probes for the question.
 GENERIC_PROBE = "Looking back, what would you do differently?"
@@ -30,7 +50,9 @@ class FollowUp:
     reason: str  # the flag it probes, "question" for a bank probe, or "generic"
 
 
-def choose(flags: Iterable[str], question_probes: Sequence[str], asked: Sequence[str] = ()) -> FollowUp | None:
+def choose(
+    flags: Iterable[str], question_probes: Sequence[str], asked: Sequence[str] = ()
+) -> FollowUp | None:
     """The follow-up for an answer with these review flags, skipping prompts already asked.
 
     None when every probe has been asked.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from mockint.bank import Bank, Question
 from mockint.errors import UsageError
@@ -29,7 +29,9 @@ class PickRequest:
     seed: int | None = None
 
 
-def pick(bank: Bank, request: PickRequest, history: Mapping[str, QuestionHistory] | None = None) -> list[Question]:
+def pick(
+    bank: Bank, request: PickRequest, history: Mapping[str, QuestionHistory] | None = None
+) -> list[Question]:
     """Return the session's questions.
 
     Order of preference: never practised, then the weakest past reviews, then the least
@@ -107,4 +109,3 @@ def _describe(request: PickRequest) -> str:
     if request.tag:
         parts.append(f"--tag '{request.tag}'")
     return " ".join(parts)
-

@@ -3,9 +3,10 @@ all implement these, so one engine runs on a microphone, on audio files and in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # audio chunks are int16 mono numpy arrays at SAMPLE_RATE_HZ
     import numpy as np
@@ -50,7 +51,7 @@ class Recording:
 class TranscriptStream(Protocol):
     """A decoder fed while the answer is recorded."""
 
-    def feed(self, chunk: "np.ndarray") -> None:
+    def feed(self, chunk: np.ndarray) -> None:
         """Decode int16 mono samples at SAMPLE_RATE_HZ."""
 
     def partial(self) -> str:
@@ -79,7 +80,7 @@ class Recorder(Protocol):
         *,
         limit_s: float,
         target_s: float,
-        on_chunk: Callable[["np.ndarray"], None] | None = None,
+        on_chunk: Callable[[np.ndarray], None] | None = None,
         partial_words: Callable[[], str] | None = None,
     ) -> Recording:
         """Record one take to `path`, streaming chunks to `on_chunk` as they arrive.

@@ -21,17 +21,21 @@ class Clip:
     words: tuple[tuple[float, str], ...]  # (start second, word) within the stretch
 
 
-def plan_replay(doc: dict[str, Any], question: str | None = None, *, part: str | None = None,
-                kind: str = "answer") -> list[Clip]:
+def plan_replay(
+    doc: dict[str, Any], question: str | None = None, *, part: str | None = None, kind: str = "answer"
+) -> list[Clip]:
     """The clips to play, in order; UsageError when the asked-for question or part is not there."""
     questions = _select(doc, question)
     clips: list[Clip] = []
     missing: list[str] = []
     for number, q in questions:
         for take in _takes(q, kind):
-            label = f"Q{number} {q['id']}" + (f" · follow-up: {take.get('prompt')}" if kind == "follow_up" else "")
-            words = tuple((float(w["start"]), str(w["word"]))
-                          for w in (take.get("transcript") or {}).get("words") or [])
+            label = f"Q{number} {q['id']}" + (
+                f" · follow-up: {take.get('prompt')}" if kind == "follow_up" else ""
+            )
+            words = tuple(
+                (float(w["start"]), str(w["word"])) for w in (take.get("transcript") or {}).get("words") or []
+            )
             if part is None:
                 clips.append(Clip(label, take["audio"], None, None, words))
                 continue
@@ -40,12 +44,21 @@ def plan_replay(doc: dict[str, Any], question: str | None = None, *, part: str |
                 missing.append(f"Q{number}")
             for start, end in spans:
                 start, end = max(0.0, start - PART_PAD_S), end + PART_PAD_S
-                clips.append(Clip(f"{label} · {part} {start:.1f}–{end:.1f} s", take["audio"], start, end,
-                                  tuple(w for w in words if start <= w[0] < end)))
+                clips.append(
+                    Clip(
+                        f"{label} · {part} {start:.1f}–{end:.1f} s",
+                        take["audio"],
+                        start,
+                        end,
+                        tuple(w for w in words if start <= w[0] < end),
+                    )
+                )
     if part and not clips:
         where = ", ".join(missing) or "the session"
-        raise UsageError(f"no {part} found in {where}: the review heard none",
-                         f"replay the whole answer without --part, or see 'mockint show {doc['id']}'")
+        raise UsageError(
+            f"no {part} found in {where}: the review heard none",
+            f"replay the whole answer without --part, or see 'mockint show {doc['id']}'",
+        )
     return clips
 
 
@@ -71,8 +84,10 @@ def _select(doc: dict[str, Any], question: str | None) -> list[tuple[int, dict[s
     for number, q in numbered:
         if question == q["id"] or question == str(number):
             return [(number, q)]
-    raise UsageError(f"session {doc['id']} has no question '{question}'",
-                     f"use a number from 1 to {len(numbered)} or an id from 'mockint show {doc['id']}'")
+    raise UsageError(
+        f"session {doc['id']} has no question '{question}'",
+        f"use a number from 1 to {len(numbered)} or an id from 'mockint show {doc['id']}'",
+    )
 
 
 def _takes(question: dict[str, Any], kind: str) -> list[dict[str, Any]]:

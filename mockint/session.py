@@ -116,9 +116,15 @@ class _Interrupted(Exception):
 def run(plan: Plan, ports: Ports) -> Result:
     """Run a whole session; Ctrl-C saves what was recorded and ends with `ended_by="interrupt"`."""
     writer = ports.store.create(
-        plan.profile.id, seed=plan.seed, profile=_profile_dict(plan.profile),
-        options={**plan.options, "follow_ups": plan.follow_ups, "answer_limit_s": plan.answer_limit_s,
-                 "streaming": plan.streaming},
+        plan.profile.id,
+        seed=plan.seed,
+        profile=_profile_dict(plan.profile),
+        options={
+            **plan.options,
+            "follow_ups": plan.follow_ups,
+            "answer_limit_s": plan.answer_limit_s,
+            "streaming": plan.streaming,
+        },
     )
     engine = _Engine(plan, ports, writer)
     try:
@@ -203,17 +209,25 @@ class _Engine:
         limit_s, target_s = self._timing(question, kind)
         path = self.writer.take_path(question.id, kind)
         stream = self.ports.transcriber.stream() if self.plan.streaming else None
-        take: dict[str, Any] = {"kind": kind, "prompt": prompt, "asked_at": self.writer.now(),
-                                "limit_s": limit_s, "target_s": target_s}
+        take: dict[str, Any] = {
+            "kind": kind,
+            "prompt": prompt,
+            "asked_at": self.writer.now(),
+            "limit_s": limit_s,
+            "target_s": target_s,
+        }
         if reason:
             take["follow_up_reason"] = reason
         # Listed before recording starts: after a crash (kill -9, power) the manifest still
         # names the take's audio, which the recorder has streamed to disk.
-        index = self.writer.add_take(question.id, {**take, "audio": path, "stopped_by": RECORDING,
-                                                    "transcript": None, "review": None})
+        index = self.writer.add_take(
+            question.id, {**take, "audio": path, "stopped_by": RECORDING, "transcript": None, "review": None}
+        )
         try:
             recording = self.ports.recorder.record(
-                path, limit_s=limit_s, target_s=target_s,
+                path,
+                limit_s=limit_s,
+                target_s=target_s,
                 on_chunk=stream.feed if stream else None,
                 partial_words=stream.partial if stream else None,
             )
@@ -223,9 +237,14 @@ class _Engine:
         except MockintError as exc:
             partial = getattr(exc, "recording", None)  # e.g. the device vanished mid-answer
             if isinstance(partial, Recording):
-                take.update(audio=partial.path, duration_s=round(partial.duration_s, 3),
-                            thinking_s=_round(partial.thinking_s), overflows=partial.overflows,
-                            stopped_by="error", error=exc.what)
+                take.update(
+                    audio=partial.path,
+                    duration_s=round(partial.duration_s, 3),
+                    thinking_s=_round(partial.thinking_s),
+                    overflows=partial.overflows,
+                    stopped_by="error",
+                    error=exc.what,
+                )
                 self._keep_partial(question, index, take, partial.path)
             else:
                 self._drop_unrecorded(question, index, take, path, exc)
@@ -234,9 +253,13 @@ class _Engine:
             self._drop_unrecorded(question, index, take, path, exc)
             raise
         answer_end = self.ports.clock()
-        take.update(audio=recording.path, duration_s=round(recording.duration_s, 3),
-                    thinking_s=_round(recording.thinking_s), overflows=recording.overflows,
-                    stopped_by=recording.stopped_by)
+        take.update(
+            audio=recording.path,
+            duration_s=round(recording.duration_s, 3),
+            thinking_s=_round(recording.thinking_s),
+            overflows=recording.overflows,
+            stopped_by=recording.stopped_by,
+        )
         if recording.stopped_by == STOP_INTERRUPT:
             self._keep_partial(question, index, take, recording.path)
             raise _Interrupted
@@ -258,8 +281,9 @@ class _Engine:
         self.writer.add_take(question.id, take, index=index)
         return _Outcome(recording.stopped_by, review)
 
-    def _drop_unrecorded(self, question: Question, index: int, take: dict[str, Any], path: Path,
-                         exc: BaseException) -> None:
+    def _drop_unrecorded(
+        self, question: Question, index: int, take: dict[str, Any], path: Path, exc: BaseException
+    ) -> None:
         """The recorder failed: a take file that never received audio goes; one that did is kept."""
         if path.is_file() and path.stat().st_size == 0:
             path.unlink()
@@ -284,9 +308,15 @@ class _Engine:
 
 
 def _profile_dict(profile: Profile) -> dict[str, Any]:
-    return {"id": profile.id, "name": profile.name, "prep_s": profile.prep_s,
-            "answer_target_s": profile.answer_target_s, "answer_limit_s": profile.answer_limit_s,
-            "questions_per_session": profile.questions_per_session, "follow_ups": profile.follow_ups}
+    return {
+        "id": profile.id,
+        "name": profile.name,
+        "prep_s": profile.prep_s,
+        "answer_target_s": profile.answer_target_s,
+        "answer_limit_s": profile.answer_limit_s,
+        "questions_per_session": profile.questions_per_session,
+        "follow_ups": profile.follow_ups,
+    }
 
 
 def _round(value: float | None) -> float | None:

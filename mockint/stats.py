@@ -27,21 +27,25 @@ def answers(docs: Iterable[dict[str, Any]], company: str | None = None) -> list[
                 continue
             review = take["review"]
             delivery = review.get("delivery") or {}
-            rows.append({
-                "session": doc["id"],
-                "company": doc.get("company"),
-                "date": (doc.get("started_at") or "")[:10],
-                "question": question["id"],
-                "principles": list(question.get("principles") or []),
-                "score": review.get("score"),
-                "duration_s": take.get("duration_s"),
-                "thinking_s": take.get("thinking_s"),
-                "target_s": take.get("target_s") or profile.get("answer_target_s"),
-                "wpm": delivery.get("wpm"),
-                "fillers_per_minute": (delivery.get("fillers") or {}).get("per_minute"),
-                "parts": {p: bool(((review.get("components") or {}).get(p) or {}).get("present")) for p in PARTS},
-                "flags": list(review.get("flags") or []),
-            })
+            rows.append(
+                {
+                    "session": doc["id"],
+                    "company": doc.get("company"),
+                    "date": (doc.get("started_at") or "")[:10],
+                    "question": question["id"],
+                    "principles": list(question.get("principles") or []),
+                    "score": review.get("score"),
+                    "duration_s": take.get("duration_s"),
+                    "thinking_s": take.get("thinking_s"),
+                    "target_s": take.get("target_s") or profile.get("answer_target_s"),
+                    "wpm": delivery.get("wpm"),
+                    "fillers_per_minute": (delivery.get("fillers") or {}).get("per_minute"),
+                    "parts": {
+                        p: bool(((review.get("components") or {}).get(p) or {}).get("present")) for p in PARTS
+                    },
+                    "flags": list(review.get("flags") or []),
+                }
+            )
     return rows
 
 
@@ -127,8 +131,10 @@ def _principles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             groups.setdefault(principle, [])
             if isinstance(r["score"], (int, float)):
                 groups[principle].append(r["score"])
-    out = [{"principle": p, "answers": len(s), "average_score": round(statistics.fmean(s)) if s else None}
-           for p, s in groups.items()]
+    out = [
+        {"principle": p, "answers": len(s), "average_score": round(statistics.fmean(s)) if s else None}
+        for p, s in groups.items()
+    ]
     return sorted(out, key=lambda d: (d["average_score"] is None, d["average_score"] or 0, d["principle"]))
 
 
@@ -136,7 +142,9 @@ def _progress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Questions answered in more than one session: their scores in order, and the change."""
     attempts: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        attempts.setdefault(r["question"], []).append({"session": r["session"], "date": r["date"], "score": r["score"]})
+        attempts.setdefault(r["question"], []).append(
+            {"session": r["session"], "date": r["date"], "score": r["score"]}
+        )
     out = []
     for question, tries in attempts.items():
         if len(tries) < 2:
@@ -162,26 +170,38 @@ def render(console, stats: dict[str, Any]) -> None:
         return
     t = stats["timing"]
     console.rule(f"{stats['answers']} answers in {stats['sessions']} sessions{scope}")
-    console.print(f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
-                  f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}")
+    console.print(
+        f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
+        f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
+    )
     d = stats["delivery"]
     wpm = "–" if d["median_wpm"] is None else f"{d['median_wpm']:.0f} wpm (comfortable: 130–160)"
-    fpm = "–" if d["median_fillers_per_minute"] is None else f"{d['median_fillers_per_minute']:.1f} per minute"
+    fpm = (
+        "–" if d["median_fillers_per_minute"] is None else f"{d['median_fillers_per_minute']:.1f} per minute"
+    )
     console.print(f"Pace: {wpm} · fillers: {fpm}")
     coverage = Table(title="STAR coverage (share of answers with each part)")
     for column in ("day", "answers", *PARTS, "all four"):
         coverage.add_column(column)
     for day in stats["star_coverage"]["by_day"]:
-        coverage.add_row(day["date"], str(day["answers"]), *(f"{day[p]:.0%}" for p in PARTS), f"{day['all_four']:.0%}")
+        coverage.add_row(
+            day["date"], str(day["answers"]), *(f"{day[p]:.0%}" for p in PARTS), f"{day['all_four']:.0%}"
+        )
     console.print(coverage)
     if stats["flags"]:
-        console.print("Most frequent flags: " + ", ".join(f"{k} ×{v}" for k, v in list(stats["flags"].items())[:5]))
+        console.print(
+            "Most frequent flags: " + ", ".join(f"{k} ×{v}" for k, v in list(stats["flags"].items())[:5])
+        )
     if stats["principles"]:
         table = Table(title="Principles practised (weakest first)")
         for column in ("principle", "answers", "average score"):
             table.add_column(column)
         for p in stats["principles"]:
-            table.add_row(p["principle"], str(p["answers"]), "–" if p["average_score"] is None else str(p["average_score"]))
+            table.add_row(
+                p["principle"],
+                str(p["answers"]),
+                "–" if p["average_score"] is None else str(p["average_score"]),
+            )
         console.print(table)
     if stats["progress"]:
         table = Table(title="Progress on repeated questions")

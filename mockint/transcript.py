@@ -14,13 +14,21 @@ class Word:
     confidence: float | None = None  # recognizer's posterior in 0..1 when it gives one
 
     def to_dict(self) -> dict[str, Any]:
-        return {"word": self.word, "start": round(self.start, 3), "end": round(self.end, 3),
-                "confidence": None if self.confidence is None else round(self.confidence, 3)}
+        return {
+            "word": self.word,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+        }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Word":
-        return cls(str(d["word"]), float(d["start"]), float(d["end"]),
-                   None if d.get("confidence") is None else float(d["confidence"]))
+    def from_dict(cls, d: dict[str, Any]) -> Word:
+        return cls(
+            str(d["word"]),
+            float(d["start"]),
+            float(d["end"]),
+            None if d.get("confidence") is None else float(d["confidence"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Transcript:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Transcript":
+    def from_dict(cls, d: dict[str, Any]) -> Transcript:
         return cls(
             text=str(d.get("text", "")),
             engine=str(d.get("engine", "")),
@@ -55,6 +63,6 @@ class Transcript:
         )
 
     @classmethod
-    def from_text(cls, text: str) -> "Transcript":
+    def from_text(cls, text: str) -> Transcript:
         """A typed answer: words without times."""
         return cls(text=text, engine="text", duration_s=None)

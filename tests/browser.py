@@ -19,8 +19,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MOCKINT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1000, "height": 900}
 
 
@@ -38,11 +46,16 @@ def browser_context(tmp_path_factory):
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the Python package playwright is missing — run scripts/setup.sh (pip install -e '.[test]')")
+        _unavailable(
+            "the Python package playwright is missing — run scripts/setup.sh (pip install -e '.[test]')"
+        )
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport=VIEWPORT,
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,
         )
         try:
             yield context
@@ -65,9 +78,13 @@ class BrowserPage:
 def browser_page(browser_context, request):
     page = browser_context.new_page()
     seen = BrowserPage(page)
-    page.on("console", lambda m: seen.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: seen.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: seen.errors.append(f"page error: {e}"))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "data:")) else seen.requests.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(("file:", "data:")) else seen.requests.append(r.url)
+    )
     try:
         yield seen
     finally:

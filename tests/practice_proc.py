@@ -32,7 +32,9 @@ def long_answer(folder: Path, seconds: float = 30.0) -> Path:
     reps = int(np.ceil(seconds * SAMPLE_RATE_HZ / speech.size))
     path = folder / f"long-{seconds:g}s.wav"
     if not path.exists():
-        sf.write(path, np.tile(speech, reps)[: int(seconds * SAMPLE_RATE_HZ)], SAMPLE_RATE_HZ, subtype="PCM_16")
+        sf.write(
+            path, np.tile(speech, reps)[: int(seconds * SAMPLE_RATE_HZ)], SAMPLE_RATE_HZ, subtype="PCM_16"
+        )
     return path
 
 
@@ -43,14 +45,30 @@ def env_for(recordings: Path, cache: Path, **extra: str) -> dict[str, str]:
 
 def start(args: list[str], env: dict[str, str], cwd: Path, **popen) -> subprocess.Popen:
     popen.setdefault("stdin", subprocess.DEVNULL)
-    return subprocess.Popen([sys.executable, "-m", "mockint", "practice", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mockint", "practice", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
 
 
-def run(args: list[str], env: dict[str, str], cwd: Path, timeout_s: float = 120, **popen) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], env: dict[str, str], cwd: Path, timeout_s: float = 120, **popen
+) -> subprocess.CompletedProcess:
     popen.setdefault("stdin", subprocess.DEVNULL)
-    return subprocess.run([sys.executable, "-m", "mockint", "practice", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout_s, **popen)
+    return subprocess.run(
+        [sys.executable, "-m", "mockint", "practice", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        **popen,
+    )
 
 
 def wait_for(probe, *, timeout_s: float = 60.0, what: str = "condition"):
@@ -65,9 +83,11 @@ def wait_for(probe, *, timeout_s: float = 60.0, what: str = "condition"):
 
 def take_growing(recordings: Path, name: str, seconds: float, timeout_s: float = 60.0) -> Path:
     """The take file `name` once it holds `seconds` of audio."""
+
     def probe():
         found = next(recordings.glob(f"*/{name}"), None)
         return found if found is not None and found.stat().st_size >= 44 + seconds * BYTES_PER_S else None
+
     return wait_for(probe, timeout_s=timeout_s, what=f"{name} to hold {seconds} s")
 
 

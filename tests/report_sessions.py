@@ -46,7 +46,7 @@ def _spoken(word: str) -> np.ndarray:
         data, rate = sf.read(str(out), dtype="float32")
     data = soxr.resample(data, rate, RATE_HZ)
     loud = np.flatnonzero(np.abs(data) > SILENCE_LEVEL)
-    return data[loud[0]:loud[-1] + 1] if loud.size else data
+    return data[loud[0] : loud[-1] + 1] if loud.size else data
 
 
 def speak(segments: list[tuple[str, str]], wav: Path) -> tuple[list[dict], list[dict], float]:
@@ -59,10 +59,14 @@ def speak(segments: list[tuple[str, str]], wav: Path) -> tuple[list[dict], list[
         for token in text.split():
             audio = _spoken(token)
             start, end = t, t + len(audio) / RATE_HZ
-            words.append({"word": token.lower(), "start": round(start, 3), "end": round(end, 3), "confidence": 0.9})
+            words.append(
+                {"word": token.lower(), "start": round(start, 3), "end": round(end, 3), "confidence": 0.9}
+            )
             pieces += [audio, np.zeros(int(WORD_GAP_S * RATE_HZ), dtype="float32")]
             t = end + WORD_GAP_S
-        segs.append({"text": text, "label": label, "start_s": round(seg_start, 3), "end_s": round(t - WORD_GAP_S, 3)})
+        segs.append(
+            {"text": text, "label": label, "start_s": round(seg_start, 3), "end_s": round(t - WORD_GAP_S, 3)}
+        )
         pieces.append(np.zeros(int(SEGMENT_GAP_S * RATE_HZ), dtype="float32"))
         t += SEGMENT_GAP_S
     samples = np.concatenate(pieces)
@@ -77,7 +81,7 @@ def review_for(words: list[dict], segs: list[dict], duration: float, flags=(), t
     by_word: dict[str, int] = {}
     for f in FILLERS:
         n = len(f.split())
-        count = sum(1 for i in range(len(tokens) - n + 1) if tokens[i:i + n] == f.split())
+        count = sum(1 for i in range(len(tokens) - n + 1) if tokens[i : i + n] == f.split())
         if count:
             by_word[f] = count
     minutes = duration / 60
@@ -85,16 +89,26 @@ def review_for(words: list[dict], segs: list[dict], duration: float, flags=(), t
     for part in ("situation", "task", "action", "result"):
         mine = [s for s in segs if s["label"] == part]
         seconds = sum(s["end_s"] - s["start_s"] for s in mine)
-        components[part] = {"present": bool(mine), "share": round(seconds / duration, 3),
-                            "seconds": round(seconds, 2), "evidence": [s["text"] for s in mine]}
+        components[part] = {
+            "present": bool(mine),
+            "share": round(seconds / duration, 3),
+            "seconds": round(seconds, 2),
+            "evidence": [s["text"] for s in mine],
+        }
     n_fill = sum(by_word.values())
     return {
         "components": components,
         "segments": segs,
-        "delivery": {"duration_s": round(duration, 2), "words": len(words), "wpm": round(len(words) / minutes, 1),
-                     "thinking_s": 1.5, "fillers": {"count": n_fill, "per_minute": round(n_fill / minutes, 2),
-                                                    "by_word": by_word},
-                     "i_count": tokens.count("i"), "we_count": tokens.count("we"), "long_pauses": 0},
+        "delivery": {
+            "duration_s": round(duration, 2),
+            "words": len(words),
+            "wpm": round(len(words) / minutes, 1),
+            "thinking_s": 1.5,
+            "fillers": {"count": n_fill, "per_minute": round(n_fill / minutes, 2), "by_word": by_word},
+            "i_count": tokens.count("i"),
+            "we_count": tokens.count("we"),
+            "long_pauses": 0,
+        },
         "flags": list(flags),
         "tips": list(tips),
         "score": score,
@@ -104,9 +118,18 @@ def review_for(words: list[dict], segs: list[dict], duration: float, flags=(), t
 def take(folder: Path, name: str, kind: str, prompt: str, segments: list[tuple[str, str]], **review) -> dict:
     words, segs, duration = speak(segments, folder / name)
     return {
-        "kind": kind, "prompt": prompt, "audio": name, "duration_s": round(duration, 2), "thinking_s": 1.5,
-        "transcript": {"text": " ".join(w["word"] for w in words), "engine": "sphinx",
-                       "duration_s": round(duration, 2), "elapsed_s": 0.4, "words": words},
+        "kind": kind,
+        "prompt": prompt,
+        "audio": name,
+        "duration_s": round(duration, 2),
+        "thinking_s": 1.5,
+        "transcript": {
+            "text": " ".join(w["word"] for w in words),
+            "engine": "sphinx",
+            "duration_s": round(duration, 2),
+            "elapsed_s": 0.4,
+            "words": words,
+        },
         "review": review_for(words, segs, duration, **review),
     }
 
@@ -123,33 +146,71 @@ NO_RESULT = [
 ]
 
 
-def write_session(recordings: Path, session_id: str = "2026-11-20T10-00-00-amazon", *,
-                  started_at: str = "2026-11-20T10:00:00+00:00", question_text: str | None = None,
-                  question_id: str = "amazon-ownership-1", transcript_text: str | None = None,
-                  score: int = 70) -> dict:
+def write_session(
+    recordings: Path,
+    session_id: str = "2026-11-20T10-00-00-amazon",
+    *,
+    started_at: str = "2026-11-20T10:00:00+00:00",
+    question_text: str | None = None,
+    question_id: str = "amazon-ownership-1",
+    transcript_text: str | None = None,
+    score: int = 70,
+) -> dict:
     """A two-question Amazon session: a full STAR answer, and one without a result plus its follow-up.
 
     Writes recordings/<id>/session.json (the layout of DESIGN.md) and returns the document.
     """
     require_espeak()
     folder = recordings / session_id
-    first = take(folder, "q1-answer-1.wav", "answer", question_text or "Tell me about a time you took ownership.",
-                 STORY, tips=["Your result has a number: good."], score=score)
+    first = take(
+        folder,
+        "q1-answer-1.wav",
+        "answer",
+        question_text or "Tell me about a time you took ownership.",
+        STORY,
+        tips=["Your result has a number: good."],
+        score=score,
+    )
     if transcript_text is not None:  # text as a recognizer might return it, hostile or not
         first["transcript"]["words"][0]["word"] = transcript_text
         first["review"]["tips"].append(transcript_text)
-    second = take(folder, "q2-answer-1.wav", "answer", "Tell me about a customer problem you solved.",
-                  NO_RESULT, flags=["missing_result", "missing_task"], tips=["Say what changed, with a number."],
-                  score=score - 20)
-    follow = take(folder, "q2-follow-1.wav", "follow_up", "What was the result?",
-                  [("result", "reports ran in two seconds instead of forty")], score=score - 10)
+    second = take(
+        folder,
+        "q2-answer-1.wav",
+        "answer",
+        "Tell me about a customer problem you solved.",
+        NO_RESULT,
+        flags=["missing_result", "missing_task"],
+        tips=["Say what changed, with a number."],
+        score=score - 20,
+    )
+    follow = take(
+        folder,
+        "q2-follow-1.wav",
+        "follow_up",
+        "What was the result?",
+        [("result", "reports ran in two seconds instead of forty")],
+        score=score - 10,
+    )
     doc = {
-        "schema_version": 1, "id": session_id, "company": "amazon", "started_at": started_at, "complete": True,
+        "schema_version": 1,
+        "id": session_id,
+        "company": "amazon",
+        "started_at": started_at,
+        "complete": True,
         "questions": [
-            {"id": question_id, "text": question_text or "Tell me about a time you took ownership.",
-             "principles": ["ownership"], "takes": [first]},
-            {"id": "amazon-customer-obsession-1", "text": "Tell me about a customer problem you solved.",
-             "principles": ["customer-obsession"], "takes": [second, follow]},
+            {
+                "id": question_id,
+                "text": question_text or "Tell me about a time you took ownership.",
+                "principles": ["ownership"],
+                "takes": [first],
+            },
+            {
+                "id": "amazon-customer-obsession-1",
+                "text": "Tell me about a customer problem you solved.",
+                "principles": ["customer-obsession"],
+                "takes": [second, follow],
+            },
         ],
     }
     (folder / "session.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")

@@ -58,12 +58,14 @@ class FakeRecorder:
 
             raise UsageError("no more answers in --answers-from", "give one file per answer")
         say = self.script.pop(0)
-        self.calls.append({"path": path, "limit_s": limit_s, "target_s": target_s, "streamed": on_chunk is not None})
+        self.calls.append(
+            {"path": path, "limit_s": limit_s, "target_s": target_s, "streamed": on_chunk is not None}
+        )
         path.write_text(say.text)
         if on_chunk is not None:
             codes = np.frombuffer(say.text.encode(), dtype=np.uint8).astype(np.int16)
             for start in range(0, len(codes), 7):
-                on_chunk(codes[start:start + 7])
+                on_chunk(codes[start : start + 7])
         if say.raise_instead is not None:
             raise say.raise_instead
         return Recording(path, say.duration_s, say.thinking_s, 0, say.stopped_by)
@@ -114,12 +116,23 @@ class FakeReview:
     text: str
 
     def to_dict(self) -> dict:
-        parts = {p: {"present": f"missing_{p}" not in self.flags, "share": 0.25, "seconds": 15.0, "evidence": []}
-                 for p in ("situation", "task", "action", "result")}
-        return {"components": parts, "segments": [{"text": self.text, "label": "action", "start_s": 0.0, "end_s": 1.0}],
-                "delivery": {"duration_s": 60.0, "wpm": 140.0, "thinking_s": None,
-                             "fillers": {"count": 0, "per_minute": 0.0, "by_word": {}}},
-                "flags": list(self.flags), "tips": list(self.tips), "score": self.score}
+        parts = {
+            p: {"present": f"missing_{p}" not in self.flags, "share": 0.25, "seconds": 15.0, "evidence": []}
+            for p in ("situation", "task", "action", "result")
+        }
+        return {
+            "components": parts,
+            "segments": [{"text": self.text, "label": "action", "start_s": 0.0, "end_s": 1.0}],
+            "delivery": {
+                "duration_s": 60.0,
+                "wpm": 140.0,
+                "thinking_s": None,
+                "fillers": {"count": 0, "per_minute": 0.0, "by_word": {}},
+            },
+            "flags": list(self.flags),
+            "tips": list(self.tips),
+            "score": self.score,
+        }
 
 
 class FakeReviewer:
@@ -179,10 +192,21 @@ class WallClock:
 
 
 def profile(pid: str = "amazon", *, prep_s: float = 0, follow_ups: int = 1, per_session: int = 2) -> Profile:
-    return Profile(id=pid, name=pid.title(), description="test profile", prep_s=prep_s, answer_target_s=120,
-                   answer_limit_s=180, questions_per_session=per_session, follow_ups=follow_ups)
+    return Profile(
+        id=pid,
+        name=pid.title(),
+        description="test profile",
+        prep_s=prep_s,
+        answer_target_s=120,
+        answer_limit_s=180,
+        questions_per_session=per_session,
+        follow_ups=follow_ups,
+    )
 
 
-def question(qid: str, probes: tuple[str, ...] = ("What would you change?",), pid: str = "amazon") -> Question:
-    return Question(id=qid, text=f"Tell me about {qid}.", profiles=(pid,), principles=("ownership",),
-                    follow_ups=probes)
+def question(
+    qid: str, probes: tuple[str, ...] = ("What would you change?",), pid: str = "amazon"
+) -> Question:
+    return Question(
+        id=qid, text=f"Tell me about {qid}.", profiles=(pid,), principles=("ownership",), follow_ups=probes
+    )

@@ -33,8 +33,10 @@ class PulseServer:
     def __init__(self, runtime_dir: Path) -> None:
         self.runtime_dir = Path(runtime_dir)
         # PULSE_SERVER too, so a desktop session's own server setting cannot take over.
-        self.env_vars = {"PULSE_RUNTIME_PATH": str(self.runtime_dir),
-                         "PULSE_SERVER": f"unix:{self.runtime_dir / 'native'}"}
+        self.env_vars = {
+            "PULSE_RUNTIME_PATH": str(self.runtime_dir),
+            "PULSE_SERVER": f"unix:{self.runtime_dir / 'native'}",
+        }
 
     @property
     def env(self) -> dict[str, str]:
@@ -45,10 +47,22 @@ class PulseServer:
         subprocess.run(cmd, env=self.env, check=True, capture_output=True, timeout=SERVER_START_TIMEOUT_S)
 
     def start(self) -> None:
-        self._run("pulseaudio", "--daemonize=yes", "-n", "--exit-idle-time=-1", "--disallow-exit",
-                  "--use-pid-file=yes", "-L", "module-native-protocol-unix",
-                  "-L", "module-null-sink sink_name=speaker", "-L", "module-null-sink sink_name=micfeed",
-                  "-L", "module-always-sink")
+        self._run(
+            "pulseaudio",
+            "--daemonize=yes",
+            "-n",
+            "--exit-idle-time=-1",
+            "--disallow-exit",
+            "--use-pid-file=yes",
+            "-L",
+            "module-native-protocol-unix",
+            "-L",
+            "module-null-sink sink_name=speaker",
+            "-L",
+            "module-null-sink sink_name=micfeed",
+            "-L",
+            "module-always-sink",
+        )
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode != 0:
             if time.monotonic() > deadline:
@@ -60,8 +74,9 @@ class PulseServer:
     def stop(self) -> None:
         """Stop the server and remove its runtime folder (safe to call twice)."""
         if self.runtime_dir.exists():
-            subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True,
-                           timeout=SERVER_START_TIMEOUT_S)
+            subprocess.run(
+                ["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=SERVER_START_TIMEOUT_S
+            )
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
     def feed_mic(self, path: Path) -> subprocess.Popen:
@@ -81,9 +96,18 @@ class SpeakerListener:
     WARM_UP_S = 0.3  # parec takes a moment to deliver its first audio: wait for this much
 
     def __init__(self, server: PulseServer) -> None:
-        self._proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--format=s16le",
-                                       f"--rate={self.RATE_HZ}", "--channels=1", "--latency-msec=20"],
-                                      env=server.env, stdout=subprocess.PIPE)
+        self._proc = subprocess.Popen(
+            [
+                "parec",
+                "--device=speaker.monitor",
+                "--format=s16le",
+                f"--rate={self.RATE_HZ}",
+                "--channels=1",
+                "--latency-msec=20",
+            ],
+            env=server.env,
+            stdout=subprocess.PIPE,
+        )
         self._data = bytearray()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -107,7 +131,7 @@ class SpeakerListener:
         self._proc.wait(10)
         self._thread.join(10)
         samples = np.frombuffer(bytes(self._data[: len(self._data) // 2 * 2]), dtype=np.int16)
-        return samples[self.start_frame:]
+        return samples[self.start_frame :]
 
 
 def reinitialise_portaudio() -> None:
@@ -131,7 +155,9 @@ def pulse():
     """A running private PulseAudio server; this process's PortAudio is pointed at it."""
     missing = missing_sound_tools()
     if missing:
-        reason = f"virtual sound card unavailable: {', '.join(missing)} not installed (apt-get install {PACKAGES})"
+        reason = (
+            f"virtual sound card unavailable: {', '.join(missing)} not installed (apt-get install {PACKAGES})"
+        )
         if require_devices():
             pytest.fail(reason + " — MOCKINT_REQUIRE_DEVICES=1 forbids skipping device tests")
         pytest.skip(reason)
@@ -183,8 +209,14 @@ sys.exit(130 if rec.stopped_by == STOP_INTERRUPT else 0)
 def start_recorder(pulse: PulseServer, path: Path, limit_s: float, **popen) -> subprocess.Popen:
     """RECORD_CHILD on `pulse`; returns once it is recording (its first line, "ready", read)."""
     popen.setdefault("stdin", subprocess.DEVNULL)
-    child = subprocess.Popen([sys.executable, "-c", RECORD_CHILD, str(path), str(limit_s)],
-                             env=pulse.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    child = subprocess.Popen(
+        [sys.executable, "-c", RECORD_CHILD, str(path), str(limit_s)],
+        env=pulse.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
     line = child.stdout.readline()
     if line.strip() != "ready":
         child.kill()
@@ -202,8 +234,8 @@ def best_alignment(recorded, source) -> tuple[int, float]:
     n = 1 << int(np.ceil(np.log2(a.size + b.size)))
     xc = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)
     lags = np.concatenate([np.arange(0, a.size), np.arange(-b.size + 1, 0)])
-    values = np.concatenate([xc[:a.size], xc[n - b.size + 1:]])
+    values = np.concatenate([xc[: a.size], xc[n - b.size + 1 :]])
     lag = int(lags[np.argmax(values)])
-    a_part = a[max(0, lag):max(0, lag) + b.size - max(0, -lag)]
-    b_part = b[max(0, -lag):max(0, -lag) + a_part.size]
+    a_part = a[max(0, lag) : max(0, lag) + b.size - max(0, -lag)]
+    b_part = b[max(0, -lag) : max(0, -lag) + a_part.size]
     return lag, float(np.corrcoef(a_part, b_part)[0, 1])

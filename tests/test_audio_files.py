@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mockint.audio.record import CHUNK_FRAMES, FileRecorder
 from mockint.audio.files import read_16k_mono
-from mockint.errors import UsageError
 from mockint.audio.level import FRAME_S, SpeechMeter
+from mockint.audio.record import CHUNK_FRAMES, FileRecorder
+from mockint.errors import UsageError
 from mockint.ports import SAMPLE_RATE_HZ, STOP_END, STOP_LIMIT, STOP_SILENCE
 
 CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"
@@ -38,7 +38,7 @@ def hiss(seconds: float, dbfs: float, seed: int = 1) -> np.ndarray:
 def meter_of(samples: np.ndarray, chunk: int = CHUNK_FRAMES) -> SpeechMeter:
     meter = SpeechMeter()
     for i in range(0, samples.size, chunk):
-        meter.feed(samples[i:i + chunk])
+        meter.feed(samples[i : i + chunk])
     return meter
 
 
@@ -51,7 +51,9 @@ def test_thinking_time_moves_with_the_pause_before_speech(speech, pad_s, room):
         padded = np.concatenate([silence(pad_s), speech])
     else:  # -55 dBFS of hiss under everything, as a real microphone has
         padded = np.concatenate([silence(pad_s), speech])
-        padded = np.clip(padded.astype(np.int32) + hiss(padded.size / SAMPLE_RATE_HZ, -55), -32768, 32767).astype(np.int16)
+        padded = np.clip(
+            padded.astype(np.int32) + hiss(padded.size / SAMPLE_RATE_HZ, -55), -32768, 32767
+        ).astype(np.int16)
     assert meter_of(padded).first_speech_s == pytest.approx(pad_s + base, abs=2 * FRAME_S)
 
 
@@ -86,8 +88,10 @@ def test_folder_is_read_in_name_order_and_runs_out(tmp_path, speech):
     assert rec.remaining == 0
     with pytest.raises(UsageError) as err:
         rec.record(tmp_path / "c.wav", limit_s=60, target_s=30)
-    assert err.value.message == ("--answers-from has no answer left for this question — "
-                                 "give another file or folder with --answers-from")
+    assert err.value.message == (
+        "--answers-from has no answer left for this question — "
+        "give another file or folder with --answers-from"
+    )
 
 
 def test_take_is_the_file_through_the_pipeline(tmp_path, speech):
@@ -95,7 +99,9 @@ def test_take_is_the_file_through_the_pipeline(tmp_path, speech):
     stereo = np.stack([speech, speech], axis=1)
     import soxr
 
-    src = write(tmp_path / "answer.flac", soxr.resample(stereo.astype(np.float32) / 32768, 16000, 44100), 44100)
+    src = write(
+        tmp_path / "answer.flac", soxr.resample(stereo.astype(np.float32) / 32768, 16000, 44100), 44100
+    )
     chunks: list[np.ndarray] = []
     rec = FileRecorder([src]).record(tmp_path / "take.wav", limit_s=60, target_s=30, on_chunk=chunks.append)
     data, rate = sf.read(rec.path, dtype="int16")
@@ -109,7 +115,9 @@ def test_take_is_the_file_through_the_pipeline(tmp_path, speech):
 
 
 def test_limit_cuts_the_answer(tmp_path, speech):
-    rec = FileRecorder([write(tmp_path / "a.wav", speech)]).record(tmp_path / "t.wav", limit_s=1.25, target_s=1)
+    rec = FileRecorder([write(tmp_path / "a.wav", speech)]).record(
+        tmp_path / "t.wav", limit_s=1.25, target_s=1
+    )
     assert rec.stopped_by == STOP_LIMIT
     assert rec.duration_s == 1.25 and sf.info(rec.path).frames == 20000
 
@@ -117,7 +125,8 @@ def test_limit_cuts_the_answer(tmp_path, speech):
 def test_stop_on_silence_after_speech(tmp_path, speech):
     answer = np.concatenate([silence(2.0), speech, silence(5.0)])
     rec = FileRecorder([write(tmp_path / "a.wav", answer)], stop_on_silence_s=1.5).record(
-        tmp_path / "t.wav", limit_s=60, target_s=30)
+        tmp_path / "t.wav", limit_s=60, target_s=30
+    )
     assert rec.stopped_by == STOP_SILENCE
     # speech ends, then 1.5 s of silence (to the next chunk), then the take stops
     speech_end = meter_of(answer).last_speech_s
@@ -132,10 +141,13 @@ def test_realtime_paces_the_audio(tmp_path, speech):
     assert time.monotonic() - start >= 0.7
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda d: d / "missing.wav", "--answers-from {d}/missing.wav not found"),
-    (lambda d: d, "--answers-from {d} holds no WAV or FLAC files"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: d / "missing.wav", "--answers-from {d}/missing.wav not found"),
+        (lambda d: d, "--answers-from {d} holds no WAV or FLAC files"),
+    ],
+)
 def test_bad_answers_from(tmp_path, make, message):
     with pytest.raises(UsageError) as err:
         FileRecorder([make(tmp_path)])
@@ -154,4 +166,6 @@ def test_ctrl_c_keeps_the_partial_answer(tmp_path, speech):
     rec = FileRecorder([src], realtime=True).record(tmp_path / "t.wav", limit_s=60, target_s=30)
     assert rec.stopped_by == STOP_INTERRUPT
     assert 0.4 <= rec.duration_s <= 1.5
-    np.testing.assert_array_equal(sf.read(rec.path, dtype="int16")[0], read_16k_mono(src)[: sf.info(rec.path).frames])
+    np.testing.assert_array_equal(
+        sf.read(rec.path, dtype="int16")[0], read_16k_mono(src)[: sf.info(rec.path).frames]
+    )

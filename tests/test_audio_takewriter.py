@@ -15,9 +15,9 @@ import pytest
 import soundfile as sf
 
 from mockint.audio.record import MicrophoneRecorder
+from mockint.audio.takewriter import FLUSH_INTERVAL_S, TakeWriter, repair_wav, wav_header
 from mockint.errors import DataError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.audio.takewriter import FLUSH_INTERVAL_S, TakeWriter, repair_wav, wav_header
 
 
 def noise(seconds: float, seed: int = 0) -> np.ndarray:
@@ -28,7 +28,7 @@ def test_written_take_is_exactly_the_samples(tmp_path):
     audio = noise(1.23)
     writer = TakeWriter(tmp_path / "take.wav")
     for i in range(0, audio.size, 1600):
-        writer.put(audio[i:i + 1600])
+        writer.put(audio[i : i + 1600])
     writer.close()
     data, rate = sf.read(tmp_path / "take.wav", dtype="int16")
     assert rate == SAMPLE_RATE_HZ and sf.info(tmp_path / "take.wav").channels == 1
@@ -72,12 +72,15 @@ def _cut_file(path, data_bytes_in_header: int, audio: np.ndarray, extra: bytes =
     path.write_bytes(wav_header(data_bytes_in_header) + audio.tobytes() + extra)
 
 
-@pytest.mark.parametrize("header_bytes, extra", [
-    (0, b""),  # killed before the first header update
-    (1000, b""),  # killed between a write and the next header update
-    (0, b"\x01"),  # killed in the middle of a sample
-    (2**31, b""),  # garbage size
-])
+@pytest.mark.parametrize(
+    "header_bytes, extra",
+    [
+        (0, b""),  # killed before the first header update
+        (1000, b""),  # killed between a write and the next header update
+        (0, b"\x01"),  # killed in the middle of a sample
+        (2**31, b""),  # garbage size
+    ],
+)
 def test_repair_wav_fixes_cut_files(tmp_path, header_bytes, extra):
     audio = noise(0.5)
     path = tmp_path / "cut.wav"
@@ -115,7 +118,9 @@ while True:  # 0.1 s of audio every 0.1 s, like a microphone
 
 def test_kill_9_loses_at_most_half_a_second(tmp_path):
     path = tmp_path / "take.wav"
-    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True
+    )
     lines = [child.stdout.readline() for _ in range(20)]  # 2 s of audio handed to the writer
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
@@ -130,7 +135,7 @@ def test_recording_at_another_rate_is_resampled_to_16k():
     recorder._rate = 48_000
     convert = recorder._converter()
     tone = (np.sin(2 * np.pi * 440 * np.arange(48_000) / 48_000) * 10_000).astype(np.int16)
-    out = np.concatenate([convert(tone[i:i + 4800]) for i in range(0, tone.size, 4800)])
+    out = np.concatenate([convert(tone[i : i + 4800]) for i in range(0, tone.size, 4800)])
     assert out.dtype == np.int16 and abs(out.size - 16_000) < 400  # the resampler holds back a little
     spectrum = np.abs(np.fft.rfft(out[2000:12000]))
     assert np.argmax(spectrum) * 16_000 / 10_000 == pytest.approx(440, abs=2)

@@ -8,11 +8,13 @@ import time
 
 import pytest
 
-from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar, prep_countdown
 from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
+from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar, prep_countdown
 
 
-@pytest.mark.parametrize("seconds, shown", [(0, "0:00"), (9.9, "0:09"), (61, "1:01"), (180, "3:00"), (-2, "0:00")])
+@pytest.mark.parametrize(
+    "seconds, shown", [(0, "0:00"), (9.9, "0:09"), (61, "1:01"), (180, "3:00"), (-2, "0:00")]
+)
 def test_clock(seconds, shown):
     assert format_clock(seconds) == shown
 
@@ -45,10 +47,19 @@ def test_view_without_a_terminal_prints_start_and_end_only():
     assert out.getvalue() == f"recording (limit 2:00) — {KEY_HELP}\nanswer recorded: 0:05 (end of audio)\n"
 
 
-@pytest.mark.parametrize("typed, stop", [
-    (b"\n", STOP_ENTER), (b"\r", STOP_ENTER), (b"r", STOP_RETAKE), (b"R", STOP_RETAKE), (b"s", STOP_SKIP),
-    (b"q", STOP_QUIT), (b"x", None), (b"xq", STOP_QUIT),
-])
+@pytest.mark.parametrize(
+    "typed, stop",
+    [
+        (b"\n", STOP_ENTER),
+        (b"\r", STOP_ENTER),
+        (b"r", STOP_RETAKE),
+        (b"R", STOP_RETAKE),
+        (b"s", STOP_SKIP),
+        (b"q", STOP_QUIT),
+        (b"x", None),
+        (b"xq", STOP_QUIT),
+    ],
+)
 def test_keys(typed, stop):
     read_fd, write_fd = os.pipe()
     with os.fdopen(read_fd) as keys:

@@ -7,12 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import BankError, UsageError
-
-from conftest import FIXTURES
 
 GOOD_PROFILE = """\
 profile:
@@ -60,7 +59,11 @@ def test_a_new_company_is_a_new_yaml_file(tmp_path):
     shutil.copy(FIXTURES / "google_bank" / "google.yaml", folder)
     bank = load_bank(folder)
     assert bank.profile("google").answer_limit_s == 150
-    assert {q.id for q in bank.questions_for("google")} == {"google-ambiguity-1", "google-lead-1", "google-lead-2"}
+    assert {q.id for q in bank.questions_for("google")} == {
+        "google-ambiguity-1",
+        "google-lead-1",
+        "google-lead-2",
+    }
 
 
 def _bank_with(tmp_path: Path, body: str, name: str = "acme.yaml") -> Path:
@@ -72,24 +75,39 @@ def _bank_with(tmp_path: Path, body: str, name: str = "acme.yaml") -> Path:
 
 BAD = [
     # (file body after the profile, expected message start)
-    ("questions:\n  - id: q1\n    text: Tell me.\n    follow_ups: not a list\n",
-     "question_bank/acme.yaml: questions[0].follow_ups: expected a list of strings"),
-    ("questions:\n  - id: q1\n    text: Tell me.\n    folow_ups: [a]\n",
-     "question_bank/acme.yaml: questions[0].folow_ups: unknown key"),
-    ("questions:\n  - id: q1\n    text: Tell me.\n  - id: q1\n    text: Again.\n",
-     "question_bank/acme.yaml: questions[1].id: duplicate question id 'q1'"),
-    ("questions:\n  - id: q1\n    text: Tell me.\n    principles: [nope]\n",
-     "question_bank/acme.yaml: questions[0].principles[0]: unknown principle 'nope'"),
-    ("questions:\n  - id: q1\n    text: ''\n",
-     "question_bank/acme.yaml: questions[0].text: expected a non-empty string"),
-    ("questions:\n  - id: Q 1\n    text: Tell me.\n",
-     "question_bank/acme.yaml: questions[0].id: 'Q 1' is not an id"),
-    ("questions:\n  - id: q1\n    text: Tell me.\n    follow_ups: [a, b, c, d]\n",
-     "question_bank/acme.yaml: questions[0].follow_ups: at most 3 follow-ups"),
-    ("principles:\n  - id: p\n    name: P\n",
-     "question_bank/acme.yaml: principles[0].summary: missing"),
-    ("questions:\n  - id: q1\n    text: Tell me.\n    target_s: soon\n",
-     "question_bank/acme.yaml: questions[0].target_s: expected a number"),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    follow_ups: not a list\n",
+        "question_bank/acme.yaml: questions[0].follow_ups: expected a list of strings",
+    ),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    folow_ups: [a]\n",
+        "question_bank/acme.yaml: questions[0].folow_ups: unknown key",
+    ),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n  - id: q1\n    text: Again.\n",
+        "question_bank/acme.yaml: questions[1].id: duplicate question id 'q1'",
+    ),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    principles: [nope]\n",
+        "question_bank/acme.yaml: questions[0].principles[0]: unknown principle 'nope'",
+    ),
+    (
+        "questions:\n  - id: q1\n    text: ''\n",
+        "question_bank/acme.yaml: questions[0].text: expected a non-empty string",
+    ),
+    (
+        "questions:\n  - id: Q 1\n    text: Tell me.\n",
+        "question_bank/acme.yaml: questions[0].id: 'Q 1' is not an id",
+    ),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    follow_ups: [a, b, c, d]\n",
+        "question_bank/acme.yaml: questions[0].follow_ups: at most 3 follow-ups",
+    ),
+    ("principles:\n  - id: p\n    name: P\n", "question_bank/acme.yaml: principles[0].summary: missing"),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    target_s: soon\n",
+        "question_bank/acme.yaml: questions[0].target_s: expected a number",
+    ),
     ("questions: {id: q1}\n", "question_bank/acme.yaml: questions: expected a list"),
 ]
 
@@ -119,7 +137,10 @@ def test_duplicate_ids_across_files(tmp_path):
     folder = _bank_with(tmp_path, GOOD_PROFILE + "questions:\n  - id: q1\n    text: A.\n")
     other = GOOD_PROFILE.replace("id: acme", "id: beta") + "questions:\n  - id: q1\n    text: B.\n"
     (folder / "beta.yaml").write_text(other)
-    with pytest.raises(BankError, match=r"beta.yaml: questions\[0\].id: duplicate question id 'q1' \(first in question_bank/acme.yaml\)"):
+    with pytest.raises(
+        BankError,
+        match=r"beta.yaml: questions\[0\].id: duplicate question id 'q1' \(first in question_bank/acme.yaml\)",
+    ):
         load_bank(folder)
 
 

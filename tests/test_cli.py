@@ -40,11 +40,17 @@ def test_bank_check_good_and_bad(run_cli, tmp_path):
     assert run_cli("bank", "check").code == 0
     bad = tmp_path / "question_bank"
     shutil.copytree(FIXTURES / "google_bank", bad)
-    text = (bad / "google.yaml").read_text().replace('follow_ups: ["What did you do first, and why?"]', 'follow_ups: 3')
+    text = (
+        (bad / "google.yaml")
+        .read_text()
+        .replace('follow_ups: ["What did you do first, and why?"]', "follow_ups: 3")
+    )
     (bad / "google.yaml").write_text(text)
     r = run_cli("bank", "check", str(bad))
     assert r.code == 2
-    assert r.err.startswith("mockint: error: question_bank/google.yaml: questions[0].follow_ups: expected a list of strings — ")
+    assert r.err.startswith(
+        "mockint: error: question_bank/google.yaml: questions[0].follow_ups: expected a list of strings — "
+    )
     assert len(r.err.strip().splitlines()) == 1
 
 
@@ -58,7 +64,11 @@ def test_bank_env_and_flag(run_cli):
 def test_usage_errors_exit_2_without_traceback(run_cli):
     r = run_cli("bank", "list", "--company", "amazn")
     assert r.code == 2
-    assert r.err == "mockint: error: unknown company 'amazn' — choose one of: amazon, general, jpmc, meta (or add amazn.yaml to " + r.err.split("add amazn.yaml to ")[1]
+    assert (
+        r.err
+        == "mockint: error: unknown company 'amazn' — choose one of: amazon, general, jpmc, meta (or add amazn.yaml to "
+        + r.err.split("add amazn.yaml to ")[1]
+    )
     r = run_cli("no-such-command")
     assert r.code == 2 and r.err.startswith("mockint: error: ") and "Traceback" not in r.err
 
@@ -66,19 +76,29 @@ def test_usage_errors_exit_2_without_traceback(run_cli):
 def test_missing_bank_folder_is_one_line(run_cli, tmp_path):
     r = run_cli("--bank", str(tmp_path / "missing"), "bank", "list")
     assert r.code == 2
-    assert r.err.strip() == f"mockint: error: question bank folder {tmp_path / 'missing'} not found — pass --bank DIR or set MOCKINT_BANK"
+    assert (
+        r.err.strip()
+        == f"mockint: error: question bank folder {tmp_path / 'missing'} not found — pass --bank DIR or set MOCKINT_BANK"
+    )
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "mockint", "bank", "check"], cwd=tmp_path,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "mockint", "bank", "check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     assert "ok —" in r.stdout
 
 
 def test_help_imports_nothing_heavy():
-    code = ("import sys, mockint.cli as c; c.build_parser(); "
-            "heavy = [m for m in ('numpy', 'sounddevice', 'pyttsx3', 'speech_recognition', "
-            "'pocketsphinx', 'yaml', 'rich', 'matplotlib') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, mockint.cli as c; c.build_parser(); "
+        "heavy = [m for m in ('numpy', 'sounddevice', 'pyttsx3', 'speech_recognition', "
+        "'pocketsphinx', 'yaml', 'rich', 'matplotlib') if m in sys.modules]; print(heavy)"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]", r.stdout + r.stderr

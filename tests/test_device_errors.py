@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-NO_INPUT = ("mockint: error: no input device found — run 'mockint devices', "
-            "or install PortAudio: apt-get install libportaudio2")
+NO_INPUT = (
+    "mockint: error: no input device found — run 'mockint devices', "
+    "or install PortAudio: apt-get install libportaudio2"
+)
 
 
 def has_sound_card() -> bool:
@@ -27,8 +29,11 @@ def no_devices(tmp_path) -> dict:
         pytest.skip("this machine has a real sound card, so 'no input device' cannot be arranged")
     import os
 
-    return {**os.environ, "PULSE_SERVER": f"unix:{tmp_path / 'nobody-listens'}",
-            "PULSE_RUNTIME_PATH": str(tmp_path)}
+    return {
+        **os.environ,
+        "PULSE_SERVER": f"unix:{tmp_path / 'nobody-listens'}",
+        "PULSE_RUNTIME_PATH": str(tmp_path),
+    }
 
 
 def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
@@ -38,8 +43,12 @@ def run_python(code: str, env: dict) -> subprocess.CompletedProcess:
 def test_devices_command_without_devices(no_devices):
     r = run_python("import sys; from mockint.cli import main; sys.exit(main(['devices']))", no_devices)
     assert r.returncode == 1
-    assert r.stdout.splitlines()[:4] == ["Input devices (* default):", "    (none)",
-                                         "Output devices (* default):", "    (none)"]
+    assert r.stdout.splitlines()[:4] == [
+        "Input devices (* default):",
+        "    (none)",
+        "Output devices (* default):",
+        "    (none)",
+    ]
     assert r.stderr.strip() == NO_INPUT
 
 
@@ -51,7 +60,7 @@ from mockint.audio.record import MicrophoneRecorder
 from mockint.errors import MockintError
 rec = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
 try:
-    rec.record(Path({str(tmp_path / 'take.wav')!r}), limit_s=5, target_s=3)
+    rec.record(Path({str(tmp_path / "take.wav")!r}), limit_s=5, target_s=3)
 except MockintError as exc:
     print("mockint: error: " + exc.message)
     sys.exit(exc.exit_code)

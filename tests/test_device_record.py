@@ -22,8 +22,8 @@ import pytest
 import soundfile as sf
 from sound import PulseServer, best_alignment, start_recorder
 
-from mockint.audio.record import FileRecorder, MicrophoneRecorder
 from mockint.audio.files import read_16k_mono
+from mockint.audio.record import FileRecorder, MicrophoneRecorder
 from mockint.ports import (
     SAMPLE_RATE_HZ,
     STOP_ENTER,
@@ -96,8 +96,12 @@ def test_answers_from_gives_the_same_take_as_the_microphone(pulse, tmp_path):
     mic = record_clip(pulse, tmp_path / "mic.wav", stop_on_silence_s=1.0)
     # the same answer as a file: the clip, then the silence a microphone goes on hearing
     answer = tmp_path / "answer.wav"
-    sf.write(answer, np.concatenate([read_16k_mono(CLIP), np.zeros(3 * SAMPLE_RATE_HZ, np.int16)]), SAMPLE_RATE_HZ)
-    from_file = FileRecorder([answer], stop_on_silence_s=1.0).record(tmp_path / "file.wav", limit_s=15, target_s=10)
+    sf.write(
+        answer, np.concatenate([read_16k_mono(CLIP), np.zeros(3 * SAMPLE_RATE_HZ, np.int16)]), SAMPLE_RATE_HZ
+    )
+    from_file = FileRecorder([answer], stop_on_silence_s=1.0).record(
+        tmp_path / "file.wav", limit_s=15, target_s=10
+    )
     mic_audio, file_audio = read_16k_mono(mic.path), read_16k_mono(from_file.path)
     lag, correlation = best_alignment(mic_audio, file_audio)
     assert correlation > 0.95
@@ -170,9 +174,16 @@ def test_ctrl_c_saves_the_take_and_exits_130(pulse, tmp_path, long_answer):
     assert result["thinking_s"] is not None  # the speech before Ctrl-C was heard
 
 
-@pytest.mark.parametrize("key, stop", [
-    ("\n", STOP_ENTER), ("\r", STOP_ENTER), ("r", STOP_RETAKE), ("s", STOP_SKIP), ("q", STOP_QUIT),
-])
+@pytest.mark.parametrize(
+    "key, stop",
+    [
+        ("\n", STOP_ENTER),
+        ("\r", STOP_ENTER),
+        ("r", STOP_RETAKE),
+        ("s", STOP_SKIP),
+        ("q", STOP_QUIT),
+    ],
+)
 def test_keys_end_the_take_in_a_terminal(pulse, tmp_path, key, stop):
     controller, terminal = pty.openpty()  # the child reads keys from a terminal; its view goes to stderr
     try:

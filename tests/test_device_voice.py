@@ -10,10 +10,10 @@ import pytest
 import soundfile as sf
 from sound import best_alignment
 
-from mockint.audio.record import play
 from mockint.audio.files import read_16k_mono
-from mockint.ports import SAMPLE_RATE_HZ
+from mockint.audio.playback import play
 from mockint.audio.voice import cue_samples, make_speaker, synthesize
+from mockint.ports import SAMPLE_RATE_HZ
 
 pytestmark = pytest.mark.device
 TOLERANCE_S = 0.02  # two 10 ms frames
@@ -24,7 +24,7 @@ def speech_span(samples: np.ndarray) -> tuple[float, float]:
     """First and last 10 ms frame louder than -40 dBFS, in seconds."""
     frame = SAMPLE_RATE_HZ // 100
     frames = samples[: samples.size // frame * frame].reshape(-1, frame).astype(np.float64)
-    loud = np.flatnonzero(np.sqrt(np.mean(frames ** 2, axis=1)) > 32768 * 10 ** (-40 / 20))
+    loud = np.flatnonzero(np.sqrt(np.mean(frames**2, axis=1)) > 32768 * 10 ** (-40 / 20))
     assert loud.size, "nothing was heard"
     return loud[0] / 100, (loud[-1] + 1) / 100
 

@@ -23,8 +23,9 @@ def test_present_libraries_are_found_on_this_machine():
 
 def test_unwritable_recordings_and_broken_bank(tmp_path):
     (tmp_path / "afile").write_text("not a folder")
-    settings = Settings.resolve(Environment(environ={}, cwd=tmp_path), recordings=str(tmp_path / "afile" / "rec"),
-                                bank=str(tmp_path))
+    settings = Settings.resolve(
+        Environment(environ={}, cwd=tmp_path), recordings=str(tmp_path / "afile" / "rec"), bank=str(tmp_path)
+    )
     assert not doctor.check_recordings(settings).ok
     bank = doctor.check_bank(settings)
     assert not bank.ok and "no .yaml files" in bank.detail

@@ -14,15 +14,31 @@ from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import MockintError
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                    st.text(max_size=20))
-trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
-                                                      st.dictionaries(st.text(max_size=12), kids, max_size=4)),
-                     max_leaves=20)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.text(max_size=20)
+)
+trees = st.recursive(
+    scalars,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=12), kids, max_size=4)
+    ),
+    max_leaves=20,
+)
 REAL = yaml.safe_load((bundled_bank_dir() / "meta.yaml").read_text())
-PATHS = [("profile",), ("profile", "prep_s"), ("profile", "id"), ("principles",), ("principles", 0),
-         ("principles", 0, "keywords"), ("questions",), ("questions", 0), ("questions", 0, "follow_ups"),
-         ("questions", 0, "principles"), ("questions", 1, "id"), ("questions", 2, "target_s")]
+PATHS = [
+    ("profile",),
+    ("profile", "prep_s"),
+    ("profile", "id"),
+    ("principles",),
+    ("principles", 0),
+    ("principles", 0, "keywords"),
+    ("questions",),
+    ("questions", 0),
+    ("questions", 0, "follow_ups"),
+    ("questions", 0, "principles"),
+    ("questions", 1, "id"),
+    ("questions", 2, "target_s"),
+]
 
 
 def _load(folder, text: str):
@@ -34,7 +50,9 @@ def _load(folder, text: str):
         return None
 
 
-common = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+common = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @common

@@ -22,8 +22,11 @@ from mockint.review.rubric import FLAGS
 from mockint.transcript import Transcript, Word
 
 BANK = load_bank(bundled_bank_dir())
-QUESTION = BANK.questions["amazon-ownership-1"] if "amazon-ownership-1" in BANK.questions \
+QUESTION = (
+    BANK.questions["amazon-ownership-1"]
+    if "amazon-ownership-1" in BANK.questions
     else next(iter(BANK.questions.values()))
+)
 PROFILE = BANK.profile(QUESTION.profiles[0])
 # Budget for the 100 k-word answer (about 11 hours of speech): far beyond any real answer, so the
 # bound only catches quadratic behaviour. Measured ~4 s typed, ~4 s spoken on this machine.
@@ -31,9 +34,45 @@ HUGE_WORDS = 100_000
 HUGE_BUDGET_S = 30.0  # CPU seconds
 LONG_WORDS = 10_000  # through the CLI, in the quick suite
 
-STAR_WORDS = ("i", "we", "the", "team", "was", "my", "task", "goal", "so", "led", "built", "fixed", "result",
-              "reduced", "by", "40%", "percent", "customers", "um", "uh", "like", "then", "because", "when",
-              "asked", "me", "to", "and", "it", "latency", "from", "days", "hours", ".", ",", "?", "!")
+STAR_WORDS = (
+    "i",
+    "we",
+    "the",
+    "team",
+    "was",
+    "my",
+    "task",
+    "goal",
+    "so",
+    "led",
+    "built",
+    "fixed",
+    "result",
+    "reduced",
+    "by",
+    "40%",
+    "percent",
+    "customers",
+    "um",
+    "uh",
+    "like",
+    "then",
+    "because",
+    "when",
+    "asked",
+    "me",
+    "to",
+    "and",
+    "it",
+    "latency",
+    "from",
+    "days",
+    "hours",
+    ".",
+    ",",
+    "?",
+    "!",
+)
 
 
 def _check(result, *, timed: bool) -> None:
@@ -83,11 +122,35 @@ def test_any_spoken_transcript(answer, thinking):
     _check(review(answer, QUESTION, PROFILE, BANK, thinking_s=thinking), timed=True)
 
 
-@pytest.mark.parametrize("text", [
-    "", " ", "\n\n\n", "\x00" * 50, "." * 5_000, "I" * 200_000, "um " * 3_000, "\u202e\u0301\ufeff" * 500,
-    "😀 " * 2_000, "I led it. " * 2_000, "Result: " + "9" * 10_000 + "%",
-], ids=["empty", "space", "newlines", "nul", "dots", "one-huge-word", "only-fillers", "bidi-combining",
-        "emoji", "repeated-sentence", "huge-number"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\n\n",
+        "\x00" * 50,
+        "." * 5_000,
+        "I" * 200_000,
+        "um " * 3_000,
+        "\u202e\u0301\ufeff" * 500,
+        "😀 " * 2_000,
+        "I led it. " * 2_000,
+        "Result: " + "9" * 10_000 + "%",
+    ],
+    ids=[
+        "empty",
+        "space",
+        "newlines",
+        "nul",
+        "dots",
+        "one-huge-word",
+        "only-fillers",
+        "bidi-combining",
+        "emoji",
+        "repeated-sentence",
+        "huge-number",
+    ],
+)
 def test_extremes_review_quickly(text):
     started = time.process_time()
     _check(review(Transcript.from_text(text), QUESTION, PROFILE, BANK), timed=False)
@@ -131,8 +194,16 @@ def test_review_command_on_a_long_file(run_cli, tmp_path):
     assert json.loads(r.out)["delivery"]["words"] >= 0.8 * LONG_WORDS  # the whole file (less fillers)
 
 
-@pytest.mark.parametrize("content, code", [(b"", 2), (b"   \n", 2), (b"\xff\xfe\x00garbage", 2),
-                                           ("I fixed it.".encode("utf-16"), 2), (b"I fixed the build.", 0)])
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (b"", 2),
+        (b"   \n", 2),
+        (b"\xff\xfe\x00garbage", 2),
+        ("I fixed it.".encode("utf-16"), 2),
+        (b"I fixed the build.", 0),
+    ],
+)
 def test_review_command_on_odd_files(run_cli, tmp_path, content, code):
     answer = tmp_path / "answer.txt"
     answer.write_bytes(content)

@@ -24,30 +24,43 @@ from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import DataError, MockintError
 from mockint.render.progress_page import build_progress_report
-from mockint.replay import plan_replay
 from mockint.render.session_page import build_session_report, session_profile
+from mockint.render.terminal import console_for, render_sessions, render_show
+from mockint.replay import plan_replay
 from mockint.review import review
 from mockint.stats import compute, render
 from mockint.store import MANIFEST, Store
 from mockint.stories import Story
 from mockint.stories.match import StoryTracker
-from mockint.render.terminal import console_for, render_sessions, render_show
 
 GOOD_ID = "2026-11-20T19-30-06-amazon"  # the intact session beside the fuzzed one
 FUZZED_ID = "2026-11-26T19-30-06-amazon"
 BANK = load_bank(bundled_bank_dir())
 PROFILE = BANK.profile("amazon")
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(), st.text(max_size=30))
-json_trees = st.recursive(scalars, lambda kids: st.one_of(st.lists(kids, max_size=4),
-                                                           st.dictionaries(st.text(max_size=12), kids, max_size=5)),
-                          max_leaves=25)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(), st.text(max_size=30)
+)
+json_trees = st.recursive(
+    scalars,
+    lambda kids: st.one_of(
+        st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=12), kids, max_size=5)
+    ),
+    max_leaves=25,
+)
 
 
-STORY = Story(id="outage", title="Checkout outage", situation="Black Friday, checkout latency at nine seconds.",
-              action="I added a circuit breaker and capped retries.", result="Latency under 400 ms within an hour.")
-ANSWER = ("on black friday our checkout latency hit nine seconds so i added a circuit breaker and capped retries "
-          "and latency fell under four hundred milliseconds within an hour")
+STORY = Story(
+    id="outage",
+    title="Checkout outage",
+    situation="Black Friday, checkout latency at nine seconds.",
+    action="I added a circuit breaker and capped retries.",
+    result="Latency under 400 ms within an hour.",
+)
+ANSWER = (
+    "on black friday our checkout latency hit nine seconds so i added a circuit breaker and capped retries "
+    "and latency fell under four hundred milliseconds within an hour"
+)
 
 
 def _real_review(transcript, q, thinking_s):
@@ -57,11 +70,24 @@ def _real_review(transcript, q, thinking_s):
 def _make(root, day: int) -> str:
     """A session as practice saves it: real reviews, a follow-up, a matched story."""
     store = Store(root, now=WallClock(datetime(2026, 11, day, 19, 30, 5, tzinfo=timezone.utc)))
-    script = [Say(ANSWER), Say("i measured it with the p99 dashboard"), Say("we fixed it"), Say("it got better")]
+    script = [
+        Say(ANSWER),
+        Say("i measured it with the p99 dashboard"),
+        Say("we fixed it"),
+        Say("it got better"),
+    ]
     questions = tuple(BANK.questions[q] for q in ("amazon-dive-deep-1", "amazon-customer-obsession-1"))
     plan = session.Plan(profile=PROFILE, questions=questions, follow_ups=1)
-    ports = session.Ports(FakeSpeaker(), FakeRecorder(script), FakeTranscriber(), _real_review, store,
-                          FakeView(), StepClock(), stories=StoryTracker([STORY]))
+    ports = session.Ports(
+        FakeSpeaker(),
+        FakeRecorder(script),
+        FakeTranscriber(),
+        _real_review,
+        store,
+        FakeView(),
+        StepClock(),
+        stories=StoryTracker([STORY]),
+    )
     return session.run(plan, ports).session_id
 
 
@@ -125,8 +151,12 @@ def _check_readers(root, *, progress: bool = False) -> None:
                 store.take_audio(FUZZED_ID, clip.audio)
             except DataError as exc:  # replay names the file and goes no further
                 _clean(exc)
-    html = build_session_report(doc, lambda rel: store.take_audio(FUZZED_ID, rel), profile=session_profile(doc, BANK),
-                                link_from=root.parent)
+    html = build_session_report(
+        doc,
+        lambda rel: store.take_audio(FUZZED_ID, rel),
+        profile=session_profile(doc, BANK),
+        link_from=root.parent,
+    )
     assert html.startswith("<!DOCTYPE html>") or html.startswith("<!doctype html>")
     if progress:
         build_progress_report(docs, BANK)
@@ -136,7 +166,12 @@ def _write(root, content: bytes) -> None:
     (root / FUZZED_ID / MANIFEST).write_bytes(content)
 
 
-fuzz = settings(max_examples=120, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink], suppress_health_check=[HealthCheck.function_scoped_fixture])
+fuzz = settings(
+    max_examples=120,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.fixture
@@ -184,7 +219,7 @@ def test_a_real_session_with_one_node_replaced(recordings, template, data):
 def test_a_real_session_with_one_key_removed_or_cut_short(recordings, template, data):
     raw = json.dumps(template[1], indent=1).encode()
     if data.draw(st.booleans(), label="cut"):
-        _write(recordings, raw[:data.draw(st.integers(0, len(raw) - 1), label="length")])
+        _write(recordings, raw[: data.draw(st.integers(0, len(raw) - 1), label="length")])
     else:
         doc = copy.deepcopy(template[1])
         node, key = _some_node(doc, data)
@@ -194,8 +229,12 @@ def test_a_real_session_with_one_key_removed_or_cut_short(recordings, template, 
 
 
 @pytest.mark.slow
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
 @given(data=st.data())
 def test_progress_page_with_one_node_replaced(recordings, template, data):
     """The progress page draws charts (slow), so fewer cases; same damage as above."""
@@ -210,14 +249,33 @@ NESTED = b"[" * 100_000
 HUGE_INT = b'{"schema_version": 1, "questions": [], "seed": ' + b"1" * 5_000 + b"}"
 
 
-@pytest.mark.parametrize("content", [
-    NESTED, HUGE_INT, b'{"schema_version": 1, "questions": [], "started_at": NaN}',
-    b'{"schema_version": 1e400, "questions": []}', b"\xef\xbb\xbf{}", b"\x00" * 64,
-    '{"schema_version": 1, "questions": []}'.encode("utf-16"), b'{"schema_version": 1, "questions": {}}',
-    b'{"schema_version": 1, "questions": [{"id": "q", "takes": [{"kind": "answer", "audio": "../../../etc/passwd"}]}]}',
-    b'{"schema_version": 1, "questions": [{"id": "q", "takes": [{"kind": "answer", "audio": "/etc/passwd"}]}]}',
-], ids=["deeply-nested", "5000-digit-int", "nan", "overflowing-float", "bom-empty-object", "nul-bytes", "utf-16",
-        "questions-object", "audio-dotdot", "audio-absolute"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        NESTED,
+        HUGE_INT,
+        b'{"schema_version": 1, "questions": [], "started_at": NaN}',
+        b'{"schema_version": 1e400, "questions": []}',
+        b"\xef\xbb\xbf{}",
+        b"\x00" * 64,
+        '{"schema_version": 1, "questions": []}'.encode("utf-16"),
+        b'{"schema_version": 1, "questions": {}}',
+        b'{"schema_version": 1, "questions": [{"id": "q", "takes": [{"kind": "answer", "audio": "../../../etc/passwd"}]}]}',
+        b'{"schema_version": 1, "questions": [{"id": "q", "takes": [{"kind": "answer", "audio": "/etc/passwd"}]}]}',
+    ],
+    ids=[
+        "deeply-nested",
+        "5000-digit-int",
+        "nan",
+        "overflowing-float",
+        "bom-empty-object",
+        "nul-bytes",
+        "utf-16",
+        "questions-object",
+        "audio-dotdot",
+        "audio-absolute",
+    ],
+)
 def test_pathological_manifests_are_listed_as_damaged(recordings, content):
     _write(recordings, content)
     _check_readers(recordings)

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockint.errors import MockintError
-from mockint.speech.base import load_transcriber, transcribe_file
+from mockint.speech import load_transcriber
 
 CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"
 CASE_TIMEOUT_S = 20  # one case (decoding at most a few seconds of audio) takes well under a second
-REAL = CLIP.read_bytes()[:44 + 16_000 * 2]  # the clip's first second
+REAL = CLIP.read_bytes()[: 44 + 16_000 * 2]  # the clip's first second
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def _transcribe(transcriber, path: Path) -> None:
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(CASE_TIMEOUT_S)
     try:
-        result = transcribe_file(transcriber, path)
+        result = transcriber.transcribe(path)
     except MockintError as exc:
         assert exc.message and "\n" not in exc.message and str(path) in exc.message, exc.message
         return
@@ -55,21 +55,54 @@ def _transcribe(transcriber, path: Path) -> None:
     assert all(0 <= w.start <= w.end for w in result.words)
 
 
-def wav_header(*, fmt: int = 1, channels: int = 1, rate: int = 16_000, bits: int = 16, data_bytes: int | None = None,
-               riff_bytes: int | None = None, body: bytes = b"") -> bytes:
+def wav_header(
+    *,
+    fmt: int = 1,
+    channels: int = 1,
+    rate: int = 16_000,
+    bits: int = 16,
+    data_bytes: int | None = None,
+    riff_bytes: int | None = None,
+    body: bytes = b"",
+) -> bytes:
     block = max(1, channels * bits // 8)
     data_bytes = len(body) if data_bytes is None else data_bytes
     riff_bytes = 36 + data_bytes if riff_bytes is None else riff_bytes
-    return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", riff_bytes & 0xFFFFFFFF, b"WAVE", b"fmt ", 16, fmt, channels,
-                       rate, (rate * block) & 0xFFFFFFFF, block & 0xFFFF, bits, b"data",
-                       data_bytes & 0xFFFFFFFF) + body
+    return (
+        struct.pack(
+            "<4sI4s4sIHHIIHH4sI",
+            b"RIFF",
+            riff_bytes & 0xFFFFFFFF,
+            b"WAVE",
+            b"fmt ",
+            16,
+            fmt,
+            channels,
+            rate,
+            (rate * block) & 0xFFFFFFFF,
+            block & 0xFFFF,
+            bits,
+            b"data",
+            data_bytes & 0xFFFFFFFF,
+        )
+        + body
+    )
 
 
 u16 = st.one_of(st.sampled_from([0, 1, 2, 3, 6, 7, 8, 255, 0xFFFE, 0xFFFF]), st.integers(0, 0xFFFF))
-u32 = st.one_of(st.sampled_from([0, 1, 8_000, 16_000, 44_100, 0x7FFFFFFF, 0xFFFFFFFF]), st.integers(0, 0xFFFFFFFF))
-headers = st.builds(wav_header, fmt=u16, channels=u16, rate=u32, bits=u16,
-                    data_bytes=st.one_of(st.none(), u32), riff_bytes=st.one_of(st.none(), u32),
-                    body=st.one_of(st.binary(max_size=4_000), st.just(REAL[44:])))
+u32 = st.one_of(
+    st.sampled_from([0, 1, 8_000, 16_000, 44_100, 0x7FFFFFFF, 0xFFFFFFFF]), st.integers(0, 0xFFFFFFFF)
+)
+headers = st.builds(
+    wav_header,
+    fmt=u16,
+    channels=u16,
+    rate=u32,
+    bits=u16,
+    data_bytes=st.one_of(st.none(), u32),
+    riff_bytes=st.one_of(st.none(), u32),
+    body=st.one_of(st.binary(max_size=4_000), st.just(REAL[44:])),
+)
 
 fuzz = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -91,7 +124,10 @@ def test_wav_headers_declaring_anything(transcriber, tmp_path, content):
 
 
 @fuzz
-@given(cut=st.integers(0, len(REAL)), flip=st.lists(st.tuples(st.integers(0, 63), st.integers(0, 255)), max_size=4))
+@given(
+    cut=st.integers(0, len(REAL)),
+    flip=st.lists(st.tuples(st.integers(0, 63), st.integers(0, 255)), max_size=4),
+)
 def test_a_real_wav_cut_short_or_with_header_bytes_changed(transcriber, tmp_path, cut, flip):
     content = bytearray(REAL[:cut])
     for at, value in flip:
@@ -122,12 +158,18 @@ def test_the_command_on_nasty_files_answers_within_a_bound(tmp_path, name):
     path = tmp_path / f"{name}.wav"
     path.write_bytes(NASTY[name])
     started = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "mockint", "transcribe", str(path), "--json"], capture_output=True,
-                       text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "mockint", "transcribe", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert time.monotonic() - started < 60
     assert "Traceback" not in r.stderr
     if r.returncode:
         lines = r.stderr.strip().splitlines()
-        assert r.returncode in (1, 2) and len(lines) == 1 and lines[0].startswith("mockint: error: "), r.stderr
+        assert r.returncode in (1, 2) and len(lines) == 1 and lines[0].startswith("mockint: error: "), (
+            r.stderr
+        )
     else:
         assert '"text"' in r.stdout

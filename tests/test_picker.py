@@ -58,8 +58,10 @@ def test_history_prefers_new_then_weak_then_old():
         by_principle.setdefault(q.principles[0], []).append(q.id)
     groups = sorted(by_principle.values(), key=len, reverse=True)
     questions = [groups[0][0], groups[1][0], groups[2][0]]  # three distinct principles
-    history = {qid: QuestionHistory(attempts=1, last_score=90, last_practised="2026-11-01T10:00:00")
-               for qid in (q.id for q in BANK.questions_for("jpmc"))}
+    history = {
+        qid: QuestionHistory(attempts=1, last_score=90, last_practised="2026-11-01T10:00:00")
+        for qid in (q.id for q in BANK.questions_for("jpmc"))
+    }
     history[questions[0]] = QuestionHistory()  # never practised
     history[questions[1]] = QuestionHistory(attempts=2, last_score=30, last_practised="2026-11-20T10:00:00")
     history[questions[2]] = QuestionHistory(attempts=1, last_score=90, last_practised="2026-10-01T10:00:00")

@@ -52,7 +52,12 @@ def test_demo_runs_a_whole_session_and_saves_it(run_cli, tmp_path):
     assert q2["takes"][1]["prompt"] == OUTCOME and q2["takes"][1]["follow_up_reason"] == "missing_result"
     assert q2["takes"][1]["review"]["components"]["result"]["present"] is True
     assert q1["takes"][0]["review"]["components"]["result"]["present"] is True
-    expected = ["01-dive-deep-answer", "02-dive-deep-follow-up", "03-customer-answer", "04-customer-follow-up"]
+    expected = [
+        "01-dive-deep-answer",
+        "02-dive-deep-follow-up",
+        "03-customer-answer",
+        "04-customer-follow-up",
+    ]
     takes = [t for q in doc["questions"] for t in q["takes"]]
     key_words = ["payments", "provider", "hospital", "hospital"]
     for take, name, word in zip(takes, expected, key_words, strict=True):
@@ -85,8 +90,17 @@ def short_answer(tmp_path: Path) -> Path:
 
 
 def test_practice_from_one_answer_file(run_cli, tmp_path):
-    r = run_cli("practice", "--question", "amazon-dive-deep-1", "--answers-from", str(short_answer(tmp_path)),
-                "--no-follow-ups", "--no-voice", "--seed", "3")
+    r = run_cli(
+        "practice",
+        "--question",
+        "amazon-dive-deep-1",
+        "--answers-from",
+        str(short_answer(tmp_path)),
+        "--no-follow-ups",
+        "--no-voice",
+        "--seed",
+        "3",
+    )
     assert r.code == 0, r.err
     doc = json.loads(run_cli("show", "last", "--json").out)
     assert doc["complete"] is True and doc["seed"] == 3 and doc["options"]["follow_ups"] == 0
@@ -96,8 +110,14 @@ def test_practice_from_one_answer_file(run_cli, tmp_path):
 
 
 def test_too_few_answer_files_is_one_clear_error_and_the_answer_is_kept(run_cli, tmp_path):
-    r = run_cli("practice", "--question", "amazon-dive-deep-1", "--answers-from", str(short_answer(tmp_path)),
-                "--no-voice")
+    r = run_cli(
+        "practice",
+        "--question",
+        "amazon-dive-deep-1",
+        "--answers-from",
+        str(short_answer(tmp_path)),
+        "--no-voice",
+    )
     assert r.code == 2
     assert r.err.startswith("mockint: error: --answers-from") and len(r.err.strip().splitlines()) == 1
     row = json.loads(run_cli("sessions", "--json").out)[0]
@@ -107,19 +127,45 @@ def test_too_few_answer_files_is_one_clear_error_and_the_answer_is_kept(run_cli,
 def test_unknown_things_are_usage_errors(run_cli, tmp_path):
     assert run_cli("practice", "--company", "nope", "--no-voice").code == 2
     assert run_cli("practice", "--answers-from", str(tmp_path / "missing.wav"), "--no-voice").code == 2
-    assert run_cli("practice", "--answer-limit", "0", "--answers-from", str(sample("02")), "--no-voice").code == 2
+    assert (
+        run_cli("practice", "--answer-limit", "0", "--answers-from", str(sample("02")), "--no-voice").code
+        == 2
+    )
 
 
 @pytest.mark.slow
 def test_ctrl_c_mid_answer_saves_the_take_and_exits_130(tmp_path):
     """A real SIGINT to a real process while an answer is being fed at speaking pace."""
-    env = {**os.environ, "MOCKINT_RECORDINGS": str(tmp_path / "rec"), "MOCKINT_CACHE": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "MOCKINT_RECORDINGS": str(tmp_path / "rec"),
+        "MOCKINT_CACHE": str(tmp_path / "cache"),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mockint", "practice", "--question", "amazon-dive-deep-1", "--no-voice",
-         "--answers-from", str(sample("01")), "--realtime"],
-        cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    take = wait_for(lambda: next((tmp_path / "rec").glob("*/q01-answer-1.wav"), None), timeout_s=60,
-                    what="the first take on disk")
+        [
+            sys.executable,
+            "-m",
+            "mockint",
+            "practice",
+            "--question",
+            "amazon-dive-deep-1",
+            "--no-voice",
+            "--answers-from",
+            str(sample("01")),
+            "--realtime",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    take = wait_for(
+        lambda: next((tmp_path / "rec").glob("*/q01-answer-1.wav"), None),
+        timeout_s=60,
+        what="the first take on disk",
+    )
     deadline = time.monotonic() + 60
     while take.stat().st_size < 4 * 16_000 * 2 and time.monotonic() < deadline:  # about 4 s recorded
         time.sleep(0.1)
@@ -136,8 +182,12 @@ def test_ctrl_c_mid_answer_saves_the_take_and_exits_130(tmp_path):
 
 def test_the_demo_samples_are_small_and_documented():
     files = sorted(SAMPLES.glob("*.ogg"))
-    assert [f.stem for f in files] == ["01-dive-deep-answer", "02-dive-deep-follow-up", "03-customer-answer",
-                                       "04-customer-follow-up"]
+    assert [f.stem for f in files] == [
+        "01-dive-deep-answer",
+        "02-dive-deep-follow-up",
+        "03-customer-answer",
+        "04-customer-follow-up",
+    ]
     assert sum(f.stat().st_size for f in files) < 1_500_000
     notice = (SAMPLES / "NOTICE").read_text()
     assert "cmu_us_slt_arctic_hts" in notice and all(f.stem in notice for f in files)

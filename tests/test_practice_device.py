@@ -33,8 +33,15 @@ def sample(prefix: str) -> Path:
 
 def mockint(pulse, tmp_path: Path, *args: str) -> subprocess.Popen:
     env = {**pulse.env, "MOCKINT_RECORDINGS": str(tmp_path / "rec"), "MOCKINT_CACHE": str(tmp_path / "cache")}
-    return subprocess.Popen([sys.executable, "-m", "mockint", *args], cwd=tmp_path, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "mockint", *args],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(probe, timeout_s: float, proc: subprocess.Popen | None = None):
@@ -53,22 +60,35 @@ def voiced_seconds(samples: np.ndarray, frame_s: float = 0.02, floor: float = 30
     """Seconds of 20 ms frames louder than `floor` (int16 RMS)."""
     n = int(frame_s * RATE)
     frames = samples[: len(samples) // n * n].astype(np.float64).reshape(-1, n)
-    return float((np.sqrt((frames ** 2).mean(axis=1)) > floor).sum() * frame_s)
+    return float((np.sqrt((frames**2).mean(axis=1)) > floor).sum() * frame_s)
 
 
 def test_a_spoken_session_on_the_virtual_sound_card(pulse, tmp_path):
     listener = pulse.hear_speaker()
     # Sample 02 tells which hypotheses were ruled out, and no outcome: a short answer with no result.
-    proc = mockint(pulse, tmp_path, "practice", "--company", "amazon", "--question", "amazon-dive-deep-1",
-                   "--stop-on-silence", "2.5")
+    proc = mockint(
+        pulse,
+        tmp_path,
+        "practice",
+        "--company",
+        "amazon",
+        "--question",
+        "amazon-dive-deep-1",
+        "--stop-on-silence",
+        "2.5",
+    )
     try:
         rec = tmp_path / "rec"
         answer = wait_for(lambda: next(rec.glob("*/q01-answer-1.wav"), None), 120, proc)
         time.sleep(RECORDER_SETTLE_S)
-        subprocess.run(["paplay", "--device=micfeed", str(sample("02"))], env=pulse.env, check=True, timeout=120)
+        subprocess.run(
+            ["paplay", "--device=micfeed", str(sample("02"))], env=pulse.env, check=True, timeout=120
+        )
         wait_for(lambda: next(rec.glob("*/q01-follow-up-1.wav"), None), 120, proc)
         time.sleep(RECORDER_SETTLE_S)
-        subprocess.run(["paplay", "--device=micfeed", str(sample("04"))], env=pulse.env, check=True, timeout=120)
+        subprocess.run(
+            ["paplay", "--device=micfeed", str(sample("04"))], env=pulse.env, check=True, timeout=120
+        )
         out, err = proc.communicate(timeout=120)
     finally:
         proc.kill()
@@ -125,8 +145,16 @@ def test_ctrl_c_mid_answer_keeps_the_take(pulse, tmp_path):
 def test_replay_part_result_plays_the_result_stretch(pulse, tmp_path, run_cli):
     # A session answered from the sample with a result (no devices needed to make it).
     env = {"MOCKINT_RECORDINGS": str(tmp_path / "rec")}
-    r = run_cli("practice", "--question", "amazon-dive-deep-1", "--answers-from", str(sample("01")),
-                "--no-follow-ups", "--no-voice", environ=env)
+    r = run_cli(
+        "practice",
+        "--question",
+        "amazon-dive-deep-1",
+        "--answers-from",
+        str(sample("01")),
+        "--no-follow-ups",
+        "--no-voice",
+        environ=env,
+    )
     assert r.code == 0, r.err
     doc = json.loads(run_cli("show", "last", "--json", environ=env).out)
     take = doc["questions"][0]["takes"][0]
@@ -142,7 +170,7 @@ def test_replay_part_result_plays_the_result_stretch(pulse, tmp_path, run_cli):
     assert proc.returncode == 0, err
 
     recorded = read_16k_mono(tmp_path / "rec" / doc["id"] / take["audio"])
-    stretch = recorded[int(start * RATE): int(end * RATE)]
+    stretch = recorded[int(start * RATE) : int(end * RATE)]
     # What came out of the speaker is that stretch: the same waveform, as long...
     assert abs(voiced_seconds(played) - voiced_seconds(stretch)) < 1.5
     _, score = best_alignment(played, stretch)

@@ -24,8 +24,21 @@ def test_two_practice_processes_share_a_recordings_folder(tmp_path, run_cli):
         answers[name] = tmp_path / f"{name}.wav"
         sf.write(answers[name], samples, SAMPLE_RATE_HZ, subtype="PCM_16")
     for _ in range(RUNS):
-        procs = [start(["--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups", "--answers-from",
-                        str(path)], env_for(rec, tmp_path / "cache"), tmp_path) for path in answers.values()]
+        procs = [
+            start(
+                [
+                    "--question",
+                    "amazon-dive-deep-1",
+                    "--no-voice",
+                    "--no-follow-ups",
+                    "--answers-from",
+                    str(path),
+                ],
+                env_for(rec, tmp_path / "cache"),
+                tmp_path,
+            )
+            for path in answers.values()
+        ]
         for proc in procs:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
@@ -40,5 +53,7 @@ def test_two_practice_processes_share_a_recordings_folder(tmp_path, run_cli):
         which = [name for name, path in answers.items() if np.array_equal(audio, read_16k_mono(path))]
         assert len(which) == 1, row["id"]  # exactly one whole answer, not a mix of both
         heard.append(which[0])
-        assert not [p.name for p in (rec / row["id"]).iterdir() if p.name.startswith(".")]  # no stray temporaries
+        assert not [
+            p.name for p in (rec / row["id"]).iterdir() if p.name.startswith(".")
+        ]  # no stray temporaries
     assert sorted(heard) == sorted(list(answers) * RUNS)

@@ -38,9 +38,20 @@ def answers(tmp_path_factory):
 def test_kill_9_mid_answer_keeps_every_second_and_the_earlier_answer(tmp_path, run_cli, answers):
     rec = tmp_path / "rec"
     first, second = answers
-    proc = start([*TWO_QUESTIONS, "--no-voice", "--no-follow-ups", "--realtime",
-                  "--answers-from", str(first), "--answers-from", str(second)],
-                 env_for(rec, tmp_path / "cache"), tmp_path)
+    proc = start(
+        [
+            *TWO_QUESTIONS,
+            "--no-voice",
+            "--no-follow-ups",
+            "--realtime",
+            "--answers-from",
+            str(first),
+            "--answers-from",
+            str(second),
+        ],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+    )
     try:
         take = take_growing(rec, "q02-answer-1.wav", 0.0)
         began = time.monotonic()
@@ -67,7 +78,7 @@ def test_kill_9_mid_answer_keeps_every_second_and_the_earlier_answer(tmp_path, r
     assert rate == SAMPLE_RATE_HZ and audio.size / rate == pytest.approx(cut["duration_s"], abs=0.01)
     assert cut["duration_s"] >= fed_s - LOSS_BOUND_S
     source = read_16k_mono(second)
-    assert np.array_equal(audio, source[:audio.size])  # exactly what was said, up to the kill
+    assert np.array_equal(audio, source[: audio.size])  # exactly what was said, up to the kill
     again = json.loads(run_cli("show", "last", "--json", "--recordings", str(rec)).out)
     assert again["questions"] == doc["questions"]  # repaired once; reading again changes nothing
 
@@ -76,8 +87,19 @@ def test_a_session_being_recorded_is_left_alone_by_another_mockint(tmp_path, run
     """`mockint sessions` in another terminal must not 'repair' a take that is still growing;
     then Ctrl-C (answering stage) ends the session: exit 130, the take kept."""
     rec = tmp_path / "rec"
-    proc = start(["--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups", "--realtime",
-                  "--answers-from", str(answers[1])], env_for(rec, tmp_path / "cache"), tmp_path)
+    proc = start(
+        [
+            "--question",
+            "amazon-dive-deep-1",
+            "--no-voice",
+            "--no-follow-ups",
+            "--realtime",
+            "--answers-from",
+            str(answers[1]),
+        ],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+    )
     try:
         take = take_growing(rec, "q01-answer-1.wav", 2.0)
         rows = json.loads(run_cli("sessions", "--json", "--recordings", str(rec)).out)

@@ -33,11 +33,23 @@ def _make(root, day):
     store = Store(root, now=WallClock(datetime(2026, 11, day, 19, 30, 5, tzinfo=timezone.utc)))
     script = [Say("i fixed the build"), Say("it took a day")]
     plan = session.Plan(profile=profile(), questions=(question("amazon-ownership-1"),), follow_ups=1)
-    result = session.run(plan, session.Ports(FakeSpeaker(), FakeRecorder(script), FakeTranscriber(),
-                                             FakeReviewer(script), store, FakeView(), StepClock()))
+    result = session.run(
+        plan,
+        session.Ports(
+            FakeSpeaker(),
+            FakeRecorder(script),
+            FakeTranscriber(),
+            FakeReviewer(script),
+            store,
+            FakeView(),
+            StepClock(),
+        ),
+    )
     from conftest import ROOT
 
-    for take in (root / result.session_id).glob("*.wav"):  # the fake recorder writes text: make them real audio
+    for take in (root / result.session_id).glob(
+        "*.wav"
+    ):  # the fake recorder writes text: make them real audio
         shutil.copyfile(ROOT / CLIP, take)
     return result.session_id
 
@@ -61,14 +73,25 @@ def _rewrite(root, change):
 
 # Damage to the session itself: listed as damaged, `show` refuses in one line naming the file.
 SESSION_DAMAGE = {
-    "corrupt json": (lambda root: _manifest(root).write_text('{"schema_version": 1, "questions": [{'), "cannot be read"),
-    "truncated json": (lambda root: _manifest(root).write_bytes(_manifest(root).read_bytes()[:300]), "cannot be read"),
+    "corrupt json": (
+        lambda root: _manifest(root).write_text('{"schema_version": 1, "questions": [{'),
+        "cannot be read",
+    ),
+    "truncated json": (
+        lambda root: _manifest(root).write_bytes(_manifest(root).read_bytes()[:300]),
+        "cannot be read",
+    ),
     "empty file": (lambda root: _manifest(root).write_bytes(b""), "cannot be read"),
     "binary garbage": (lambda root: _manifest(root).write_bytes(bytes(range(256))), "cannot be read"),
-    "future schema": (lambda root: _rewrite(root, lambda d: d.update(schema_version=99)), "newer mockint (schema 99)"),
+    "future schema": (
+        lambda root: _rewrite(root, lambda d: d.update(schema_version=99)),
+        "newer mockint (schema 99)",
+    ),
     "no schema": (lambda root: _rewrite(root, lambda d: d.pop("schema_version")), "schema_version missing"),
-    "wrong field type": (lambda root: _rewrite(root, lambda d: d["questions"][0]["takes"][0].update(duration_s="long")),
-                         "questions[0].takes[0].duration_s is not a number"),
+    "wrong field type": (
+        lambda root: _rewrite(root, lambda d: d["questions"][0]["takes"][0].update(duration_s="long")),
+        "questions[0].takes[0].duration_s is not a number",
+    ),
     "manifest missing": (lambda root: _manifest(root).unlink(), "is missing"),
 }
 
@@ -111,8 +134,11 @@ def test_a_damaged_take_is_named_and_replay_names_the_file(run_cli, recordings, 
     hurt(_take(recordings))
     rec = ("--recordings", str(recordings))
     rows = {r["id"]: r for r in json.loads(run_cli("sessions", "--json", *rec).out)}
-    assert rows[HURT]["damaged_audio"] == f"{_take(recordings)}: {reason}" if damage == "deleted" \
+    assert (
+        rows[HURT]["damaged_audio"] == f"{_take(recordings)}: {reason}"
+        if damage == "deleted"
         else rows[HURT]["damaged_audio"] == f"{_take(recordings)} {reason}"
+    )
     assert rows[HURT]["answered"] == 1 and "damaged_audio" not in rows[GOOD]
     human = run_cli("sessions", *rec)
     assert human.code == 0 and "damaged" in human.out  # (the table may wrap the words)
@@ -125,21 +151,29 @@ def test_a_damaged_take_is_named_and_replay_names_the_file(run_cli, recordings, 
 
 
 def test_unknown_files_are_left_alone_and_do_not_damage_anything(run_cli, recordings):
-    extras = {recordings / HURT / "notes.txt": "my notes", recordings / HURT / ".DS_Store": "x",
-              recordings / "README.txt": "what this folder is", recordings / ".trash" / "old.wav": "x"}
+    extras = {
+        recordings / HURT / "notes.txt": "my notes",
+        recordings / HURT / ".DS_Store": "x",
+        recordings / "README.txt": "what this folder is",
+        recordings / ".trash" / "old.wav": "x",
+    }
     (recordings / HURT / "backup").mkdir()
     for path, text in extras.items():
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
     rec = ("--recordings", str(recordings))
     rows = json.loads(run_cli("sessions", "--json", *rec).out)
-    assert [r["id"] for r in rows] == [GOOD, HURT] and not any("damaged" in r or "damaged_audio" in r for r in rows)
+    assert [r["id"] for r in rows] == [GOOD, HURT] and not any(
+        "damaged" in r or "damaged_audio" in r for r in rows
+    )
     assert run_cli("show", HURT, *rec).code == 0 and run_cli("stats", *rec).code == 0
     assert {path: path.read_text() for path in extras} == extras  # untouched
 
 
 def test_a_folder_that_is_not_a_session_is_listed_as_such(run_cli, recordings):
     (recordings / "2026-11-27T10-00-00-meta").mkdir()
-    rows = {r["id"]: r for r in json.loads(run_cli("sessions", "--json", "--recordings", str(recordings)).out)}
+    rows = {
+        r["id"]: r for r in json.loads(run_cli("sessions", "--json", "--recordings", str(recordings)).out)
+    }
     assert "session.json is missing" in rows["2026-11-27T10-00-00-meta"]["damaged"]
     assert "damaged" not in rows[GOOD] and "damaged" not in rows[HURT]

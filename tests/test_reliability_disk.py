@@ -41,8 +41,12 @@ def _limit_file_size() -> None:  # in the child, before exec
 def test_file_size_limit_while_recording(tmp_path, run_cli):
     rec = tmp_path / "rec"
     earlier, before = _earlier_session(rec, tmp_path)
-    r = run([*QUESTION, "--answers-from", str(long_answer(tmp_path, 20.0))], env_for(rec, tmp_path / "cache"),
-            tmp_path, preexec_fn=_limit_file_size)
+    r = run(
+        [*QUESTION, "--answers-from", str(long_answer(tmp_path, 20.0))],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+        preexec_fn=_limit_file_size,
+    )
     assert r.returncode == 1, r.stderr
     line = one_line_error(r.stderr)
     assert "q01-answer-1.wav" in line and "File too large" in line and "disk" in line
@@ -61,11 +65,24 @@ def test_file_size_limit_while_recording(tmp_path, run_cli):
 def small_disk(tmp_path):
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", f"mockint-{uuid.uuid4().hex[:8]}",
-                              str(mount_point)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        [
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=1m,mode=0755",
+            f"mockint-{uuid.uuid4().hex[:8]}",
+            str(mount_point),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip()}); "
-                    "test_file_size_limit_while_recording covers running out of room")
+        pytest.skip(
+            f"cannot mount a small tmpfs here ({mounted.stderr.strip()}); "
+            "test_file_size_limit_while_recording covers running out of room"
+        )
     try:
         yield mount_point
     finally:
@@ -75,7 +92,11 @@ def small_disk(tmp_path):
 def test_full_disk_while_recording(tmp_path, run_cli, small_disk):
     rec = small_disk / "rec"
     earlier, before = _earlier_session(rec, tmp_path)
-    r = run([*QUESTION, "--answers-from", str(long_answer(tmp_path, 40.0))], env_for(rec, tmp_path / "cache"), tmp_path)
+    r = run(
+        [*QUESTION, "--answers-from", str(long_answer(tmp_path, 40.0))],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+    )
     assert r.returncode == 1, r.stderr
     line = one_line_error(r.stderr)
     assert "No space left on device" in line and "free some disk space" in line

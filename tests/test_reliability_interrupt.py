@@ -46,7 +46,9 @@ def _asked(rec) -> bool:
 def test_ctrl_c_during_the_preparation_countdown(tmp_path, run_cli):
     """JPMC gives 30 s to prepare (answers from a microphone: the countdown really waits)."""
     rec = tmp_path / "rec"
-    proc = start(["--company", "jpmc", "--count", "1", "--no-voice"], env_for(rec, tmp_path / "cache"), tmp_path)
+    proc = start(
+        ["--company", "jpmc", "--count", "1", "--no-voice"], env_for(rec, tmp_path / "cache"), tmp_path
+    )
     try:
         wait_for(lambda: _asked(rec), what="the question")
         time.sleep(1.5)  # in the countdown
@@ -62,8 +64,11 @@ def test_ctrl_c_during_the_preparation_countdown(tmp_path, run_cli):
 def test_ctrl_c_while_transcribing_keeps_the_whole_answer(tmp_path, run_cli):
     rec = tmp_path / "rec"
     answer = long_answer(tmp_path, 40.0)
-    proc = start([*ONE, "--no-voice", "--no-follow-ups", "--after-the-fact", "--answers-from", str(answer)],
-                 env_for(rec, tmp_path / "cache"), tmp_path)
+    proc = start(
+        [*ONE, "--no-voice", "--no-follow-ups", "--after-the-fact", "--answers-from", str(answer)],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+    )
     try:
         take = take_growing(rec, "q01-answer-1.wav", 40.0)  # recorded whole: now it is transcribed
         time.sleep(0.5)
@@ -79,8 +84,19 @@ def test_ctrl_c_while_transcribing_keeps_the_whole_answer(tmp_path, run_cli):
 
 def test_ctrl_c_during_the_follow_up_keeps_the_answer_and_the_partial_follow_up(tmp_path, run_cli):
     rec = tmp_path / "rec"
-    proc = start([*ONE, "--no-voice", "--realtime", "--answers-from", str(CLIP), "--answers-from",
-                  str(long_answer(tmp_path, 30.0))], env_for(rec, tmp_path / "cache"), tmp_path)
+    proc = start(
+        [
+            *ONE,
+            "--no-voice",
+            "--realtime",
+            "--answers-from",
+            str(CLIP),
+            "--answers-from",
+            str(long_answer(tmp_path, 30.0)),
+        ],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+    )
     try:
         take_growing(rec, "q01-follow-up-1.wav", 1.5)
         out = _interrupt(proc)
@@ -89,8 +105,12 @@ def test_ctrl_c_during_the_follow_up_keeps_the_answer_and_the_partial_follow_up(
     assert "Follow-up" in out
     doc = _listed_incomplete(run_cli, rec)
     answer, follow = doc["questions"][0]["takes"]
-    assert answer["kind"] == "answer" and answer["review"]["score"] is not None and answer["transcript"]["text"]
-    assert follow["kind"] == "follow_up" and follow["stopped_by"] == "interrupt" and follow["duration_s"] >= 1.5
+    assert (
+        answer["kind"] == "answer" and answer["review"]["score"] is not None and answer["transcript"]["text"]
+    )
+    assert (
+        follow["kind"] == "follow_up" and follow["stopped_by"] == "interrupt" and follow["duration_s"] >= 1.5
+    )
     assert sf.info(rec / doc["id"] / follow["audio"]).frames >= 1.5 * SAMPLE_RATE_HZ
 
 
@@ -107,4 +127,6 @@ def test_ctrl_c_while_the_question_is_spoken(pulse, tmp_path, run_cli):
     finally:
         proc.kill()
     doc = _listed_incomplete(run_cli, rec)
-    assert [q["id"] for q in doc["questions"]] == ["amazon-dive-deep-1"] and doc["questions"][0]["takes"] == []
+    assert [q["id"] for q in doc["questions"]] == ["amazon-dive-deep-1"] and doc["questions"][0][
+        "takes"
+    ] == []

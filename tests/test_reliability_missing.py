@@ -32,18 +32,38 @@ QUESTION = ("--question", "amazon-dive-deep-1", "--no-follow-ups")
 
 # part: (sitecustomize, extra files {relative path: text}, extra env, practice args, the error, doctor's line)
 PARTS = {
-    "PortAudio": (HIDE_LIBRARY.format(hidden=("portaudio",)), {}, {}, ("--no-voice",),
-                  "mockint: error: PortAudio is not installed — apt-get install libportaudio2",
-                  ("FAIL PortAudio", "apt-get install libportaudio2")),
-    "espeak-ng": (HIDE_LIBRARY.format(hidden=("espeak",)), {"pyttsx3/__init__.py": NO_ESPEAK_PYTTSX3}, {},
-                  ("--answers-from", str(CLIP)),
-                  "install espeak-ng (apt-get install espeak-ng), or practise with --no-voice",
-                  ("FAIL interviewer voice (espeak-ng)", "apt-get install espeak-ng")),
-    "input device": ("", {}, {"PULSE_SERVER": "unix:/nonexistent/pulse/native"}, ("--no-voice",),
-                     "mockint: error: no input device found — run 'mockint devices', or install PortAudio",
-                     ("FAIL microphone", "connect a microphone")),
-    "speech model": (NO_MODEL, {}, {}, ("--no-voice", "--answers-from", str(CLIP)),
-                     "speech model files missing", ("FAIL speech model (pocketsphinx)", "pip install --force-reinstall")),
+    "PortAudio": (
+        HIDE_LIBRARY.format(hidden=("portaudio",)),
+        {},
+        {},
+        ("--no-voice",),
+        "mockint: error: PortAudio is not installed — apt-get install libportaudio2",
+        ("FAIL PortAudio", "apt-get install libportaudio2"),
+    ),
+    "espeak-ng": (
+        HIDE_LIBRARY.format(hidden=("espeak",)),
+        {"pyttsx3/__init__.py": NO_ESPEAK_PYTTSX3},
+        {},
+        ("--answers-from", str(CLIP)),
+        "install espeak-ng (apt-get install espeak-ng), or practise with --no-voice",
+        ("FAIL interviewer voice (espeak-ng)", "apt-get install espeak-ng"),
+    ),
+    "input device": (
+        "",
+        {},
+        {"PULSE_SERVER": "unix:/nonexistent/pulse/native"},
+        ("--no-voice",),
+        "mockint: error: no input device found — run 'mockint devices', or install PortAudio",
+        ("FAIL microphone", "connect a microphone"),
+    ),
+    "speech model": (
+        NO_MODEL,
+        {},
+        {},
+        ("--no-voice", "--answers-from", str(CLIP)),
+        "speech model files missing",
+        ("FAIL speech model (pocketsphinx)", "pip install --force-reinstall"),
+    ),
 }
 
 
@@ -55,15 +75,23 @@ def _env(tmp_path, sitecustomize: str, files: dict, extra: dict, pulse_vars: dic
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_text(text)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKINT_", "PULSE_"))}
-    env.update(PYTHONPATH=str(site), MOCKINT_RECORDINGS=str(tmp_path / "rec"), MOCKINT_CACHE=str(tmp_path / "cache"))
+    env.update(
+        PYTHONPATH=str(site), MOCKINT_RECORDINGS=str(tmp_path / "rec"), MOCKINT_CACHE=str(tmp_path / "cache")
+    )
     env.update(pulse_vars)  # the virtual sound card: every part present except the one taken away
     env.update(extra)
     return env
 
 
 def _mockint(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mockint", *args], env=env, capture_output=True, text=True,
-                          timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "mockint", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.slow

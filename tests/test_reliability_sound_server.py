@@ -25,8 +25,11 @@ def test_sound_server_dies_mid_answer(pulse, tmp_path, run_cli):
     try:
         from practice_proc import start
 
-        proc = start(["--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups"],
-                     {**env_for(rec, tmp_path / "cache"), **server.env_vars}, tmp_path)
+        proc = start(
+            ["--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups"],
+            {**env_for(rec, tmp_path / "cache"), **server.env_vars},
+            tmp_path,
+        )
         try:
             take_growing(rec, "q01-answer-1.wav", 0.0)
             feeder = server.feed_mic(long_answer(tmp_path, 30.0))
@@ -47,4 +50,6 @@ def test_sound_server_dies_mid_answer(pulse, tmp_path, run_cli):
     saved = manifest(rec)["questions"][0]["takes"][0]
     assert saved["stopped_by"] == "error" and saved["duration_s"] >= 2.0
     info = sf.info(take)
-    assert info.samplerate == SAMPLE_RATE_HZ and info.frames / SAMPLE_RATE_HZ == pytest.approx(saved["duration_s"], abs=0.01)
+    assert info.samplerate == SAMPLE_RATE_HZ and info.frames / SAMPLE_RATE_HZ == pytest.approx(
+        saved["duration_s"], abs=0.01
+    )

@@ -20,15 +20,22 @@ SEEK_TOLERANCE_S = 0.25  # playback may start after the click; the position only
 
 
 def _rgb(hex_colour: str) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
 
 
 def _write_report(recordings: Path, doc: dict, out: Path, **kwargs) -> Path:
     bank = load_bank(bundled_bank_dir())
-    out.write_text(build_session_report(doc, lambda rel: recordings / doc["id"] / rel, profile=bank.profiles["amazon"],
-                                        principles={p.id: p.name for p in bank.principles.values()}, **kwargs),
-                   encoding="utf-8")
+    out.write_text(
+        build_session_report(
+            doc,
+            lambda rel: recordings / doc["id"] / rel,
+            profile=bank.profiles["amazon"],
+            principles={p.id: p.name for p in bank.principles.values()},
+            **kwargs,
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -48,10 +55,14 @@ def test_loads_from_file_with_no_console_errors_and_no_network(browser_page, ses
     doc, page = session
     browser_page.open(page)
     p = browser_page.page
-    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    p.wait_for_function(
+        "[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000
+    )
     durations = p.eval_on_selector_all("audio", "els => els.map(a => a.duration)")
     assert len(durations) == len(_takes(doc))
-    for shown, take in zip(durations, _takes(doc), strict=True):  # the embedded audio decodes to the take's length
+    for shown, take in zip(
+        durations, _takes(doc), strict=True
+    ):  # the embedded audio decodes to the take's length
         assert shown == pytest.approx(take["duration_s"], abs=0.1)
     assert browser_page.errors == []
     assert browser_page.requests == []
@@ -61,24 +72,32 @@ def test_clicking_a_word_seeks_its_take_to_that_word(browser_page, session):
     doc, page = session
     browser_page.open(page)
     p = browser_page.page
-    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    p.wait_for_function(
+        "[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000
+    )
     for t_index, take in enumerate(_takes(doc)):
         box = p.locator(".transcript[data-audio]").nth(t_index)
         audio_id = box.get_attribute("data-audio")
         words = box.locator(".w")
         assert words.count() == len(take["transcript"]["words"])
-        for w_index in sorted({0, len(take["transcript"]["words"]) // 2, len(take["transcript"]["words"]) - 1}):
+        for w_index in sorted(
+            {0, len(take["transcript"]["words"]) // 2, len(take["transcript"]["words"]) - 1}
+        ):
             expected = take["transcript"]["words"][w_index]["start"]
             if w_index % 2:
                 words.nth(w_index).click()
             else:  # the keyboard works too
                 words.nth(w_index).focus()
                 p.keyboard.press("Enter")
-            now = p.evaluate(f"(() => {{ const a = document.getElementById('{audio_id}'); a.pause(); return a.currentTime; }})()")
+            now = p.evaluate(
+                f"(() => {{ const a = document.getElementById('{audio_id}'); a.pause(); return a.currentTime; }})()"
+            )
             assert expected - 0.01 <= now <= expected + SEEK_TOLERANCE_S, (t_index, w_index, now, expected)
     # the other takes' players were not moved by clicks elsewhere: only the last take's is past 0
     positions = p.eval_on_selector_all("audio", "els => els.map(a => a.currentTime)")
-    assert positions[0] == pytest.approx(_takes(doc)[0]["transcript"]["words"][-1]["start"], abs=SEEK_TOLERANCE_S)
+    assert positions[0] == pytest.approx(
+        _takes(doc)[0]["transcript"]["words"][-1]["start"], abs=SEEK_TOLERANCE_S
+    )
     assert browser_page.errors == []
 
 
@@ -87,12 +106,20 @@ def test_star_colours_and_fillers_match_the_review(browser_page, session):
     browser_page.open(page)
     p = browser_page.page
     for t_index, take in enumerate(_takes(doc)):
-        shown = p.locator(".transcript[data-audio]").nth(t_index).locator(".w").evaluate_all(
-            "els => els.map(e => [e.textContent, getComputedStyle(e).backgroundColor, e.classList.contains('filler')])")
+        shown = (
+            p.locator(".transcript[data-audio]")
+            .nth(t_index)
+            .locator(".w")
+            .evaluate_all(
+                "els => els.map(e => [e.textContent, getComputedStyle(e).backgroundColor, e.classList.contains('filler')])"
+            )
+        )
         segments = take["review"]["segments"]
         fillers = {w for f in take["review"]["delivery"]["fillers"]["by_word"] for w in f.split()}
         for word, (text, colour, marked) in zip(take["transcript"]["words"], shown, strict=True):
-            label = next(s["label"] for s in segments if s["start_s"] <= word["start"] and word["end"] <= s["end_s"])
+            label = next(
+                s["label"] for s in segments if s["start_s"] <= word["start"] and word["end"] <= s["end_s"]
+            )
             assert (text, colour) == (word["word"], _rgb(COLOURS[label]))
             assert marked == (word["word"] in fillers)
     assert p.locator(".filler.w").count() == 4  # "um", "like", "you know"
@@ -109,18 +136,32 @@ def test_a_real_review_colours_and_marks_as_it_labelled(browser_page, tmp_path):
     doc = write_session(recordings)
     for q in doc["questions"]:
         for take in q["takes"]:
-            take["review"] = review(Transcript.from_dict(take["transcript"]), bank.questions[q["id"]],
-                                    bank.profiles["amazon"], bank, thinking_s=take["thinking_s"]).to_dict()
+            take["review"] = review(
+                Transcript.from_dict(take["transcript"]),
+                bank.questions[q["id"]],
+                bank.profiles["amazon"],
+                bank,
+                thinking_s=take["thinking_s"],
+            ).to_dict()
     browser_page.open(_write_report(recordings, doc, tmp_path / "report.html"))
     p = browser_page.page
     for t_index, take in enumerate(_takes(doc)):
-        shown = p.locator(".transcript[data-audio]").nth(t_index).locator(".w").evaluate_all(
-            "els => els.map(e => [getComputedStyle(e).backgroundColor, e.classList.contains('filler')])")
+        shown = (
+            p.locator(".transcript[data-audio]")
+            .nth(t_index)
+            .locator(".w")
+            .evaluate_all(
+                "els => els.map(e => [getComputedStyle(e).backgroundColor, e.classList.contains('filler')])"
+            )
+        )
         segments = take["review"]["segments"]
         assert len(shown) == len(take["transcript"]["words"])
         for word, (colour, _) in zip(take["transcript"]["words"], shown, strict=True):
-            label = next(s["label"] for s in segments  # the review rounds its times to 0.01 s
-                         if s["start_s"] - 0.01 <= word["start"] and word["end"] <= s["end_s"] + 0.01)
+            label = next(
+                s["label"]
+                for s in segments  # the review rounds its times to 0.01 s
+                if s["start_s"] - 0.01 <= word["start"] and word["end"] <= s["end_s"] + 0.01
+            )
             assert colour == _rgb(COLOURS[label])
         by_word = take["review"]["delivery"]["fillers"]["by_word"]
         assert sum(marked for _, marked in shown) == sum(n * len(f.split()) for f, n in by_word.items())
@@ -148,12 +189,20 @@ def test_linked_audio_plays_from_beside_the_recordings(browser_page, tmp_path):
     out.parent.mkdir()
     browser_page.open(_write_report(recordings, doc, out, link_from=out.parent))
     p = browser_page.page
-    p.wait_for_function("[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000)
+    p.wait_for_function(
+        "[...document.querySelectorAll('audio')].every(a => a.readyState >= 1)", timeout=10_000
+    )
     assert p.eval_on_selector_all("audio", "els => els.map(a => a.currentSrc.slice(0, 5))") == ["file:"] * 3
     first = p.locator(".w").nth(4)
     first.click()
-    now = p.evaluate("(() => { const a = document.querySelector('audio'); a.pause(); return a.currentTime; })()")
-    assert float(first.get_attribute("data-start")) - 0.01 <= now <= float(first.get_attribute("data-start")) + SEEK_TOLERANCE_S
+    now = p.evaluate(
+        "(() => { const a = document.querySelector('audio'); a.pause(); return a.currentTime; })()"
+    )
+    assert (
+        float(first.get_attribute("data-start")) - 0.01
+        <= now
+        <= float(first.get_attribute("data-start")) + SEEK_TOLERANCE_S
+    )
     assert browser_page.errors == []
 
 
@@ -162,12 +211,20 @@ def test_progress_page_loads_with_charts_and_hostile_bank_text_stays_text(browse
     bank_dir.mkdir()
     hostile_name = "<script>window.__pwned = 3</script>Ownership"
     text = (bundled_bank_dir() / "amazon.yaml").read_text(encoding="utf-8")
-    (bank_dir / "amazon.yaml").write_text(text.replace("name: Ownership\n", f'name: "{hostile_name}"\n', 1),
-                                          encoding="utf-8")
+    (bank_dir / "amazon.yaml").write_text(
+        text.replace("name: Ownership\n", f'name: "{hostile_name}"\n', 1), encoding="utf-8"
+    )
     recordings = tmp_path / "recordings"
-    docs = [write_session(recordings, f"{day}T10-00-00-amazon", started_at=f"{day}T10:00:00+00:00",
-                          question_text=HOSTILE_QUESTION, score=score)
-            for day, score in (("2026-11-01", 50), ("2026-11-08", 65))]
+    docs = [
+        write_session(
+            recordings,
+            f"{day}T10-00-00-amazon",
+            started_at=f"{day}T10:00:00+00:00",
+            question_text=HOSTILE_QUESTION,
+            score=score,
+        )
+        for day, score in (("2026-11-01", 50), ("2026-11-08", 65))
+    ]
     out = tmp_path / "progress.html"
     out.write_text(build_progress_report(docs, load_bank(bank_dir)), encoding="utf-8")
     browser_page.open(out)

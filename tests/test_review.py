@@ -18,8 +18,13 @@ from mockint.transcript import Transcript, Word
 # ----------------------------------------------------------------------------- helpers
 
 
-def spoken(text: str, wpm: float = 145.0, sentence_pause_s: float = 0.6, start_s: float = 1.0,
-           pauses: dict[int, float] | None = None) -> Transcript:
+def spoken(
+    text: str,
+    wpm: float = 145.0,
+    sentence_pause_s: float = 0.6,
+    start_s: float = 1.0,
+    pauses: dict[int, float] | None = None,
+) -> Transcript:
     """A recognizer-style transcript: lowercase, no punctuation, words timed at `wpm`, a pause
     at each sentence end; `pauses` adds extra silence after word number k."""
     word_s = 60.0 / wpm
@@ -83,28 +88,36 @@ def test_phrase_scorer(phrase, position, expected):
 ANSWERS = [  # (answer, expected label per segment)
     (STORY, STORY_LABELS),
     # No explicit task: the sequence goes Situation → Action → Result.
-    ("When I was at a small agency, a client's site went down every Monday morning. "
-     "I moved their cron jobs off the web server and set up uptime checks. "
-     "The site stayed up for the rest of the contract, and the client signed a second project.",
-     ["situation", "action", "result"]),
+    (
+        "When I was at a small agency, a client's site went down every Monday morning. "
+        "I moved their cron jobs off the web server and set up uptime checks. "
+        "The site stayed up for the rest of the contract, and the client signed a second project.",
+        ["situation", "action", "result"],
+    ),
     # A result said first as a headline, then the story.
-    ("I cut our cloud bill by 40% in one quarter. "
-     "At my last job, we were paying for hundreds of idle test machines. "
-     "My goal was to bring the bill down without slowing the teams. "
-     "I tagged every machine by owner and wrote a job that stopped idle ones at night. "
-     "Finance confirmed the savings in the next quarterly review.",
-     ["result", "situation", "task", "action", "result"]),
+    (
+        "I cut our cloud bill by 40% in one quarter. "
+        "At my last job, we were paying for hundreds of idle test machines. "
+        "My goal was to bring the bill down without slowing the teams. "
+        "I tagged every machine by owner and wrote a job that stopped idle ones at night. "
+        "Finance confirmed the savings in the next quarterly review.",
+        ["result", "situation", "task", "action", "result"],
+    ),
     # Natural answer without cue words for the result: it is the outcome after the actions.
-    ("Two years ago our mobile team and the backend team kept shipping incompatible versions. "
-     "I needed to get both teams releasing together. "
-     "I set up a shared contract test suite and I ran a weekly release sync. "
-     "Both apps went out on the same day for the next six releases.",
-     ["situation", "task", "action", "result"]),
+    (
+        "Two years ago our mobile team and the backend team kept shipping incompatible versions. "
+        "I needed to get both teams releasing together. "
+        "I set up a shared contract test suite and I ran a weekly release sync. "
+        "Both apps went out on the same day for the next six releases.",
+        ["situation", "task", "action", "result"],
+    ),
     # A closing opinion is not part of the story; a present-tense "now" states the result.
-    ("Last year our deploys took three hours. I had to speed them up. I cached the dependencies and "
-     "split the tests into four shards. Deploys now take twenty minutes. I think I tend to thrive "
-     "when there is a clear goal.",
-     ["situation", "task", "action", "result", "other"]),
+    (
+        "Last year our deploys took three hours. I had to speed them up. I cached the dependencies and "
+        "split the tests into four shards. Deploys now take twenty minutes. I think I tend to thrive "
+        "when there is a clear goal.",
+        ["situation", "task", "action", "result", "other"],
+    ),
 ]
 
 
@@ -134,8 +147,10 @@ def test_short_sentence_pauses_still_split_speech():
 
 
 def test_run_on_speech_without_pauses_is_cut_at_cue_words():
-    text = ("last year our team was behind on a release i had to get it back on schedule so i split the "
-            "backlog and paired juniors with seniors as a result we shipped two days early")
+    text = (
+        "last year our team was behind on a release i had to get it back on schedule so i split the "
+        "backlog and paired juniors with seniors as a result we shipped two days early"
+    )
     words = tuple(Word(w, 0.3 * k, 0.3 * k + 0.25) for k, w in enumerate(text.split()))
     r = review(Transcript(text, "sphinx", 0.3 * len(words) + 0.5, None, words))
     assert len(r.segments) >= 4
@@ -147,7 +162,8 @@ def test_segment_times_come_from_word_times_and_result_span_is_replayable():
     r = review(t)
     result = [s for s in r.segments if s.label == "result"]
     assert result and result[0].start_s == pytest.approx(
-        next(w.start for w in t.words if w.word == "as" and w.start > 20), abs=0.01)
+        next(w.start for w in t.words if w.word == "as" and w.start > 20), abs=0.01
+    )
     assert result[-1].end_s == pytest.approx(t.words[-1].end)
     start, end = r.part_span("result")
     assert start < end <= t.duration_s
@@ -169,23 +185,33 @@ def test_typed_text_has_no_times():
 
 # ----------------------------------------------------------------------------- flags
 
-NO_RESULT = ("At my last job our deploys took three hours. I had to speed them up. "
-             "I profiled the pipeline, cached the dependencies and split the test suite into four shards.")
-HYPOTHETICAL = ("I would always start by listening to both sides. I usually set up a meeting and I try to "
-                "find common ground. I believe communication is the key to any conflict.")
-WE_STORY = ("Last year our checkout was slow during sales. My task was to fix it before the holiday sale. "
-            "We profiled the service and we found a slow query. Then we added an index and we set up alerts. "
-            "As a result, checkout got 3 times faster.")
-NO_NUMBER = STORY.replace("the job has not failed in four months, and support tickets about billing fell by 70%",
-                          "the job became reliable and support was much happier")
-LONG_SETUP = ("Last year at a logistics startup I worked on the billing team with six engineers and a product "
-              "manager who had joined from a bank. Our billing job ran every night and it was failing about "
-              "twice a week because of a bug that nobody understood, and the finance team was getting upset "
-              "because invoices were going out late to our biggest customers in three countries. "
-              "The company was also preparing for an audit at the end of the quarter. "
-              "I had to make the job reliable before the audit and keep invoices on time. "
-              "I traced the failures and fixed the locking. "
-              "As a result, the job has not failed in four months.")
+NO_RESULT = (
+    "At my last job our deploys took three hours. I had to speed them up. "
+    "I profiled the pipeline, cached the dependencies and split the test suite into four shards."
+)
+HYPOTHETICAL = (
+    "I would always start by listening to both sides. I usually set up a meeting and I try to "
+    "find common ground. I believe communication is the key to any conflict."
+)
+WE_STORY = (
+    "Last year our checkout was slow during sales. My task was to fix it before the holiday sale. "
+    "We profiled the service and we found a slow query. Then we added an index and we set up alerts. "
+    "As a result, checkout got 3 times faster."
+)
+NO_NUMBER = STORY.replace(
+    "the job has not failed in four months, and support tickets about billing fell by 70%",
+    "the job became reliable and support was much happier",
+)
+LONG_SETUP = (
+    "Last year at a logistics startup I worked on the billing team with six engineers and a product "
+    "manager who had joined from a bank. Our billing job ran every night and it was failing about "
+    "twice a week because of a bug that nobody understood, and the finance team was getting upset "
+    "because invoices were going out late to our biggest customers in three countries. "
+    "The company was also preparing for an audit at the end of the quarter. "
+    "I had to make the job reliable before the audit and keep invoices on time. "
+    "I traced the failures and fixed the locking. "
+    "As a result, the job has not failed in four months."
+)
 
 
 FILLED = ". ".join(f"um {s}" if i % 2 else f"{s} uh" for i, s in enumerate(((STORY + " ") * 2).split(". ")))
@@ -196,36 +222,95 @@ def _question(text="Tell me about a time you fixed a reliability problem.", poin
 
 
 FLAG_ROWS = [  # (id, transcript, question, expect present, expect absent)
-    ("complete story", Transcript.from_text(STORY), None, set(),
-     {"missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story",
-      "result_not_quantified", "low_ownership"}),
-    ("no result", Transcript.from_text(NO_RESULT), None, {"missing_result"}, {"missing_action", "not_a_story"}),
-    ("no situation", Transcript.from_text(STORY.split(". ", 1)[1]), None, {"missing_situation"},
-     {"missing_result"}),
-    ("no task", Transcript.from_text(STORY.replace("I had to make it reliable before the quarter closed. ", "")),
-     None, {"missing_task"}, {"missing_action", "missing_result"}),
-    ("no action", Transcript.from_text(
-        "Last spring our nightly billing job started failing twice a week. I had to make it reliable. "
-        "In the end the job has not failed in four months."), None, {"missing_action"}, set()),
+    (
+        "complete story",
+        Transcript.from_text(STORY),
+        None,
+        set(),
+        {
+            "missing_situation",
+            "missing_task",
+            "missing_action",
+            "missing_result",
+            "not_a_story",
+            "result_not_quantified",
+            "low_ownership",
+        },
+    ),
+    (
+        "no result",
+        Transcript.from_text(NO_RESULT),
+        None,
+        {"missing_result"},
+        {"missing_action", "not_a_story"},
+    ),
+    (
+        "no situation",
+        Transcript.from_text(STORY.split(". ", 1)[1]),
+        None,
+        {"missing_situation"},
+        {"missing_result"},
+    ),
+    (
+        "no task",
+        Transcript.from_text(STORY.replace("I had to make it reliable before the quarter closed. ", "")),
+        None,
+        {"missing_task"},
+        {"missing_action", "missing_result"},
+    ),
+    (
+        "no action",
+        Transcript.from_text(
+            "Last spring our nightly billing job started failing twice a week. I had to make it reliable. "
+            "In the end the job has not failed in four months."
+        ),
+        None,
+        {"missing_action"},
+        set(),
+    ),
     ("hypothetical", Transcript.from_text(HYPOTHETICAL), None, {"not_a_story"}, set()),
-    ("we carries the actions", Transcript.from_text(WE_STORY), None, {"low_ownership"}, {"result_not_quantified"}),
-    ("result without number", Transcript.from_text(NO_NUMBER), None, {"result_not_quantified"}, {"missing_result"}),
+    (
+        "we carries the actions",
+        Transcript.from_text(WE_STORY),
+        None,
+        {"low_ownership"},
+        {"result_not_quantified"},
+    ),
+    (
+        "result without number",
+        Transcript.from_text(NO_NUMBER),
+        None,
+        {"result_not_quantified"},
+        {"missing_result"},
+    ),
     ("long setup", Transcript.from_text(LONG_SETUP), None, {"long_setup"}, {"missing_action"}),
     ("too short typed", Transcript.from_text(STORY), None, {"too_short"}, {"too_long"}),
     ("too long spoken", spoken(" ".join([STORY] * 5), wpm=150), None, {"too_long"}, {"too_short"}),
     ("too fast", spoken(" ".join([STORY] * 2), wpm=210), None, {"too_fast"}, {"too_slow"}),
     ("too slow", spoken(" ".join([STORY] * 2), wpm=90), None, {"too_slow"}, {"too_fast"}),
-    ("comfortable pace", spoken(" ".join([STORY] * 2), wpm=145), None, set(), {"too_fast", "too_slow", "too_short"}),
+    (
+        "comfortable pace",
+        spoken(" ".join([STORY] * 2), wpm=145),
+        None,
+        set(),
+        {"too_fast", "too_slow", "too_short"},
+    ),
     ("many fillers", spoken(FILLED), None, {"many_fillers"}, set()),
     ("long pause", spoken(STORY, pauses={20: 4.0}), None, {"long_pauses"}, set()),
-    ("off topic", Transcript.from_text(STORY), _question("Describe a time you mentored a new hire.",
-                                                         points=("How you onboarded the hire",)),
-     {"off_topic"}, set()),
+    (
+        "off topic",
+        Transcript.from_text(STORY),
+        _question("Describe a time you mentored a new hire.", points=("How you onboarded the hire",)),
+        {"off_topic"},
+        set(),
+    ),
     ("on topic", Transcript.from_text(STORY), _question(), set(), {"off_topic"}),
 ]
 
 
-@pytest.mark.parametrize("name, transcript, question, present, absent", FLAG_ROWS, ids=[r[0] for r in FLAG_ROWS])
+@pytest.mark.parametrize(
+    "name, transcript, question, present, absent", FLAG_ROWS, ids=[r[0] for r in FLAG_ROWS]
+)
 def test_flags(name, transcript, question, present, absent):
     r = review(transcript, question)
     assert present <= set(r.flags), (r.flags, [(s.label, s.text) for s in r.segments])
@@ -249,6 +334,7 @@ def test_profile_limit_decides_too_long():
 
 # ----------------------------------------------------------------------------- tips
 
+
 def test_tips_cite_the_answer():
     r = review(Transcript.from_text(NO_NUMBER))
     tip = next(t for t in r.tips if "no number" in t)
@@ -262,14 +348,20 @@ def test_tips_cite_the_answer():
 
 
 def test_talking_points_and_keywords():
-    q = _question(points=("How you found the root cause in the logs", "How you mentored a junior engineer"),
-                  principles=("dive-deep",))
+    q = _question(
+        points=("How you found the root cause in the logs", "How you mentored a junior engineer"),
+        principles=("dive-deep",),
+    )
     from pathlib import Path
 
     from mockint.bank import Bank
 
-    bank = Bank(Path("."), principles={"dive-deep": Principle("dive-deep", "Dive Deep", "", "test",
-                                                               ("logs", "root", "metrics"))})
+    bank = Bank(
+        Path("."),
+        principles={
+            "dive-deep": Principle("dive-deep", "Dive Deep", "", "test", ("logs", "root", "metrics"))
+        },
+    )
     r = review(Transcript.from_text(STORY), q, bank=bank)
     assert dict(r.relevance.talking_points) == {q.talking_points[0]: True, q.talking_points[1]: False}
     assert "logs" in r.relevance.keywords_found
@@ -324,6 +416,7 @@ def test_delivery_figures_from_word_times():
 
 # ----------------------------------------------------------------------------- contract
 
+
 def test_json_contract_and_round_trip():
     r = review(spoken(WE_STORY + " Um, that was it."), _question())
     d = r.to_dict()
@@ -331,8 +424,16 @@ def test_json_contract_and_round_trip():
     for part in PARTS:
         assert set(d["components"][part]) >= {"present", "share", "seconds", "evidence"}
     assert set(d["segments"][0]) >= {"text", "label", "start_s", "end_s"}
-    assert set(d["delivery"]) >= {"duration_s", "words", "wpm", "thinking_s", "fillers", "i_count",
-                                  "we_count", "long_pauses"}
+    assert set(d["delivery"]) >= {
+        "duration_s",
+        "words",
+        "wpm",
+        "thinking_s",
+        "fillers",
+        "i_count",
+        "we_count",
+        "long_pauses",
+    }
     assert set(d["delivery"]["fillers"]) == {"count", "per_minute", "by_word"}
     assert isinstance(d["delivery"]["long_pauses"], int) and isinstance(d["score"], int)
     back = Review.from_dict(d)
@@ -341,13 +442,25 @@ def test_json_contract_and_round_trip():
 
 
 def test_from_dict_reads_the_minimal_contract():
-    doc = {"components": {p: {"present": p != "result", "share": 0.3, "seconds": 9.0, "evidence": ["x"]}
-                          for p in PARTS},
-           "segments": [{"text": "we shipped it", "label": "action", "start_s": 0.0, "end_s": 7.9}],
-           "delivery": {"duration_s": 86.0, "words": 212, "wpm": 148.0, "thinking_s": 2.4,
-                        "fillers": {"count": 4, "per_minute": 2.8, "by_word": {"um": 3, "like": 1}},
-                        "i_count": 14, "we_count": 3, "long_pauses": 1},
-           "flags": ["missing_result"], "tips": ["…"], "score": 72}
+    doc = {
+        "components": {
+            p: {"present": p != "result", "share": 0.3, "seconds": 9.0, "evidence": ["x"]} for p in PARTS
+        },
+        "segments": [{"text": "we shipped it", "label": "action", "start_s": 0.0, "end_s": 7.9}],
+        "delivery": {
+            "duration_s": 86.0,
+            "words": 212,
+            "wpm": 148.0,
+            "thinking_s": 2.4,
+            "fillers": {"count": 4, "per_minute": 2.8, "by_word": {"um": 3, "like": 1}},
+            "i_count": 14,
+            "we_count": 3,
+            "long_pauses": 1,
+        },
+        "flags": ["missing_result"],
+        "tips": ["…"],
+        "score": 72,
+    }
     r = Review.from_dict(doc)
     assert r.score == 72 and r.flags == ("missing_result",) and not r.components["result"].present
     assert r.segments[0].end_s == 7.9 and r.delivery.fillers.by_word == {"um": 3, "like": 1}
@@ -368,7 +481,9 @@ def test_score_follows_the_rubric():
 def test_empty_answer():
     r = review(Transcript.from_text(""))
     assert r.segments == () and r.delivery.words == 0
-    assert {"missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story"} <= set(r.flags)
+    assert {"missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story"} <= set(
+        r.flags
+    )
     r = review(Transcript("", "sphinx", 5.0, None, ()))
     assert r.delivery.wpm is None
 

@@ -10,9 +10,40 @@ from mockint.review.rubric import FLAGS
 from mockint.review.segment import tokens_of
 from mockint.transcript import Transcript, Word
 
-VOCAB = ["i", "we", "had", "to", "fixed", "the", "bug", "as", "a", "result", "um", "so", "like", "you",
-         "know", "last", "year", "my", "task", "was", "40%", "three", "always", "would", "also", "<sil>",
-         "[noise]", "then", "created", "team", "improved", "by"]
+VOCAB = [
+    "i",
+    "we",
+    "had",
+    "to",
+    "fixed",
+    "the",
+    "bug",
+    "as",
+    "a",
+    "result",
+    "um",
+    "so",
+    "like",
+    "you",
+    "know",
+    "last",
+    "year",
+    "my",
+    "task",
+    "was",
+    "40%",
+    "three",
+    "always",
+    "would",
+    "also",
+    "<sil>",
+    "[noise]",
+    "then",
+    "created",
+    "team",
+    "improved",
+    "by",
+]
 
 
 @st.composite

@@ -16,7 +16,7 @@ import sys
 import pytest
 from practice_proc import CLIP
 
-BLOCKER = r'''
+BLOCKER = r"""
 import os, socket
 
 _LOG = os.environ["MOCKINT_TEST_NET_LOG"]
@@ -43,7 +43,7 @@ for _name in ("connect", "connect_ex", "bind", "sendto", "sendmsg"):
 socket.getaddrinfo = lambda *args, **kwargs: _refuse(f"getaddrinfo{args!r}")
 socket.gethostbyname = lambda *args: _refuse(f"gethostbyname{args!r}")
 socket.create_connection = lambda address, *args, **kwargs: _refuse(f"create_connection({address!r})")
-'''
+"""
 
 
 @pytest.fixture
@@ -53,14 +53,25 @@ def offline(tmp_path):
     (site / "sitecustomize.py").write_text(BLOCKER)
     log = tmp_path / "net.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKINT_")}
-    env.update(PYTHONPATH=os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")])),
-               MOCKINT_TEST_NET_LOG=str(log), MOCKINT_RECORDINGS=str(tmp_path / "rec"),
-               MOCKINT_CACHE=str(tmp_path / "cache"), MOCKINT_STORIES=str(tmp_path / "stories.yaml"))
+    env.update(
+        PYTHONPATH=os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")])),
+        MOCKINT_TEST_NET_LOG=str(log),
+        MOCKINT_RECORDINGS=str(tmp_path / "rec"),
+        MOCKINT_CACHE=str(tmp_path / "cache"),
+        MOCKINT_STORIES=str(tmp_path / "stories.yaml"),
+    )
 
     def mockint(*args: str, code: int | None = 0) -> subprocess.CompletedProcess:
         """Run mockint offline; code None: any exit code (doctor may find a part missing)."""
-        r = subprocess.run([sys.executable, "-m", "mockint", *args], cwd=tmp_path, env=env, capture_output=True,
-                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+        r = subprocess.run(
+            [sys.executable, "-m", "mockint", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+        )
         assert code is None or r.returncode == code, (args, r.stderr)
         assert not log.exists(), f"{args}: network attempted: {log.read_text()}"
         return r
@@ -71,12 +82,16 @@ def offline(tmp_path):
 
 
 def test_the_blocker_refuses_internet_sockets_and_allows_local_ones(offline, tmp_path):
-    code = ("import socket\n"
-            "a, b = socket.socketpair(socket.AF_UNIX); a.sendall(b'ok'); assert b.recv(2) == b'ok'\n"
-            "try:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\nexcept OSError as e:\n    print(e)\n"
-            "s = socket.socket(socket.AF_INET6)\n"
-            "try:\n    s.connect(('::1', 9))\nexcept OSError as e:\n    print(e)\n")
-    r = subprocess.run([sys.executable, "-c", code], env=offline.env, capture_output=True, text=True, timeout=60)
+    code = (
+        "import socket\n"
+        "a, b = socket.socketpair(socket.AF_UNIX); a.sendall(b'ok'); assert b.recv(2) == b'ok'\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 9), timeout=1)\nexcept OSError as e:\n    print(e)\n"
+        "s = socket.socket(socket.AF_INET6)\n"
+        "try:\n    s.connect(('::1', 9))\nexcept OSError as e:\n    print(e)\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=offline.env, capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("network access refused") == 2
     assert offline.log.read_text().count("\n") == 2
@@ -93,7 +108,9 @@ def test_a_whole_demo_session_and_every_default_command_offline(offline, tmp_pat
     offline("stats", "--json")
     offline("report", "last", "-o", str(tmp_path / "session.html"))
     offline("report", "--progress", "-o", str(tmp_path / "progress.html"))
-    offline("review", "--text", "I led the migration and cut costs by 30%.", "--question", "amazon-ownership-1")
+    offline(
+        "review", "--text", "I led the migration and cut costs by 30%.", "--question", "amazon-ownership-1"
+    )
     offline("transcribe", str(CLIP), "--json")
     offline("bank", "list")
     offline("stories", "list")
@@ -105,4 +122,6 @@ def test_a_whole_demo_session_and_every_default_command_offline(offline, tmp_pat
 
 # A page that fetches something: a src/href/url()/@import pointing at another host (SVG namespace
 # declarations such as xmlns="http://www.w3.org/2000/svg" are names, not fetches).
-REMOTE = re.compile(r"""(?:\b(?:src|href|action)\s*=\s*["']?|url\(\s*["']?|@import\s+["']?)(?:https?:)?//""", re.I)
+REMOTE = re.compile(
+    r"""(?:\b(?:src|href|action)\s*=\s*["']?|url\(\s*["']?|@import\s+["']?)(?:https?:)?//""", re.I
+)

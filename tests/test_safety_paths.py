@@ -24,8 +24,21 @@ from session_fakes import (
 from mockint import session
 from mockint.store import Store
 
-OUTSIDE = ["../../etc", "../x", "..", "../../etc/passwd", "/etc/passwd", "a/../../b", "./x", "~root", "x\x00y",
-           ".hidden", "-rf", "q 1", "x" * 300]
+OUTSIDE = [
+    "../../etc",
+    "../x",
+    "..",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a/../../b",
+    "./x",
+    "~root",
+    "x\x00y",
+    ".hidden",
+    "-rf",
+    "q 1",
+    "x" * 300,
+]
 
 
 @pytest.fixture
@@ -33,15 +46,26 @@ def recordings(tmp_path):
     root = tmp_path / "recordings"
     script = [Say("i fixed the build"), Say("it took a day")]
     plan = session.Plan(profile=profile(), questions=(question("amazon-ownership-1"),), follow_ups=1)
-    session.run(plan, session.Ports(FakeSpeaker(), FakeRecorder(script), FakeTranscriber(), FakeReviewer(script),
-                                    Store(root), FakeView(), StepClock()))
+    session.run(
+        plan,
+        session.Ports(
+            FakeSpeaker(),
+            FakeRecorder(script),
+            FakeTranscriber(),
+            FakeReviewer(script),
+            Store(root),
+            FakeView(),
+            StepClock(),
+        ),
+    )
     (tmp_path / "secret.txt").write_text("not for mockint")  # what an escaping path would reach
     return root
 
 
 @pytest.mark.parametrize("bad", OUTSIDE)
-@pytest.mark.parametrize("command", [("show",), ("show", "--json"), ("replay",), ("report",),
-                                     ("transcribe", "--session")])
+@pytest.mark.parametrize(
+    "command", [("show",), ("show", "--json"), ("replay",), ("report",), ("transcribe", "--session")]
+)
 def test_session_ids_from_the_command_line_are_refused(run_cli, recordings, command, bad):
     args = [command[0], *command[1:], bad] if command[0] != "transcribe" else ["transcribe", "--session", bad]
     r = run_cli(*args, "--recordings", str(recordings))
@@ -58,8 +82,17 @@ def test_question_ids_from_the_command_line_are_refused(run_cli, recordings, bad
     assert r.code == 2 and len(r.err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("audio", ["../../secret.txt", "../../../../etc/passwd", "/etc/passwd",
-                                   "q01-answer-1.wav/../../../secret.txt", "..", "."])
+@pytest.mark.parametrize(
+    "audio",
+    [
+        "../../secret.txt",
+        "../../../../etc/passwd",
+        "/etc/passwd",
+        "q01-answer-1.wav/../../../secret.txt",
+        "..",
+        ".",
+    ],
+)
 def test_a_manifest_whose_audio_leaves_the_session_is_damaged(run_cli, recordings, audio):
     folder = next(recordings.iterdir())
     manifest = folder / "session.json"
@@ -68,7 +101,11 @@ def test_a_manifest_whose_audio_leaves_the_session_is_damaged(run_cli, recording
     manifest.write_text(json.dumps(doc))
     rows = json.loads(run_cli("sessions", "--json", "--recordings", str(recordings)).out)
     assert "audio" in rows[0]["damaged"] and "not a file name in the session folder" in rows[0]["damaged"]
-    for args in (("replay", "last"), ("report", "last", "-o", str(recordings.parent / "r.html")), ("show", "last")):
+    for args in (
+        ("replay", "last"),
+        ("report", "last", "-o", str(recordings.parent / "r.html")),
+        ("show", "last"),
+    ):
         r = run_cli(*args, "--recordings", str(recordings))
         assert r.code == 1 and "damaged" in r.err and len(r.err.strip().splitlines()) == 1, (args, r.err)
     assert not (recordings.parent / "r.html").exists()
@@ -81,8 +118,20 @@ def _mode(path) -> int:
 @pytest.mark.slow
 def test_a_real_session_is_private_even_with_umask_0(tmp_path):
     rec = tmp_path / "deep" / "rec"
-    r = run(["--question", "amazon-dive-deep-1", "--no-voice", "--answers-from", str(CLIP), "--answers-from", str(CLIP)],
-            env_for(rec, tmp_path / "cache"), tmp_path, preexec_fn=lambda: os.umask(0))
+    r = run(
+        [
+            "--question",
+            "amazon-dive-deep-1",
+            "--no-voice",
+            "--answers-from",
+            str(CLIP),
+            "--answers-from",
+            str(CLIP),
+        ],
+        env_for(rec, tmp_path / "cache"),
+        tmp_path,
+        preexec_fn=lambda: os.umask(0),
+    )
     assert r.returncode == 0, r.stderr
     assert _mode(rec) == 0o700
     folders = list(rec.iterdir())

@@ -28,21 +28,40 @@ from mockint.store import Store
 
 
 def make_session(root, script, *, company="amazon", day=26, questions=None):
-    questions = questions or (question("amazon-ownership-1", pid=company), question("amazon-dive-deep-1", pid=company))
+    questions = questions or (
+        question("amazon-ownership-1", pid=company),
+        question("amazon-dive-deep-1", pid=company),
+    )
     store = Store(root, now=WallClock(datetime(2026, 11, day, 19, 30, 5, tzinfo=timezone.utc)))
     plan = session.Plan(profile=profile(company), questions=tuple(questions), follow_ups=0)
-    ports = session.Ports(FakeSpeaker(), FakeRecorder(script), FakeTranscriber(), FakeReviewer(script), store,
-                          FakeView(), StepClock())
+    ports = session.Ports(
+        FakeSpeaker(),
+        FakeRecorder(script),
+        FakeTranscriber(),
+        FakeReviewer(script),
+        store,
+        FakeView(),
+        StepClock(),
+    )
     return session.run(plan, ports)
 
 
 @pytest.fixture
 def recordings(tmp_path):
     root = tmp_path / "recordings"
-    make_session(root, [Say("first try", score=50, flags=("missing_result",), tips=("Say what changed.",)),
-                        Say("dive", score=70)], day=20)
-    make_session(root, [Say("second try", score=74, tips=("Use a number.",)),
-                        Say("cut", stopped_by=STOP_INTERRUPT)], day=26)
+    make_session(
+        root,
+        [
+            Say("first try", score=50, flags=("missing_result",), tips=("Say what changed.",)),
+            Say("dive", score=70),
+        ],
+        day=20,
+    )
+    make_session(
+        root,
+        [Say("second try", score=74, tips=("Use a number.",)), Say("cut", stopped_by=STOP_INTERRUPT)],
+        day=26,
+    )
     return root
 
 
@@ -51,7 +70,9 @@ def test_sessions_json_contract(run_cli, recordings):
     assert r.code == 0, r.err
     rows = json.loads(r.out)
     assert [(row["complete"], row["questions"], row["answered"], row["average_score"]) for row in rows] == [
-        (True, 2, 2, 60), (False, 2, 1, 74)]
+        (True, 2, 2, 60),
+        (False, 2, 1, 74),
+    ]
     assert rows[0]["id"] == "2026-11-20T19-30-06-amazon" and rows[0]["company"] == "amazon"
 
 
@@ -70,7 +91,11 @@ def test_show_json_is_the_saved_document(run_cli, recordings):
     doc = json.loads(r.out)
     assert doc["id"] == "2026-11-26T19-30-06-amazon" and doc["complete"] is False
     take = doc["questions"][0]["takes"][0]
-    assert take["kind"] == "answer" and take["transcript"]["text"] == "second try" and take["review"]["score"] == 74
+    assert (
+        take["kind"] == "answer"
+        and take["transcript"]["text"] == "second try"
+        and take["review"]["score"] == 74
+    )
 
 
 def test_show_human_marks_parts_flags_and_tips(run_cli, recordings):
@@ -94,12 +119,26 @@ def test_stats_json_figures(run_cli, recordings):
     assert stats["sessions"] == 2 and stats["answers"] == 3
     assert stats["timing"]["median_answer_s"] == 60.0 and stats["timing"]["median_thinking_s"] == 1.5
     assert stats["timing"]["median_target_s"] == 120
-    assert stats["star_coverage"]["by_day"][0] == {"date": "2026-11-20", "answers": 2, "situation": 1.0,
-                                                   "task": 1.0, "action": 1.0, "result": 0.5, "all_four": 0.5}
+    assert stats["star_coverage"]["by_day"][0] == {
+        "date": "2026-11-20",
+        "answers": 2,
+        "situation": 1.0,
+        "task": 1.0,
+        "action": 1.0,
+        "result": 0.5,
+        "all_four": 0.5,
+    }
     assert stats["flags"] == {"missing_result": 1}
-    assert stats["progress"] == [{"question": "amazon-ownership-1", "change": 24, "attempts": [
-        {"session": "2026-11-20T19-30-06-amazon", "date": "2026-11-20", "score": 50},
-        {"session": "2026-11-26T19-30-06-amazon", "date": "2026-11-26", "score": 74}]}]
+    assert stats["progress"] == [
+        {
+            "question": "amazon-ownership-1",
+            "change": 24,
+            "attempts": [
+                {"session": "2026-11-20T19-30-06-amazon", "date": "2026-11-20", "score": 50},
+                {"session": "2026-11-26T19-30-06-amazon", "date": "2026-11-26", "score": 74},
+            ],
+        }
+    ]
     assert {p["principle"]: p["answers"] for p in stats["principles"]} == {"ownership": 3}
 
 
@@ -118,9 +157,14 @@ def test_practice_history_prefers_unpractised_then_weakest(recordings):
     assert history["amazon-dive-deep-1"].attempts == 1 and history["amazon-dive-deep-1"].last_score == 70
 
 
-SEGMENTS = [{"label": "situation", "start_s": 0.0, "end_s": 4.0}, {"label": "result", "start_s": 4.0, "end_s": 6.0},
-            {"label": "result", "start_s": 6.0, "end_s": 9.0}, {"label": "action", "start_s": 9.0, "end_s": 20.0},
-            {"label": "result", "start_s": 20.0, "end_s": 25.0}, {"label": "result", "start_s": None, "end_s": None}]
+SEGMENTS = [
+    {"label": "situation", "start_s": 0.0, "end_s": 4.0},
+    {"label": "result", "start_s": 4.0, "end_s": 6.0},
+    {"label": "result", "start_s": 6.0, "end_s": 9.0},
+    {"label": "action", "start_s": 9.0, "end_s": 20.0},
+    {"label": "result", "start_s": 20.0, "end_s": 25.0},
+    {"label": "result", "start_s": None, "end_s": None},
+]
 
 
 def test_part_spans_merge_consecutive_segments():
@@ -130,8 +174,12 @@ def test_part_spans_merge_consecutive_segments():
 
 def _doc_with(segments):
     words = [{"word": f"w{i}", "start": float(i), "end": i + 0.5} for i in range(26)]
-    take = {"kind": "answer", "audio": "q01-answer-1.wav", "transcript": {"words": words},
-            "review": {"score": 60, "segments": segments}}
+    take = {
+        "kind": "answer",
+        "audio": "q01-answer-1.wav",
+        "transcript": {"words": words},
+        "review": {"score": 60, "segments": segments},
+    }
     return {"id": "s", "questions": [{"id": "q-a", "takes": [take]}]}
 
 
@@ -164,9 +212,18 @@ def test_word_printer_prints_words_as_playback_reaches_them():
 def test_summary_per_question_totals_and_the_weakest_answers_tips_first(tmp_path):
     from mockint.render.terminal import console_for, render_summary, top_tips
 
-    result = make_session(tmp_path / "rec", [
-        Say("good", score=85, tips=("Trim the setup.", "Name the metric.")),
-        Say("weak", score=40, flags=("missing_result", "too_short"), tips=("Say what changed.", "Speak longer."))])
+    result = make_session(
+        tmp_path / "rec",
+        [
+            Say("good", score=85, tips=("Trim the setup.", "Name the metric.")),
+            Say(
+                "weak",
+                score=40,
+                flags=("missing_result", "too_short"),
+                tips=("Say what changed.", "Speak longer."),
+            ),
+        ],
+    )
     assert top_tips(result.document) == ["Say what changed.", "Trim the setup.", "Speak longer."]
     out = io.StringIO()
     render_summary(console_for(out), result.document)

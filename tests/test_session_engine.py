@@ -30,13 +30,30 @@ OUTCOME = "What was the outcome, and how did you measure it?"
 def run(tmp_path, script, *, prof=None, questions=None, speaker=None, streaming=True, follow_ups=None):
     prof = prof or profile()
     questions = questions or (question("q-one", ("Why you?",)), question("q-two", ("Who helped?",)))
-    recorder, transcriber, reviewer, view = FakeRecorder(script), FakeTranscriber(), FakeReviewer(script), FakeView()
+    recorder, transcriber, reviewer, view = (
+        FakeRecorder(script),
+        FakeTranscriber(),
+        FakeReviewer(script),
+        FakeView(),
+    )
     speaker = speaker or FakeSpeaker()
     store = Store(tmp_path / "recordings", now=WallClock())
-    plan = session.Plan(profile=prof, questions=tuple(questions), seed=7,
-                        follow_ups=prof.follow_ups if follow_ups is None else follow_ups, streaming=streaming)
-    ports = session.Ports(speaker=speaker, recorder=recorder, transcriber=transcriber, review=reviewer,
-                          store=store, view=view, clock=StepClock())
+    plan = session.Plan(
+        profile=prof,
+        questions=tuple(questions),
+        seed=7,
+        follow_ups=prof.follow_ups if follow_ups is None else follow_ups,
+        streaming=streaming,
+    )
+    ports = session.Ports(
+        speaker=speaker,
+        recorder=recorder,
+        transcriber=transcriber,
+        review=reviewer,
+        store=store,
+        view=view,
+        clock=StepClock(),
+    )
     result = session.run(plan, ports)
     on_disk = json.loads((store.root / result.session_id / "session.json").read_text())
     return result, on_disk, speaker, recorder, transcriber, view
@@ -47,8 +64,12 @@ def takes(doc, n):
 
 
 def test_whole_session_asks_follow_up_aimed_at_the_gap(tmp_path):
-    script = [Say("full story with a result", score=80), Say("because it was mine"),
-              Say("story without an ending", flags=("missing_result",), score=55), Say("revenue rose 12 percent")]
+    script = [
+        Say("full story with a result", score=80),
+        Say("because it was mine"),
+        Say("story without an ending", flags=("missing_result",), score=55),
+        Say("revenue rose 12 percent"),
+    ]
     result, doc, speaker, recorder, transcriber, view = run(tmp_path, script)
 
     # No gap in answer 1: the question's own probe. Missing result in answer 2: the outcome probe.
@@ -61,7 +82,9 @@ def test_whole_session_asks_follow_up_aimed_at_the_gap(tmp_path):
     # Every take: its audio (relative, in the session folder), transcript and review.
     for q in doc["questions"]:
         for take in q["takes"]:
-            assert (tmp_path / "recordings" / doc["id"] / take["audio"]).read_text() == take["transcript"]["text"]
+            assert (tmp_path / "recordings" / doc["id"] / take["audio"]).read_text() == take["transcript"][
+                "text"
+            ]
             assert take["review"]["score"] in (80, 70, 55)
             assert take["thinking_s"] == 1.5 and take["duration_s"] == 60.0
             assert take["review_ready_s"] >= 0
@@ -89,12 +112,23 @@ def test_prep_countdown_and_no_follow_ups_for_a_video_screen_profile(tmp_path):
 
 
 def test_two_follow_ups_probe_different_gaps_then_the_bank(tmp_path):
-    script = [Say("we did things", flags=("missing_result", "low_ownership")), Say("it worked"), Say("i led it"),
-              Say("no gaps here"), Say("x"), Say("y")]
+    script = [
+        Say("we did things", flags=("missing_result", "low_ownership")),
+        Say("it worked"),
+        Say("i led it"),
+        Say("no gaps here"),
+        Say("x"),
+        Say("y"),
+    ]
     questions = [question("q-one", ("Bank probe?",)), question("q-two", ())]
     _, doc, speaker, *_ = run(tmp_path, script, prof=profile("meta", follow_ups=2), questions=questions)
-    assert speaker.said == ["Tell me about q-one.", OUTCOME, "What did you personally do?",
-                            "Tell me about q-two.", GENERIC_PROBE]
+    assert speaker.said == [
+        "Tell me about q-one.",
+        OUTCOME,
+        "What did you personally do?",
+        "Tell me about q-two.",
+        GENERIC_PROBE,
+    ]
     # q-two: no gap, no bank probe, so one generic probe and no repeat of it.
     assert [t["kind"] for t in takes(doc, 1)] == ["answer", "follow_up"]
 
@@ -105,10 +139,16 @@ def test_no_follow_ups_flag_wins_over_the_profile(tmp_path):
 
 
 def test_retake_keeps_the_earlier_take_and_the_newest_counts(tmp_path):
-    script = [Say("false start", stopped_by=STOP_RETAKE, score=20), Say("better", score=75), Say("probe answer"),
-              Say("second"), Say("generic probe answer")]
-    _, doc, speaker, *_ = run(tmp_path, script, questions=[question("q-one"), question("q-two", ())],
-                              follow_ups=1)
+    script = [
+        Say("false start", stopped_by=STOP_RETAKE, score=20),
+        Say("better", score=75),
+        Say("probe answer"),
+        Say("second"),
+        Say("generic probe answer"),
+    ]
+    _, doc, speaker, *_ = run(
+        tmp_path, script, questions=[question("q-one"), question("q-two", ())], follow_ups=1
+    )
     answers = [t for t in takes(doc, 0) if t["kind"] == "answer"]
     assert [a["stopped_by"] for a in answers] == [STOP_RETAKE, "end_of_audio"]
     assert len({a["audio"] for a in answers}) == 2  # two audio files on disk
@@ -136,7 +176,11 @@ def test_quit_saves_the_answer_and_ends_the_session(tmp_path):
 
 
 def test_ctrl_c_mid_answer_keeps_the_take_and_leaves_the_session_incomplete(tmp_path):
-    script = [Say("first answer"), Say("probe"), Say("half an ans", stopped_by=STOP_INTERRUPT, duration_s=12.0)]
+    script = [
+        Say("first answer"),
+        Say("probe"),
+        Say("half an ans", stopped_by=STOP_INTERRUPT, duration_s=12.0),
+    ]
     result, doc, *_ = run(tmp_path, script)
     assert result.ended_by == "interrupt" and doc["complete"] is False and doc["ended_by"] == "interrupt"
     assert takes(doc, 0)[0]["review"] is not None  # finished answers intact
@@ -165,8 +209,15 @@ def test_ctrl_c_while_the_question_is_spoken(tmp_path):
 def test_running_out_of_answers_is_an_error_and_leaves_no_empty_take(tmp_path):
     recorder, store = FakeRecorder([Say("only one")]), Store(tmp_path / "rec", now=WallClock())
     plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
-    ports = session.Ports(FakeSpeaker(), recorder, FakeTranscriber(), FakeReviewer([Say("only one")]),
-                          store, FakeView(), StepClock())
+    ports = session.Ports(
+        FakeSpeaker(),
+        recorder,
+        FakeTranscriber(),
+        FakeReviewer([Say("only one")]),
+        store,
+        FakeView(),
+        StepClock(),
+    )
     with pytest.raises(UsageError):
         session.run(plan, ports)
     doc = store.load(store.ids()[0])
@@ -178,8 +229,15 @@ def test_reviewer_gets_question_and_thinking_time(tmp_path):
     script = [Say("a", thinking_s=3.25), Say("b", thinking_s=None)]
     recorder, reviewer = FakeRecorder(script), FakeReviewer(script)
     plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
-    ports = session.Ports(FakeSpeaker(), recorder, FakeTranscriber(), reviewer,
-                          Store(tmp_path / "r", now=WallClock()), FakeView(), StepClock())
+    ports = session.Ports(
+        FakeSpeaker(),
+        recorder,
+        FakeTranscriber(),
+        reviewer,
+        Store(tmp_path / "r", now=WallClock()),
+        FakeView(),
+        StepClock(),
+    )
     session.run(plan, ports)
     assert reviewer.reviewed == [("q-one", "a", 3.25), ("q-one", "b", None)]
 
@@ -196,10 +254,22 @@ def test_a_take_is_listed_while_it_is_recorded_so_a_crash_leaves_it_named(tmp_pa
     script = [Say("one"), Say("two")]
     plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=1)
     store = Store(tmp_path / "r", now=WallClock())
-    session.run(plan, session.Ports(FakeSpeaker(), PeekingRecorder(script), FakeTranscriber(),
-                                    FakeReviewer(script), store, FakeView(), StepClock()))
-    assert seen == [[("q01-answer-1.wav", "recording")],
-                    [("q01-answer-1.wav", "end_of_audio"), ("q01-follow-up-1.wav", "recording")]]
+    session.run(
+        plan,
+        session.Ports(
+            FakeSpeaker(),
+            PeekingRecorder(script),
+            FakeTranscriber(),
+            FakeReviewer(script),
+            store,
+            FakeView(),
+            StepClock(),
+        ),
+    )
+    assert seen == [
+        [("q01-answer-1.wav", "recording")],
+        [("q01-answer-1.wav", "end_of_audio"), ("q01-follow-up-1.wav", "recording")],
+    ]
 
 
 def test_ctrl_c_while_the_transcript_is_finished_keeps_the_whole_take(tmp_path):
@@ -210,8 +280,18 @@ def test_ctrl_c_while_the_transcript_is_finished_keeps_the_whole_take(tmp_path):
     script = [Say("complete answer", duration_s=80.0)]
     store = Store(tmp_path / "r", now=WallClock())
     plan = session.Plan(profile=profile(), questions=(question("q-one"),), streaming=False)
-    result = session.run(plan, session.Ports(FakeSpeaker(), FakeRecorder(script), SlowTranscriber(),
-                                             FakeReviewer(script), store, FakeView(), StepClock()))
+    result = session.run(
+        plan,
+        session.Ports(
+            FakeSpeaker(),
+            FakeRecorder(script),
+            SlowTranscriber(),
+            FakeReviewer(script),
+            store,
+            FakeView(),
+            StepClock(),
+        ),
+    )
     assert result.ended_by == "interrupt"
     take = result.document["questions"][0]["takes"][0]
     assert (take["stopped_by"], take["duration_s"], take["transcript"]) == ("end_of_audio", 80.0, None)

@@ -14,7 +14,9 @@ import soundfile as sf
 
 from mockint.audio.files import read_16k_mono
 from mockint.errors import UsageError
-from mockint.speech.base import FILLERS, VOCABULARY, clean_word, load_transcriber
+from mockint.speech import load_transcriber
+from mockint.speech.base import FILLERS, clean_word
+from mockint.speech.sphinx import VOCABULARY
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLISH = DATA / "speech_english.wav"
@@ -23,7 +25,8 @@ HARVARD_REFERENCE = (
     "A gold ring will please most any girl. The long journey home took a year. She saw a cat in the "
     "neighbor's house. A pink shell was found on the sandy beach. Small children came to see him. "
     "The grass and bushes were wet with dew. The blind man counted his old coins. A severe storm tore "
-    "down the barn. She called his name many times. When you hear the bell, come quickly.")
+    "down the barn. She called his name many times. When you hear the bell, come quickly."
+)
 # Measured 0.15 here (plain recognize_sphinx: 0.22); the bound leaves room for other CPUs' float
 # rounding but fails if the streaming front end (seeded CMN, utterance splitting) regresses.
 HARVARD_MAX_WER = 0.20
@@ -54,7 +57,7 @@ def harvard_after(sphinx):
 def feed_in_chunks(transcriber, samples: np.ndarray, chunk: int):
     stream = transcriber.stream()
     for i in range(0, samples.size, chunk):
-        stream.feed(samples[i:i + chunk])
+        stream.feed(samples[i : i + chunk])
     return stream
 
 
@@ -83,8 +86,10 @@ def _write_variant(tmp_path: Path, fmt: str, rate: int, channels: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt,rate,channels", [
-    ("FLAC", 48_000, 2), ("AIFF", 22_050, 1), ("WAV", 32_000, 2), ("WAV", 16_000, 1), ("FLAC", 11_025, 1)])
+@pytest.mark.parametrize(
+    "fmt,rate,channels",
+    [("FLAC", 48_000, 2), ("AIFF", 22_050, 1), ("WAV", 32_000, 2), ("WAV", 16_000, 1), ("FLAC", 11_025, 1)],
+)
 def test_any_format_rate_and_channels_read_as_the_same_16k_signal(tmp_path, fmt, rate, channels):
     from mockint.audio.files import iter_16k_mono
 
@@ -129,7 +134,7 @@ def test_stream_shows_words_while_fed_and_finishes_within_a_second(sphinx):
     stream = sphinx.stream()
     seen = []
     for i in range(0, samples.size, 1_600):  # 0.1 s chunks, as a recorder sends them
-        stream.feed(samples[i:i + 1_600])
+        stream.feed(samples[i : i + 1_600])
         if i % 32_000 == 0:
             seen.append(stream.partial())
     deadline = time.monotonic() + 120
@@ -169,7 +174,7 @@ def test_float_and_stereo_chunks_are_accepted(sphinx):
     stream = sphinx.stream()
     stereo = np.stack([samples, samples], axis=1)
     for i in range(0, samples.size, 3_000):
-        stream.feed(stereo[i:i + 3_000])
+        stream.feed(stereo[i : i + 3_000])
     assert stream.finish().text == "one two three"
 
 
@@ -256,12 +261,31 @@ def test_an_hour_long_file_finishes_with_bounded_memory(sphinx, tmp_path):
 # ---------------------------------------------------------------------------- words
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("<sil>", None), ("<s>", None), ("</s>", None), ("[NOISE]", None), ("[SPEECH]", None),
-    ("+breath+", None), ("the(2)", "the"), ("One", "one"), ("um", "um"), ("umm", "um"),
-    ("uh", "uh"), ("er", "er"), ("ah", "ah"), ("hmm", "hmm"), ("hm", "hmm"), ("mm(2)", "hmm"),
-    ("neighbor's", "neighbor's"), ("i.", "i"), ("a.", "a"), ("a.m.", "a.m."),  # spelled letters are words
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("<sil>", None),
+        ("<s>", None),
+        ("</s>", None),
+        ("[NOISE]", None),
+        ("[SPEECH]", None),
+        ("+breath+", None),
+        ("the(2)", "the"),
+        ("One", "one"),
+        ("um", "um"),
+        ("umm", "um"),
+        ("uh", "uh"),
+        ("er", "er"),
+        ("ah", "ah"),
+        ("hmm", "hmm"),
+        ("hm", "hmm"),
+        ("mm(2)", "hmm"),
+        ("neighbor's", "neighbor's"),
+        ("i.", "i"),
+        ("a.", "a"),
+        ("a.m.", "a.m."),  # spelled letters are words
+    ],
+)
 def test_recognizer_tokens_become_transcript_words(raw, expected):
     assert clean_word(raw) == expected
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from mockint.errors import SetupError, UsageError
-from mockint.speech.base import load_transcriber
+from mockint.speech import load_transcriber
 
 DATA = Path(__file__).resolve().parent / "data"
 HAVE_VOSK = importlib.util.find_spec("vosk") is not None
@@ -25,8 +25,10 @@ def test_unknown_engine_lists_the_engines():
         load_transcriber("kaldi")
 
 
-@pytest.mark.parametrize("engine,module,extra", [("vosk", "vosk", "mockint[vosk]"),
-                                                  ("faster-whisper", "faster_whisper", "mockint[whisper]")])
+@pytest.mark.parametrize(
+    "engine,module,extra",
+    [("vosk", "vosk", "mockint[vosk]"), ("faster-whisper", "faster_whisper", "mockint[whisper]")],
+)
 def test_missing_extra_names_the_install_command(monkeypatch, engine, module, extra):
     monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
     with pytest.raises(SetupError) as err:
@@ -88,9 +90,16 @@ def _fake_vosk(results: list[dict], partials: list[str]) -> types.ModuleType:
 
 
 def test_vosk_results_become_transcript_words(monkeypatch, tmp_path):
-    results = [{"result": [{"word": "so", "start": 0.1, "end": 0.3, "conf": 0.9},
-                           {"word": "um", "start": 0.4, "end": 0.6, "conf": 0.5}], "text": "so um"},
-               {"result": [{"word": "stakeholder", "start": 1.0, "end": 1.7, "conf": 1.0}]}]
+    results = [
+        {
+            "result": [
+                {"word": "so", "start": 0.1, "end": 0.3, "conf": 0.9},
+                {"word": "um", "start": 0.4, "end": 0.6, "conf": 0.5},
+            ],
+            "text": "so um",
+        },
+        {"result": [{"word": "stakeholder", "start": 1.0, "end": 1.7, "conf": 1.0}]},
+    ]
     monkeypatch.setitem(sys.modules, "vosk", _fake_vosk(results, ["the dead"]))
     (tmp_path / "am").mkdir()
     transcriber = load_transcriber("vosk", str(tmp_path))
@@ -100,7 +109,10 @@ def test_vosk_results_become_transcript_words(monkeypatch, tmp_path):
     t = stream.finish()
     assert t.engine == "vosk" and t.text == "so um stakeholder"
     assert [(w.word, w.start, w.end, w.confidence) for w in t.words] == [
-        ("so", 0.1, 0.3, 0.9), ("um", 0.4, 0.6, 0.5), ("stakeholder", 1.0, 1.7, 1.0)]
+        ("so", 0.1, 0.3, 0.9),
+        ("um", 0.4, 0.6, 0.5),
+        ("stakeholder", 1.0, 1.7, 1.0),
+    ]
     assert t.duration_s == pytest.approx(2.0)
 
 
@@ -118,9 +130,11 @@ def _fake_faster_whisper(seen: dict) -> types.ModuleType:
         def transcribe(self, audio, **kwargs):
             seen["transcribe"] = kwargs
             seen["samples"] = audio.size
-            words = [Word(word=" Um,", start=0.0, end=0.4, probability=0.7),
-                     Word(word=" the", start=0.5, end=0.6, probability=0.99),
-                     Word(word=" KPIs.", start=0.6, end=1.1, probability=0.8)]
+            words = [
+                Word(word=" Um,", start=0.0, end=0.4, probability=0.7),
+                Word(word=" the", start=0.5, end=0.6, probability=0.99),
+                Word(word=" KPIs.", start=0.6, end=1.1, probability=0.8),
+            ]
             segment = types.SimpleNamespace(text=" Um, the KPIs.", words=words)
             return iter([segment]), types.SimpleNamespace(language="en")
 
@@ -144,8 +158,10 @@ def test_whisper_missing_model_folder(monkeypatch, tmp_path):
 
 
 def test_whisper_words_through_speech_recognition_front(monkeypatch):
-    pytest.importorskip("speech_recognition.recognizers.whisper_local.faster_whisper",
-                        reason="SpeechRecognition without its faster-whisper front end")
+    pytest.importorskip(
+        "speech_recognition.recognizers.whisper_local.faster_whisper",
+        reason="SpeechRecognition without its faster-whisper front end",
+    )
     seen: dict = {}
     monkeypatch.setitem(sys.modules, "faster_whisper", _fake_faster_whisper(seen))
     transcriber = load_transcriber("faster-whisper")

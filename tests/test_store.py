@@ -26,18 +26,29 @@ def _session(store, *, score=72, answer_s=90.0):
     writer.ask(QuestionRef("amazon-ownership-1", "Tell me…", ("ownership",)))
     path = writer.take_path("amazon-ownership-1", "answer")
     path.write_bytes(b"RIFF")
-    writer.add_take("amazon-ownership-1", {
-        "kind": "answer", "prompt": "Tell me…", "audio": path, "duration_s": answer_s, "thinking_s": 2.0,
-        "transcript": {"text": "i did it", "engine": "sphinx", "words": []},
-        "review": {"score": score, "flags": [], "tips": [], "components": {}},
-    })
+    writer.add_take(
+        "amazon-ownership-1",
+        {
+            "kind": "answer",
+            "prompt": "Tell me…",
+            "audio": path,
+            "duration_s": answer_s,
+            "thinking_s": 2.0,
+            "transcript": {"text": "i did it", "engine": "sphinx", "words": []},
+            "review": {"score": score, "flags": [], "tips": [], "components": {}},
+        },
+    )
     return writer
 
 
 def test_ids_are_dated_and_unique_within_one_second(tmp_path):
     store = Store(tmp_path / "rec", now=lambda: FIXED)
     ids = [store.create("amazon", seed=None).id for _ in range(3)]
-    assert ids == ["2026-11-26T19-30-05-amazon", "2026-11-26T19-30-05-amazon-2", "2026-11-26T19-30-05-amazon-3"]
+    assert ids == [
+        "2026-11-26T19-30-05-amazon",
+        "2026-11-26T19-30-05-amazon-2",
+        "2026-11-26T19-30-05-amazon-3",
+    ]
 
 
 def _create_in_process(root, queue):
@@ -46,8 +57,10 @@ def _create_in_process(root, queue):
 
 def test_two_processes_starting_in_the_same_second_get_different_ids(tmp_path):
     queue = multiprocessing.get_context("fork").Queue()
-    procs = [multiprocessing.get_context("fork").Process(target=_create_in_process, args=(tmp_path / "rec", queue))
-             for _ in range(4)]
+    procs = [
+        multiprocessing.get_context("fork").Process(target=_create_in_process, args=(tmp_path / "rec", queue))
+        for _ in range(4)
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -73,7 +86,9 @@ def test_manifest_after_every_change_and_no_temporary_files(tmp_path):
     writer.ask(QuestionRef("q-1", "Q?"))
     assert json.loads(manifest.read_text())["questions"][0]["takes"] == []
     path = writer.take_path("q-1", "answer")
-    writer.add_take("q-1", {"kind": "answer", "prompt": "Q?", "audio": path, "transcript": None, "review": None})
+    writer.add_take(
+        "q-1", {"kind": "answer", "prompt": "Q?", "audio": path, "transcript": None, "review": None}
+    )
     doc = json.loads(manifest.read_text())
     assert doc["questions"][0]["takes"][0]["audio"] == "q01-answer-1.wav"
     assert doc["complete"] is False
@@ -89,9 +104,22 @@ def test_list_rows_follow_the_sessions_contract(tmp_path):
     rows = store.list()
     assert [r["complete"] for r in rows] == [True, False]
     first = rows[0]
-    assert set(first) == {"id", "company", "started_at", "complete", "questions", "answered", "average_score",
-                          "duration_s"}
-    assert (first["company"], first["questions"], first["answered"], first["average_score"]) == ("amazon", 1, 1, 60)
+    assert set(first) == {
+        "id",
+        "company",
+        "started_at",
+        "complete",
+        "questions",
+        "answered",
+        "average_score",
+        "duration_s",
+    }
+    assert (first["company"], first["questions"], first["answered"], first["average_score"]) == (
+        "amazon",
+        1,
+        1,
+        60,
+    )
     assert first["duration_s"] > 0
 
 
@@ -150,9 +178,21 @@ def test_add_transcript_keeps_the_earlier_ones(tmp_path):
 
 
 def test_summary_row_of_an_unanswered_session():
-    doc = {"id": "x", "company": "meta", "started_at": "2026-11-26T19:30:05+00:00",
-           "updated_at": "2026-11-26T19:31:05+00:00", "complete": False, "questions": [
-               {"id": "q", "takes": [{"kind": "answer", "review": None}]}]}
-    assert summary_row(doc) == {"id": "x", "company": "meta", "started_at": "2026-11-26T19:30:05+00:00",
-                                "complete": False, "questions": 1, "answered": 0, "average_score": None,
-                                "duration_s": 60.0}
+    doc = {
+        "id": "x",
+        "company": "meta",
+        "started_at": "2026-11-26T19:30:05+00:00",
+        "updated_at": "2026-11-26T19:31:05+00:00",
+        "complete": False,
+        "questions": [{"id": "q", "takes": [{"kind": "answer", "review": None}]}],
+    }
+    assert summary_row(doc) == {
+        "id": "x",
+        "company": "meta",
+        "started_at": "2026-11-26T19:30:05+00:00",
+        "complete": False,
+        "questions": 1,
+        "answered": 0,
+        "average_score": None,
+        "duration_s": 60.0,
+    }

@@ -11,6 +11,7 @@ from mockint import stories as sb
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import UsageError
+from mockint.render.coverage import coverage_html
 from mockint.stories import Story, StoryError, coverage, drill_questions, load_stories, save_stories
 
 
@@ -20,12 +21,20 @@ def bank():
 
 
 OUTAGE = Story(
-    id="checkout-outage", title="Checkout outage on Black Friday", situation="Sale day, p99 at 9 s.",
-    action="Circuit breaker, capped retries.", result="Back under 400 ms in an hour.",
-    tags=("failure", "proudest achievement"), principles=("dive-deep", "ownership"),
+    id="checkout-outage",
+    title="Checkout outage on Black Friday",
+    situation="Sale day, p99 at 9 s.",
+    action="Circuit breaker, capped retries.",
+    result="Back under 400 ms in an hour.",
+    tags=("failure", "proudest achievement"),
+    principles=("dive-deep", "ownership"),
 )
-INTERN = Story(id="mentoring-intern", title="Mentoring an intern", tags=("leadership",),
-               principles=("hire-and-develop-the-best",))
+INTERN = Story(
+    id="mentoring-intern",
+    title="Mentoring an intern",
+    tags=("leadership",),
+    principles=("hire-and-develop-the-best",),
+)
 
 
 def test_save_then_load_round_trips_and_is_private(tmp_path):
@@ -45,7 +54,8 @@ def test_a_missing_file_is_an_empty_bank(tmp_path):
 
 def test_hand_written_file_with_comments_and_multiline_notes(tmp_path, bank):
     file = tmp_path / "stories.yaml"
-    file.write_text(textwrap.dedent("""\
+    file.write_text(
+        textwrap.dedent("""\
         # my stories
         stories:
           - id: sdk-rollback
@@ -55,7 +65,8 @@ def test_hand_written_file_with_comments_and_multiline_notes(tmp_path, bank):
               then told the VP.
             tags: [Failure]
             principles: [bias-for-action]
-        """))
+        """)
+    )
     [story] = load_stories(file, bank)
     assert story.action == "Rolled back behind a flag, then told the VP."
     assert story.tags == ("failure",)
@@ -65,11 +76,23 @@ BAD = [
     ("stories:\n  - id: a\n    title: A\n    titel: typo\n", "stories[0].titel: unknown key"),
     ("stories:\n  - id: a\n", "stories[0].title: missing"),
     ("stories:\n  - id: A b\n    title: A\n", "stories[0].id: 'A b' is not an id"),
-    ("stories:\n  - id: a\n    title: A\n  - id: a\n    title: B\n", "stories[1].id: duplicate story id 'a' (first at stories[0])"),
-    ("stories:\n  - id: a\n    title: A\n    tags: conflict\n", "stories[0].tags: expected a list of strings"),
+    (
+        "stories:\n  - id: a\n    title: A\n  - id: a\n    title: B\n",
+        "stories[1].id: duplicate story id 'a' (first at stories[0])",
+    ),
+    (
+        "stories:\n  - id: a\n    title: A\n    tags: conflict\n",
+        "stories[0].tags: expected a list of strings",
+    ),
     ("stories:\n  - id: a\n    title: A\n    result: 40\n", "stories[0].result: expected text"),
-    ("stories:\n  - id: a\n    title: A\n    principles: [ownership, ownership]\n", "stories[0].principles[1]: 'ownership' is listed twice"),
-    ("stories:\n  - id: a\n    title: A\n    principles: [owner-ship]\n", "stories[0].principles[0]: unknown principle 'owner-ship'"),
+    (
+        "stories:\n  - id: a\n    title: A\n    principles: [ownership, ownership]\n",
+        "stories[0].principles[1]: 'ownership' is listed twice",
+    ),
+    (
+        "stories:\n  - id: a\n    title: A\n    principles: [owner-ship]\n",
+        "stories[0].principles[0]: unknown principle 'owner-ship'",
+    ),
     ("stories: {id: a}\n", "stories: expected a list of stories"),
     ("story:\n  - id: a\n", "story: unknown key"),
     ("- id: a\n  title: A\n", "expected a mapping, got list"),
@@ -96,15 +119,20 @@ def test_add_update_remove(tmp_path):
     assert sb.find(stories, "mentoring-intern").result == "Return offer."
     assert sb.find(stories, "mentoring-intern").title == INTERN.title
     assert [s.id for s in sb.remove(stories, "checkout-outage")] == ["mentoring-intern"]
-    with pytest.raises(UsageError, match="unknown story 'nope' — known stories: checkout-outage, mentoring-intern"):
+    with pytest.raises(
+        UsageError, match="unknown story 'nope' — known stories: checkout-outage, mentoring-intern"
+    ):
         sb.remove(stories, "nope")
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("Checkout outage on Black Friday!", "checkout-outage-on-black-friday"),
-    ("  MySQL → Postgres: the slip ", "mysql-postgres-the-slip"),
-    ("!!!", "story"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Checkout outage on Black Friday!", "checkout-outage-on-black-friday"),
+        ("  MySQL → Postgres: the slip ", "mysql-postgres-the-slip"),
+        ("!!!", "story"),
+    ],
+)
 def test_slugify(title, slug):
     assert sb.slugify(title) == slug
 
@@ -114,16 +142,27 @@ def test_coverage_grid_and_gaps(bank):
     rows = {r.key: r for r in cov.rows}
     assert rows["dive-deep"].stories == ("checkout-outage",)
     assert rows["hire-and-develop-the-best"].stories == ("mentoring-intern",)
-    assert rows["dive-deep"].questions == sum(1 for q in bank.questions_for("amazon") if "dive-deep" in q.principles)
+    assert rows["dive-deep"].questions == sum(
+        1 for q in bank.questions_for("amazon") if "dive-deep" in q.principles
+    )
     assert len([r for r in cov.rows if r.kind == "principle"]) == 16
     assert "frugality" in cov.gaps and "ownership" not in cov.gaps
     assert len(cov.gaps) == 13
     assert cov.single_use == ("mentoring-intern",)
     # the notes' four themes are always rows (a gap shows), free tags join them
-    assert {"conflict", "failure", "end-to-end / multiple roles", "proudest achievement", "leadership"} <= set(rows)
+    assert {
+        "conflict",
+        "failure",
+        "end-to-end / multiple roles",
+        "proudest achievement",
+        "leadership",
+    } <= set(rows)
     assert "conflict" in cov.theme_gaps and "failure" not in cov.theme_gaps
     doc = cov.to_dict()
-    assert doc["gaps"] == list(cov.gaps) and doc["stories"][0] == {"id": "checkout-outage", "title": OUTAGE.title}
+    assert doc["gaps"] == list(cov.gaps) and doc["stories"][0] == {
+        "id": "checkout-outage",
+        "title": OUTAGE.title,
+    }
 
 
 def test_coverage_for_another_company_counts_amazon_only_stories_as_unmapped(bank):
@@ -141,7 +180,9 @@ def test_drill_spreads_questions_across_the_storys_principles(bank):
     assert first_two == ["dive-deep", "ownership"]  # one question testing each principle first
     assert all(set(q.principles) & set(OUTAGE.principles) or set(q.tags) & set(OUTAGE.tags) for q in picked)
     assert drill_questions(OUTAGE, bank, "amazon", 4, seed=1) == picked  # a seed repeats the drill
-    assert {q.id for s in range(6) for q in drill_questions(OUTAGE, bank, "amazon", 2, seed=s)} > {q.id for q in picked[:2]}
+    assert {q.id for s in range(6) for q in drill_questions(OUTAGE, bank, "amazon", 2, seed=s)} > {
+        q.id for q in picked[:2]
+    }
 
 
 def test_drill_uses_tags_where_the_company_has_no_such_principle(bank):
@@ -162,9 +203,11 @@ def test_stories_path_default_and_env(tmp_path):
 
 def test_coverage_html_escapes_the_users_text(bank):
     sneaky = Story(id="sneaky", title="<script>alert(1)</script> & co", principles=("ownership",))
-    html = sb.coverage_html(coverage([sneaky, OUTAGE], bank, "amazon"))
+    html = coverage_html(coverage([sneaky, OUTAGE], bank, "amazon"))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
-    assert '<tr data-principle="frugality"><td><span class=\'off\'>Frugality</span>' in html  # a gap shows red
+    assert (
+        "<tr data-principle=\"frugality\"><td><span class='off'>Frugality</span>" in html
+    )  # a gap shows red
     assert html.count("●") == 5  # ownership ×2, dive-deep, and the two theme tags of OUTAGE
 
 

@@ -12,9 +12,22 @@ from mockint.cli import main
 from mockint.config import Environment
 
 OUTAGE_FLAGS = (
-    "--title", "Checkout outage on Black Friday", "--situation", "p99 at 9 s on sale day",
-    "--action", "circuit breaker, capped retries", "--result", "under 400 ms in an hour",
-    "--tag", "failure", "--tag", "Proudest achievement", "--principle", "dive-deep", "--principle", "ownership",
+    "--title",
+    "Checkout outage on Black Friday",
+    "--situation",
+    "p99 at 9 s on sale day",
+    "--action",
+    "circuit breaker, capped retries",
+    "--result",
+    "under 400 ms in an hour",
+    "--tag",
+    "failure",
+    "--tag",
+    "Proudest achievement",
+    "--principle",
+    "dive-deep",
+    "--principle",
+    "ownership",
 )
 
 
@@ -41,7 +54,10 @@ def test_add_errors_are_one_line_and_leave_the_file_alone(run_cli, tmp_path):
     file = tmp_path / "recordings" / "stories.yaml"
     before = file.read_text()
     cases = [
-        (("--title", "Other", "--principle", "owner-ship"), "unknown principle 'owner-ship' — use ids from 'mockint bank list'"),
+        (
+            ("--title", "Other", "--principle", "owner-ship"),
+            "unknown principle 'owner-ship' — use ids from 'mockint bank list'",
+        ),
         (("--id", "outage", "--title", "Again"), "story 'outage' already exists"),
         (("--id", "Bad Id", "--title", "Bad"), "'Bad Id' is not a story id"),
         (("--situation", "no title given"), "a story needs a title"),
@@ -60,29 +76,58 @@ class _Terminal(io.StringIO):
 
 
 def test_add_prompts_for_missing_fields_on_a_terminal(tmp_path):
-    answers = "\n".join(["", "Mentoring an intern", "She was 3 weeks behind", "", "Daily pairing", "Return offer",
-                         "leadership, Conflict", "hire-and-develop-the-best"]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "",
+                "Mentoring an intern",
+                "She was 3 weeks behind",
+                "",
+                "Daily pairing",
+                "Return offer",
+                "leadership, Conflict",
+                "hire-and-develop-the-best",
+            ]
+        )
+        + "\n"
+    )
     out, err = io.StringIO(), io.StringIO()
-    env = Environment(stdin=_Terminal(answers), stdout=out, stderr=err,
-                      environ={"MOCKINT_RECORDINGS": str(tmp_path / "rec")}, cwd=tmp_path)
+    env = Environment(
+        stdin=_Terminal(answers),
+        stdout=out,
+        stderr=err,
+        environ={"MOCKINT_RECORDINGS": str(tmp_path / "rec")},
+        cwd=tmp_path,
+    )
     assert main(["stories", "add"], env) == 0, err.getvalue()
     assert out.getvalue().count("Title: ") == 2  # an empty title is asked again
     env.stdin = io.StringIO()
     out.seek(0), out.truncate()
     assert main(["stories", "show", "mentoring-an-intern", "--json"], env) == 0
     story = json.loads(out.getvalue())
-    assert story == {"id": "mentoring-an-intern", "title": "Mentoring an intern", "situation": "She was 3 weeks behind",
-                     "action": "Daily pairing", "result": "Return offer", "tags": ["leadership", "conflict"],
-                     "principles": ["hire-and-develop-the-best"]}
+    assert story == {
+        "id": "mentoring-an-intern",
+        "title": "Mentoring an intern",
+        "situation": "She was 3 weeks behind",
+        "action": "Daily pairing",
+        "result": "Return offer",
+        "tags": ["leadership", "conflict"],
+        "principles": ["hire-and-develop-the-best"],
+    }
 
 
 def test_edit_with_flags_replaces_fields(run_cli):
     run_cli("stories", "add", "--id", "outage", *OUTAGE_FLAGS)
-    r = run_cli("stories", "edit", "outage", "--result", "p99 back to 380 ms", "--principle", "deliver-results")
+    r = run_cli(
+        "stories", "edit", "outage", "--result", "p99 back to 380 ms", "--principle", "deliver-results"
+    )
     assert r.code == 0, r.err
     story = json.loads(run_cli("stories", "show", "outage", "--json").out)
     assert story["result"] == "p99 back to 380 ms" and story["principles"] == ["deliver-results"]
-    assert story["title"] == "Checkout outage on Black Friday" and story["tags"] == ["failure", "proudest achievement"]
+    assert story["title"] == "Checkout outage on Black Friday" and story["tags"] == [
+        "failure",
+        "proudest achievement",
+    ]
     r = run_cli("stories", "edit", "nope", "--title", "x")
     assert r.code == 2 and "unknown story 'nope' — known stories: outage" in r.err
 
@@ -96,7 +141,9 @@ def _editor(tmp_path, python_code: str) -> str:
 def test_edit_opens_the_editor_and_validates_the_result(run_cli, tmp_path):
     run_cli("stories", "add", "--id", "outage", *OUTAGE_FLAGS)
     file = tmp_path / "recordings" / "stories.yaml"
-    fine = _editor(tmp_path, "p.write_text(p.read_text().replace('title: Checkout', 'title: The checkout'))\n")
+    fine = _editor(
+        tmp_path, "p.write_text(p.read_text().replace('title: Checkout', 'title: The checkout'))\n"
+    )
     r = run_cli("stories", "edit", "outage", environ={"EDITOR": fine})
     assert r.code == 0, r.err
     assert json.loads(run_cli("stories", "show", "outage", "--json").out)["title"].startswith("The checkout")
@@ -129,7 +176,16 @@ def test_stories_file_from_the_environment(run_cli, tmp_path):
 
 def test_coverage_json_and_terminal(run_cli):
     run_cli("stories", "add", "--id", "outage", *OUTAGE_FLAGS)
-    run_cli("stories", "add", "--id", "intern", "--title", "Mentoring an intern", "--principle", "hire-and-develop-the-best")
+    run_cli(
+        "stories",
+        "add",
+        "--id",
+        "intern",
+        "--title",
+        "Mentoring an intern",
+        "--principle",
+        "hire-and-develop-the-best",
+    )
     doc = json.loads(run_cli("stories", "coverage", "--company", "amazon", "--json").out)
     assert doc["company"] == "amazon"
     assert [s["id"] for s in doc["stories"]] == ["outage", "intern"]

@@ -20,39 +20,62 @@ from session_fakes import (
 )
 
 from mockint import session
+from mockint.render.terminal import console_for, render_summary
 from mockint.store import Store
 from mockint.stories import Story
 from mockint.stories.match import StoryTracker
-from mockint.render.terminal import console_for, render_summary
 
-OUTAGE = Story(id="outage", title="Checkout outage on Black Friday",
-               situation="Black Friday sale, checkout p99 latency at 9 seconds, orders failing.",
-               action="Connection pool exhausted by a retry storm from the cart; circuit breaker, capped retries.",
-               result="Latency under 400 ms within an hour.")
-COST = Story(id="cost", title="Cutting the cloud bill by a third",
-             action="Idle GPU instances shut down, batch jobs on spot instances, autoscaling.",
-             result="Saved 35,000 dollars a month.")
+OUTAGE = Story(
+    id="outage",
+    title="Checkout outage on Black Friday",
+    situation="Black Friday sale, checkout p99 latency at 9 seconds, orders failing.",
+    action="Connection pool exhausted by a retry storm from the cart; circuit breaker, capped retries.",
+    result="Latency under 400 ms within an hour.",
+)
+COST = Story(
+    id="cost",
+    title="Cutting the cloud bill by a third",
+    action="Idle GPU instances shut down, batch jobs on spot instances, autoscaling.",
+    result="Saved 35,000 dollars a month.",
+)
 
-TOLD_OUTAGE = ("on black friday our checkout latency hit nine seconds and orders were failing the retry storm "
-               "from the cart exhausted the connection pool so i added a circuit breaker and capped retries")
+TOLD_OUTAGE = (
+    "on black friday our checkout latency hit nine seconds and orders were failing the retry storm "
+    "from the cart exhausted the connection pool so i added a circuit breaker and capped retries"
+)
 TOLD_COST = "i shut down idle g p u instances moved batch jobs to spot instances and added autoscaling"
-OUTAGE_AGAIN = ("the checkout outage on black friday the connection pool was exhausted by a retry storm "
-                "and my circuit breaker brought latency under four hundred milliseconds")
+OUTAGE_AGAIN = (
+    "the checkout outage on black friday the connection pool was exhausted by a retry storm "
+    "and my circuit breaker brought latency under four hundred milliseconds"
+)
 
 
 def _run(tmp_path, script, questions, tracker):
     store = Store(tmp_path / "recordings", now=WallClock())
     plan = session.Plan(profile=profile(), questions=tuple(questions), seed=1, follow_ups=1)
-    ports = session.Ports(speaker=FakeSpeaker(), recorder=FakeRecorder(script), transcriber=FakeTranscriber(),
-                          review=FakeReviewer(script), store=store, view=FakeView(), clock=StepClock(),
-                          stories=tracker)
+    ports = session.Ports(
+        speaker=FakeSpeaker(),
+        recorder=FakeRecorder(script),
+        transcriber=FakeTranscriber(),
+        review=FakeReviewer(script),
+        store=store,
+        view=FakeView(),
+        clock=StepClock(),
+        stories=tracker,
+    )
     result = session.run(plan, ports)
     return json.loads((store.root / result.session_id / "session.json").read_text())
 
 
 def test_each_answer_saves_its_story_and_a_repeat_names_the_earlier_question(tmp_path):
-    script = [Say(TOLD_OUTAGE), Say("it was my service to fix"), Say(TOLD_COST), Say("nobody else owned cost"),
-              Say(OUTAGE_AGAIN), Say("we wrote a postmortem")]
+    script = [
+        Say(TOLD_OUTAGE),
+        Say("it was my service to fix"),
+        Say(TOLD_COST),
+        Say("nobody else owned cost"),
+        Say(OUTAGE_AGAIN),
+        Say("we wrote a postmortem"),
+    ]
     questions = [question("q-dive"), question("q-frugal"), question("q-owner")]
     doc = _run(tmp_path, script, questions, StoryTracker([OUTAGE, COST]))
     answers = [q["takes"][0] for q in doc["questions"]]
@@ -69,7 +92,10 @@ def test_each_answer_saves_its_story_and_a_repeat_names_the_earlier_question(tmp
 
 
 def test_an_answer_telling_no_prepared_story_says_so(tmp_path):
-    script = [Say("a designer and i disagreed about the colours of the onboarding screens"), Say("we tested it")]
+    script = [
+        Say("a designer and i disagreed about the colours of the onboarding screens"),
+        Say("we tested it"),
+    ]
     doc = _run(tmp_path, script, [question("q-conflict")], StoryTracker([OUTAGE, COST]))
     assert doc["questions"][0]["takes"][0]["story"] is None
     out = io.StringIO()
@@ -89,9 +115,18 @@ def test_take_review_shows_the_story_and_the_warning():
     from mockint.render.terminal import render_take
 
     out = io.StringIO()
-    take = {"kind": "answer", "duration_s": 60.0, "review": {"score": 70, "components": {}, "flags": [], "tips": []},
-            "story": {"story": "outage", "title": "Checkout outage", "score": 0.61, "runner_up": None,
-                      "told_for": ["amazon-dive-deep-1"]}}
+    take = {
+        "kind": "answer",
+        "duration_s": 60.0,
+        "review": {"score": 70, "components": {}, "flags": [], "tips": []},
+        "story": {
+            "story": "outage",
+            "title": "Checkout outage",
+            "score": 0.61,
+            "runner_up": None,
+            "told_for": ["amazon-dive-deep-1"],
+        },
+    }
     render_take(console_for(out), take)
     assert "Story: Checkout outage (match 0.61)" in out.getvalue()
     assert "already told for amazon-dive-deep-1" in out.getvalue()
@@ -106,8 +141,22 @@ def test_drill_refuses_other_question_filters_and_unknown_stories(run_cli):
 
 
 def test_review_shows_the_story_the_answer_tells(run_cli):
-    run_cli("stories", "add", "--id", "outage", "--title", OUTAGE.title, "--situation", OUTAGE.situation,
-            "--action", OUTAGE.action, "--result", OUTAGE.result, "--principle", "dive-deep")
+    run_cli(
+        "stories",
+        "add",
+        "--id",
+        "outage",
+        "--title",
+        OUTAGE.title,
+        "--situation",
+        OUTAGE.situation,
+        "--action",
+        OUTAGE.action,
+        "--result",
+        OUTAGE.result,
+        "--principle",
+        "dive-deep",
+    )
     r = run_cli("review", "--text", TOLD_OUTAGE)
     assert r.code == 0, r.err
     assert "Story: Checkout outage on Black Friday (match" in r.out
@@ -125,4 +174,7 @@ def test_review_without_stories_or_with_a_broken_file(run_cli, tmp_path):
     broken.write_text("stories: [{id: a}]\n")
     r = run_cli("review", "--text", TOLD_OUTAGE)
     assert r.code == 0  # the review still happens
-    assert "mockint: warning: prepared stories are not recognized: " in r.err and "stories[0].title: missing" in r.err
+    assert (
+        "mockint: warning: prepared stories are not recognized: " in r.err
+        and "stories[0].title: missing" in r.err
+    )

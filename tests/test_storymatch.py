@@ -24,39 +24,53 @@ from mockint.stories.match import (
 EVAL = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "stories_eval"
 
 OUTAGE = Story(
-    id="checkout-outage", title="Checkout latency outage on Black Friday",
+    id="checkout-outage",
+    title="Checkout latency outage on Black Friday",
     situation="Black Friday sale, checkout p99 latency jumped to 9 seconds, orders failing.",
     action="Traced it to database connection pool exhaustion from a retry storm; added a circuit breaker.",
-    result="Latency back under 400 ms within an hour.", principles=("dive-deep",),
+    result="Latency back under 400 ms within an hour.",
+    principles=("dive-deep",),
 )
 INTERN = Story(
-    id="mentoring-intern", title="Turning around a struggling summer intern",
+    id="mentoring-intern",
+    title="Turning around a struggling summer intern",
     situation="Our summer intern was three weeks behind and afraid to ask questions.",
     action="Daily pairing for thirty minutes, weekly milestones, demos to the team.",
     result="She shipped the bulk export feature and got a return offer.",
 )
 COST = Story(
-    id="cloud-cost", title="Cutting the cloud bill by a third",
+    id="cloud-cost",
+    title="Cutting the cloud bill by a third",
     action="Found idle GPU instances, moved batch jobs to spot instances, added autoscaling.",
     result="Saved $35,000 a month.",
 )
 STORIES = [OUTAGE, INTERN, COST]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Saved $35,000 a month!", ["saved", "dollars", "thirty", "five", "thousand", "a", "month"]),
-    ("40% faster", ["forty", "percent", "faster"]),
-    ("from 5.2 to 3.9", ["from", "five", "point", "two", "to", "three", "point", "nine"]),
-    ("We didn't STOP.", ["we", "didnt", "stop"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Saved $35,000 a month!", ["saved", "dollars", "thirty", "five", "thousand", "a", "month"]),
+        ("40% faster", ["forty", "percent", "faster"]),
+        ("from 5.2 to 3.9", ["from", "five", "point", "two", "to", "three", "point", "nine"]),
+        ("We didn't STOP.", ["we", "didnt", "stop"]),
+    ],
+)
 def test_words_read_text_the_way_a_recognizer_writes_it(text, expected):
     assert words(text) == expected
 
 
-@pytest.mark.parametrize("a, b", [
-    ("migrated", "migration"), ("migrating", "migrate"), ("services", "service"),
-    ("stopped", "stop"), ("databases", "database"), ("retries", "retry"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("migrated", "migration"),
+        ("migrating", "migrate"),
+        ("services", "service"),
+        ("stopped", "stop"),
+        ("databases", "database"),
+        ("retries", "retry"),
+    ],
+)
 def test_stem_joins_word_forms(a, b):
     assert stem(a) == stem(b)
 
@@ -71,17 +85,29 @@ def test_split_compounds_meet_the_notes():
     assert "checkout" in terms("the check out page", join_pairs=True)
 
 
-@pytest.mark.parametrize("answer, story", [
-    # typed, in other words than the notes
-    ("During our biggest sale, customers could not pay: the payment service waited on database "
-     "connections because the cart kept retrying. I added a circuit breaker, and within the hour "
-     "latency was back to normal.", "checkout-outage"),
-    # recognizer style: no punctuation, numbers as words, wrong words ("in turn", "mile stones")
-    ("our summer in turn was three weeks behind so we paired thirty minutes a day with weekly mile stones "
-     "and she shipped the bulk export feature and got a return offer", "mentoring-intern"),
-    ("we found idle g p u instances and moved the batch jobs to spot instant says with auto scaling "
-     "and saved thirty five thousand dollars a month", "cloud-cost"),
-])
+@pytest.mark.parametrize(
+    "answer, story",
+    [
+        # typed, in other words than the notes
+        (
+            "During our biggest sale, customers could not pay: the payment service waited on database "
+            "connections because the cart kept retrying. I added a circuit breaker, and within the hour "
+            "latency was back to normal.",
+            "checkout-outage",
+        ),
+        # recognizer style: no punctuation, numbers as words, wrong words ("in turn", "mile stones")
+        (
+            "our summer in turn was three weeks behind so we paired thirty minutes a day with weekly mile stones "
+            "and she shipped the bulk export feature and got a return offer",
+            "mentoring-intern",
+        ),
+        (
+            "we found idle g p u instances and moved the batch jobs to spot instant says with auto scaling "
+            "and saved thirty five thousand dollars a month",
+            "cloud-cost",
+        ),
+    ],
+)
 def test_recognizes_the_story(answer, story):
     found = match_story(answer, STORIES)
     assert found is not None and found.story_id == story
@@ -89,12 +115,15 @@ def test_recognizes_the_story(answer, story):
     assert found.runner_up in {s.id for s in STORIES} - {story}
 
 
-@pytest.mark.parametrize("answer", [
-    "A designer and I disagreed about the colour scheme; we ran a user test with eight people.",
-    "I learned Rust for a side project, a command line tool for my photos.",
-    "",
-    "um uh so yeah",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A designer and I disagreed about the colour scheme; we ran a user test with eight people.",
+        "I learned Rust for a side project, a command line tool for my photos.",
+        "",
+        "um uh so yeah",
+    ],
+)
 def test_an_answer_telling_no_known_story_matches_none(answer):
     assert match_story(answer, STORIES) is None
 
@@ -110,7 +139,10 @@ def test_no_stories_no_match():
 
 def test_a_single_story_bank_still_matches():
     # BM25's IDF degenerates with one document; the matcher must still tell yes from no
-    assert match_story("the retry storm exhausted the connection pool on black friday", [OUTAGE]).story_id == "checkout-outage"
+    assert (
+        match_story("the retry storm exhausted the connection pool on black friday", [OUTAGE]).story_id
+        == "checkout-outage"
+    )
     assert match_story("I mentored a new hire on our team", [OUTAGE]) is None
 
 
@@ -127,9 +159,13 @@ def test_tracker_warns_when_a_story_is_told_for_a_second_question():
     outage = "black friday checkout latency the retry storm exhausted the connection pool so i added a circuit breaker"
     first = tracker.observe("amazon-dive-deep-1", outage)
     assert first.match.story_id == "checkout-outage" and not first.repeated and first.warning() is None
-    follow_up = tracker.observe("amazon-dive-deep-1", "the circuit breaker brought latency back under four hundred ms")
+    follow_up = tracker.observe(
+        "amazon-dive-deep-1", "the circuit breaker brought latency back under four hundred ms"
+    )
     assert not follow_up.repeated  # a follow-up or retake of the same question may retell its story
-    other = tracker.observe("amazon-frugality-2", "spot instances and autoscaling for the idle gpu instances saved money")
+    other = tracker.observe(
+        "amazon-frugality-2", "spot instances and autoscaling for the idle gpu instances saved money"
+    )
     assert other.match.story_id == "cloud-cost" and not other.repeated
     again = tracker.observe("amazon-ownership-3", outage)
     assert again.repeated and again.told_for == ("amazon-dive-deep-1",)
@@ -151,8 +187,12 @@ def test_tracker_lists_questions_without_a_known_story():
 
 def test_match_to_dict_is_plain_json():
     found = match_story("retry storm circuit breaker connection pool black friday", STORIES)
-    assert found.to_dict() == {"story": "checkout-outage", "title": OUTAGE.title,
-                               "score": round(found.score, 3), "runner_up": found.runner_up}
+    assert found.to_dict() == {
+        "story": "checkout-outage",
+        "title": OUTAGE.title,
+        "score": round(found.score, 3),
+        "runner_up": found.runner_up,
+    }
 
 
 def test_evaluation_set_accuracy_holds():

@@ -40,14 +40,17 @@ def test_a_relative_path_is_taken_from_the_working_folder(run_cli, tmp_path):
     assert json.loads(r.out)["text"] == "one two three"
 
 
-@pytest.mark.parametrize("args,code,message", [
-    ((), 2, "give either an AUDIO file or --session"),
-    (("missing.wav",), 2, "missing.wav not found"),
-    ((str(ENGLISH), "--engine", "kaldi"), 2, "use one of: sphinx, vosk, faster-whisper"),
-    ((str(ENGLISH), "--engine", "vosk"), 1, "--model"),
-    ((str(ENGLISH), "--model", "/no/such/model"), 1, "/no/such/model"),
-    ((str(ENGLISH), "--session", "last"), 2, "either"),
-])
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        ((), 2, "give either an AUDIO file or --session"),
+        (("missing.wav",), 2, "missing.wav not found"),
+        ((str(ENGLISH), "--engine", "kaldi"), 2, "use one of: sphinx, vosk, faster-whisper"),
+        ((str(ENGLISH), "--engine", "vosk"), 1, "--model"),
+        ((str(ENGLISH), "--model", "/no/such/model"), 1, "/no/such/model"),
+        ((str(ENGLISH), "--session", "last"), 2, "either"),
+    ],
+)
 def test_errors_are_one_line_with_the_fix(run_cli, args, code, message):
     r = run_cli("transcribe", *args)
     assert r.code == code
@@ -67,8 +70,17 @@ def _saved_session(root: Path) -> str:
     path = writer.take_path("amazon-ownership-1", "answer")
     shutil.copy(ENGLISH, path)
     earlier = {"text": "one to three", "engine": "text", "duration_s": 2.745, "elapsed_s": 0.1, "words": []}
-    writer.add_take("amazon-ownership-1", {"kind": "answer", "prompt": "Tell me…", "audio": str(path),
-                                           "duration_s": 2.745, "thinking_s": 0.0, "transcript": earlier})
+    writer.add_take(
+        "amazon-ownership-1",
+        {
+            "kind": "answer",
+            "prompt": "Tell me…",
+            "audio": str(path),
+            "duration_s": 2.745,
+            "thinking_s": 0.0,
+            "transcript": earlier,
+        },
+    )
     writer.finish()
     return writer.id
 

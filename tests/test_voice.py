@@ -9,10 +9,10 @@ import pytest
 
 from mockint.audio import voice
 from mockint.audio.files import read_16k_mono
-from mockint.errors import SetupError, UsageError
 from mockint.audio.level import SpeechMeter
-from mockint.ports import SAMPLE_RATE_HZ
 from mockint.audio.voice import cache_path, cue_samples, make_speaker, synthesize
+from mockint.errors import SetupError, UsageError
+from mockint.ports import SAMPLE_RATE_HZ
 
 QUESTION = "Tell me about a time you disagreed with your manager."
 
@@ -43,11 +43,14 @@ def test_rate_changes_the_audio_and_the_key(tmp_path):
 
 
 def test_cache_key_is_text_voice_and_rate(tmp_path):
-    keys = {cache_path(t, voice=v, rate=r, cache_dir=tmp_path)
-            for t, v, r in [("a", None, None), ("b", None, None), ("a", "en-us", None), ("a", None, 150)]}
+    keys = {
+        cache_path(t, voice=v, rate=r, cache_dir=tmp_path)
+        for t, v, r in [("a", None, None), ("b", None, None), ("a", "en-us", None), ("a", None, 150)]
+    }
     assert len(keys) == 4
     assert cache_path("a", voice=None, rate=None, cache_dir=tmp_path) == cache_path(
-        "a", voice=None, rate=voice.DEFAULT_RATE_WPM, cache_dir=tmp_path)
+        "a", voice=None, rate=voice.DEFAULT_RATE_WPM, cache_dir=tmp_path
+    )
 
 
 def test_voice_by_name(tmp_path):
@@ -62,8 +65,10 @@ def test_a_hanging_synthesizer_is_cut_off(tmp_path, monkeypatch):
     monkeypatch.setattr(voice, "SYNTH_TIMEOUT_S", 1.0)
     with pytest.raises(SetupError) as err:
         synthesize(QUESTION, voice=None, rate=None, cache_dir=tmp_path)
-    assert err.value.message == ("speech synthesis did not finish within 1 s — install espeak-ng "
-                                 "(apt-get install espeak-ng), or practise with --no-voice")
+    assert err.value.message == (
+        "speech synthesis did not finish within 1 s — install espeak-ng "
+        "(apt-get install espeak-ng), or practise with --no-voice"
+    )
     assert list((tmp_path / "voice").iterdir()) == []
 
 

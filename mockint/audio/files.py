@@ -10,7 +10,6 @@ import numpy as np
 from mockint.errors import UsageError
 from mockint.ports import SAMPLE_RATE_HZ
 
-
 MIN_RATE_HZ = 4_000  # below this a "sample rate" is a damaged header, not speech audio
 MAX_RATE_HZ = 384_000
 
@@ -64,8 +63,11 @@ def iter_16k_mono(path: Path, block_s: float = 2.0) -> Iterator[np.ndarray]:
         with sf.SoundFile(str(path)) as f:
             rate = f.samplerate
             _check_rate(path, rate)
-            resampler = soxr.ResampleStream(rate, SAMPLE_RATE_HZ, 1, dtype="float32", quality="HQ") \
-                if rate != SAMPLE_RATE_HZ else None
+            resampler = (
+                soxr.ResampleStream(rate, SAMPLE_RATE_HZ, 1, dtype="float32", quality="HQ")
+                if rate != SAMPLE_RATE_HZ
+                else None
+            )
             block = max(1, int(rate * block_s))
             while True:
                 data = f.read(block, dtype="float32", always_2d=True)

@@ -69,7 +69,7 @@ class SpeechMeter:
         whole = samples.shape[0] // self.frame * self.frame
         start_s = (self.frames_fed - self._pending.shape[0]) / self.rate
         for i in range(0, whole, self.frame):
-            self._frame(samples[i:i + self.frame], start_s + i / self.rate)
+            self._frame(samples[i : i + self.frame], start_s + i / self.rate)
         self._pending = samples[whole:].copy()
         self.frames_fed += chunk.shape[0]
 

@@ -18,9 +18,11 @@ from typing import TextIO
 
 import numpy as np
 
+from mockint.audio.devices import device_name, resolve_device, sounddevice_module, supported_rate
 from mockint.audio.files import read_16k_mono
-from mockint.errors import MockintError, SetupError, UsageError
 from mockint.audio.level import SpeechMeter
+from mockint.audio.takewriter import TakeWriter
+from mockint.errors import MockintError, SetupError, UsageError
 from mockint.ports import (
     SAMPLE_RATE_HZ,
     STOP_END,
@@ -30,17 +32,6 @@ from mockint.ports import (
     Clock,
     Recording,
 )
-from mockint.audio.playback import (  # noqa: F401  (re-exported: part of mockint.audio.record's API)
-    NO_INPUT_FIX,
-    Device,
-    device_name,
-    list_devices,
-    play,
-    resolve_device,
-    sounddevice_module,
-    supported_rate,
-)
-from mockint.audio.takewriter import TakeWriter, repair_wav  # noqa: F401  (re-exported)
 
 CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
 CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
@@ -69,8 +60,9 @@ class _Take:
         self.meter = SpeechMeter()
         self.overflows = 0
         self._written: deque[np.ndarray] = deque()
-        self.writer = TakeWriter(path, max_frames=round(limit_s * SAMPLE_RATE_HZ), convert=convert,
-                                 on_written=self._on_written)
+        self.writer = TakeWriter(
+            path, max_frames=round(limit_s * SAMPLE_RATE_HZ), convert=convert, on_written=self._on_written
+        )
 
     def _on_written(self, chunk: np.ndarray) -> None:  # writer thread
         self.meter.feed(chunk)
@@ -94,9 +86,13 @@ class _Take:
         return stop_on_silence_s is not None and silence is not None and silence >= stop_on_silence_s
 
     def recording(self, stopped_by: str) -> Recording:
-        return Recording(path=self.writer.path, duration_s=self.writer.duration_s,
-                         thinking_s=self.meter.first_speech_s, overflows=self.overflows,
-                         stopped_by=stopped_by)
+        return Recording(
+            path=self.writer.path,
+            duration_s=self.writer.duration_s,
+            thinking_s=self.meter.first_speech_s,
+            overflows=self.overflows,
+            stopped_by=stopped_by,
+        )
 
 
 # -- answers from audio files -------------------------------------------------------------
@@ -107,10 +103,14 @@ def audio_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted((p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES), key=lambda p: p.name)
+            found = sorted(
+                (p for p in path.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES), key=lambda p: p.name
+            )
             if not found:
-                raise UsageError(f"--answers-from {path} holds no WAV or FLAC files",
-                                 "give a folder of .wav/.flac answers, or a single file")
+                raise UsageError(
+                    f"--answers-from {path} holds no WAV or FLAC files",
+                    "give a folder of .wav/.flac answers, or a single file",
+                )
             files += found
         elif path.is_file():
             files.append(path)
@@ -125,8 +125,14 @@ class FileRecorder:
     Each record() consumes the next file. `realtime=True` paces the chunks at real time.
     """
 
-    def __init__(self, paths: Sequence[Path], *, realtime: bool = False,
-                 stop_on_silence_s: float | None = None, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        realtime: bool = False,
+        stop_on_silence_s: float | None = None,
+        clock: Clock = time.monotonic,
+    ) -> None:
         self._files = deque(audio_files(paths))
         self.realtime = realtime
         self.stop_on_silence_s = stop_on_silence_s
@@ -136,19 +142,27 @@ class FileRecorder:
     def remaining(self) -> int:
         return len(self._files)
 
-    def record(self, path: Path, *, limit_s: float, target_s: float,
-               on_chunk: Callable[[np.ndarray], None] | None = None,
-               partial_words: Callable[[], str] | None = None) -> Recording:
+    def record(
+        self,
+        path: Path,
+        *,
+        limit_s: float,
+        target_s: float,
+        on_chunk: Callable[[np.ndarray], None] | None = None,
+        partial_words: Callable[[], str] | None = None,
+    ) -> Recording:
         if not self._files:
-            raise UsageError("--answers-from has no answer left for this question",
-                             "give another file or folder with --answers-from")
+            raise UsageError(
+                "--answers-from has no answer left for this question",
+                "give another file or folder with --answers-from",
+            )
         samples = read_16k_mono(self._files.popleft())
         take = _Take(path, limit_s)
         stopped = STOP_END
         start = self._clock()
         try:
             for i in range(0, samples.shape[0], CHUNK_FRAMES):
-                take.put(samples[i:i + CHUNK_FRAMES])
+                take.put(samples[i : i + CHUNK_FRAMES])
                 take.writer.sync()
                 take.drain(on_chunk)
                 if take.writer.failed:
@@ -186,9 +200,17 @@ class MicrophoneRecorder:
     recording goes on) and with "times_up" when the limit ends the take.
     """
 
-    def __init__(self, *, device: str | int | None = None, interactive: bool, keys: TextIO, out: TextIO,
-                 stop_on_silence_s: float | None = None, clock: Clock = time.monotonic,
-                 cue: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        device: str | int | None = None,
+        interactive: bool,
+        keys: TextIO,
+        out: TextIO,
+        stop_on_silence_s: float | None = None,
+        clock: Clock = time.monotonic,
+        cue: Callable[[str], None] | None = None,
+    ) -> None:
         self.device = device
         self.interactive = interactive
         self.keys = keys
@@ -221,18 +243,29 @@ class MicrophoneRecorder:
         self._audio_seen.clear()
         self._stream_ended.clear()
         try:
-            stream = sd.InputStream(device=index, samplerate=self._rate, channels=1, dtype="int16",
-                                    blocksize=int(self._rate * CHUNK_S), latency="high",
-                                    callback=self._callback, finished_callback=self._stream_ended.set)
+            stream = sd.InputStream(
+                device=index,
+                samplerate=self._rate,
+                channels=1,
+                dtype="int16",
+                blocksize=int(self._rate * CHUNK_S),
+                latency="high",
+                callback=self._callback,
+                finished_callback=self._stream_ended.set,
+            )
             stream.start()
         except sd.PortAudioError as exc:
-            raise SetupError(f"could not open {device_name(index, 'input')} for recording ({exc})",
-                             "run 'mockint devices' and pick one with --input-device") from None
+            raise SetupError(
+                f"could not open {device_name(index, 'input')} for recording ({exc})",
+                "run 'mockint devices' and pick one with --input-device",
+            ) from None
         self._stream = stream
         if not self._audio_seen.wait(STREAM_START_TIMEOUT_S):
             self.close()
-            raise SetupError(f"{device_name(index, 'input')} delivers no audio",
-                             "check the microphone is connected and not muted, then run 'mockint devices'")
+            raise SetupError(
+                f"{device_name(index, 'input')} delivers no audio",
+                "check the microphone is connected and not muted, then run 'mockint devices'",
+            )
 
     def close(self) -> None:
         stream, self._stream = self._stream, None
@@ -282,9 +315,15 @@ class MicrophoneRecorder:
         stream = soxr.ResampleStream(self._rate, SAMPLE_RATE_HZ, 1, dtype="int16", quality="HQ")
         return stream.resample_chunk
 
-    def record(self, path: Path, *, limit_s: float, target_s: float,
-               on_chunk: Callable[[np.ndarray], None] | None = None,
-               partial_words: Callable[[], str] | None = None) -> Recording:
+    def record(
+        self,
+        path: Path,
+        *,
+        limit_s: float,
+        target_s: float,
+        on_chunk: Callable[[np.ndarray], None] | None = None,
+        partial_words: Callable[[], str] | None = None,
+    ) -> Recording:
         from mockint.render.live import KeyReader, LiveView
 
         self.open()
@@ -295,10 +334,15 @@ class MicrophoneRecorder:
         self._last_audio = self._clock()
         self._take = take  # the take starts now: the view and keys are set up while it records
         try:
-            view = LiveView(self.out, limit_s=limit_s, target_s=target_s, interactive=self.interactive,
-                            partial_words=partial_words)
+            view = LiveView(
+                self.out,
+                limit_s=limit_s,
+                target_s=target_s,
+                interactive=self.interactive,
+                partial_words=partial_words,
+            )
             keys = KeyReader(self.keys) if self.interactive else None
-            with view, (keys or contextlib.nullcontext()):
+            with view, keys or contextlib.nullcontext():
                 while stopped is None:
                     if keys is not None:
                         stopped = keys.stop_key(TICK_S)
@@ -329,9 +373,12 @@ class MicrophoneRecorder:
         if lost:
             self.close()  # the next take reopens (and re-resolves) the device
             recording = take.recording(STOP_INTERRUPT)
-            raise DeviceLost(f"the input device stopped delivering audio after {recording.duration_s:.1f} s "
-                             f"(disconnected?); the partial answer is saved in {recording.path}",
-                             "reconnect the microphone, then run 'mockint devices'", recording)
+            raise DeviceLost(
+                f"the input device stopped delivering audio after {recording.duration_s:.1f} s "
+                f"(disconnected?); the partial answer is saved in {recording.path}",
+                "reconnect the microphone, then run 'mockint devices'",
+                recording,
+            )
         view.finish(take.meter.duration_s, stopped)
         if stopped == STOP_LIMIT and self._cue is not None:
             self._cue("times_up")

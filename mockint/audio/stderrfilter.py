@@ -48,7 +48,7 @@ def _forward(read_end: int, real: int) -> None:
             pending += chunk
             *lines, pending = pending.split(b"\n")
             out = b"".join(line + b"\n" for line in lines if not NOISE.match(line))
-            if pending and not NOISE_START.startswith(pending[:len(NOISE_START)]):
+            if pending and not NOISE_START.startswith(pending[: len(NOISE_START)]):
                 out, pending = out + pending, b""  # a prompt or progress without a newline: show it now
             if out:
                 os.write(real, out)

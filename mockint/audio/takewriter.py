@@ -34,8 +34,20 @@ def wav_header(data_bytes: int, rate: int = SAMPLE_RATE_HZ, channels: int = 1) -
     """A canonical 44-byte PCM WAV header for `data_bytes` of int16 samples."""
     block = channels * SAMPLE_WIDTH_BYTES
     return struct.pack(
-        "<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, channels,
-        rate, rate * block, block, SAMPLE_WIDTH_BYTES * 8, b"data", data_bytes,
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + data_bytes,
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        channels,
+        rate,
+        rate * block,
+        block,
+        SAMPLE_WIDTH_BYTES * 8,
+        b"data",
+        data_bytes,
     )
 
 
@@ -136,8 +148,10 @@ class TakeWriter:
                 repair_wav(self.path)
             except (OSError, DataError) as exc:
                 self._error = OSError(f"{self._error}; its header could not be fixed either ({exc})")
-            raise MockintError(f"could not write {self.path}: {self._error}",
-                               "check the disk has space and the folder is writable") from self._error
+            raise MockintError(
+                f"could not write {self.path}: {self._error}",
+                "check the disk has space and the folder is writable",
+            ) from self._error
 
     def _run(self) -> None:
         last_flush = time.monotonic()
@@ -187,7 +201,9 @@ def repair_wav(path: Path) -> bool:
     with open(path, "r+b") as f:
         head = f.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-            raise DataError(f"{path} is not a WAV file", "delete it, or play it with a tool that guesses formats")
+            raise DataError(
+                f"{path} is not a WAV file", "delete it, or play it with a tool that guesses formats"
+            )
         size = f.seek(0, os.SEEK_END)
         offset = 12
         block = SAMPLE_WIDTH_BYTES

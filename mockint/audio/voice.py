@@ -114,9 +114,13 @@ def _holds_audio(path: Path) -> bool:
 
 def _run_child(text: str, voice: str | None, rate: int, path: Path) -> None:
     try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, text, voice or "", str(rate), str(path)],
-                              capture_output=True, text=True, timeout=SYNTH_TIMEOUT_S,
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, text, voice or "", str(rate), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=SYNTH_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired:
         raise SetupError(f"speech synthesis did not finish within {SYNTH_TIMEOUT_S:.0f} s", TTS_FIX) from None
     if done.returncode == _UNKNOWN_VOICE_EXIT:
@@ -155,8 +159,15 @@ class PrintedSpeaker:
 class VoiceSpeaker(PrintedSpeaker):
     """Prints the question, then speaks it through the output device; cues are short tones."""
 
-    def __init__(self, out: TextIO, *, voice: str | None, rate: int | None,
-                 output_device: str | int | None, cache_dir: Path) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        voice: str | None,
+        rate: int | None,
+        output_device: str | int | None,
+        cache_dir: Path,
+    ) -> None:
         super().__init__(out)
         self.voice = voice
         self.rate = rate
@@ -168,20 +179,27 @@ class VoiceSpeaker(PrintedSpeaker):
         return synthesize(text, voice=self.voice, rate=self.rate, cache_dir=self.cache_dir)
 
     def say(self, text: str) -> None:
-        from mockint.audio.record import play
+        from mockint.audio.playback import play
 
         super().say(text)
         play(self.prepare(text), device=self.output_device)
 
     def cue(self, kind: str) -> None:
-        from mockint.audio.record import play
+        from mockint.audio.playback import play
 
         super().cue(kind)
         play(cue_samples(kind), device=self.output_device)
 
 
-def make_speaker(*, enabled: bool, voice: str | None = None, rate: int | None = None,
-                 output_device: str | int | None = None, cache_dir: Path, out: TextIO) -> Speaker:
+def make_speaker(
+    *,
+    enabled: bool,
+    voice: str | None = None,
+    rate: int | None = None,
+    output_device: str | int | None = None,
+    cache_dir: Path,
+    out: TextIO,
+) -> Speaker:
     """The interviewer: spoken and printed when `enabled`, printed only otherwise."""
     if not enabled:
         return PrintedSpeaker(out)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from mockint.errors import BankError, UsageError
 
@@ -128,8 +129,12 @@ class _Checker:
         return value
 
     def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
-        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
-                or value < minimum):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < minimum
+        ):
             raise self.fail(path, f"expected a number ≥ {minimum:g}")
         return float(value)
 
@@ -138,7 +143,9 @@ class _Checker:
             raise self.fail(path, f"expected a whole number ≥ {minimum}")
         return value
 
-    def strings(self, value: Any, path: str, item: Callable[[Any, str], str] | None = None) -> tuple[str, ...]:
+    def strings(
+        self, value: Any, path: str, item: Callable[[Any, str], str] | None = None
+    ) -> tuple[str, ...]:
         item = item or self.text
         if not isinstance(value, list):
             raise self.fail(path, "expected a list of strings")
@@ -157,8 +164,14 @@ def _kind(value: Any) -> str:
 
 
 _PROFILE_KEYS = {
-    "id", "name", "description", "prep_s", "answer_target_s", "answer_limit_s",
-    "questions_per_session", "follow_ups",
+    "id",
+    "name",
+    "description",
+    "prep_s",
+    "answer_target_s",
+    "answer_limit_s",
+    "questions_per_session",
+    "follow_ups",
 }
 _PRINCIPLE_KEYS = {"id", "name", "summary"}
 _QUESTION_KEYS = {"id", "text"}
@@ -181,7 +194,9 @@ def _parse_profile(c: _Checker, raw: Any, stem: str) -> Profile:
         prep_s=c.number(m["prep_s"], "profile.prep_s"),
         answer_target_s=target,
         answer_limit_s=limit,
-        questions_per_session=c.integer(m["questions_per_session"], "profile.questions_per_session", minimum=1),
+        questions_per_session=c.integer(
+            m["questions_per_session"], "profile.questions_per_session", minimum=1
+        ),
         follow_ups=c.integer(m["follow_ups"], "profile.follow_ups"),
     )
 

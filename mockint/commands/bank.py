@@ -32,20 +32,33 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
     if args.json:
         doc = {
             "profiles": [
-                {"id": p.id, "name": p.name, "description": p.description, "prep_s": p.prep_s,
-                 "answer_target_s": p.answer_target_s, "answer_limit_s": p.answer_limit_s,
-                 "questions_per_session": p.questions_per_session, "follow_ups": p.follow_ups}
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "description": p.description,
+                    "prep_s": p.prep_s,
+                    "answer_target_s": p.answer_target_s,
+                    "answer_limit_s": p.answer_limit_s,
+                    "questions_per_session": p.questions_per_session,
+                    "follow_ups": p.follow_ups,
+                }
                 for p in profiles
             ],
             "principles": [
-                {"id": p.id, "name": p.name, "profile": p.profile, "summary": p.summary}
-                for p in principles
+                {"id": p.id, "name": p.name, "profile": p.profile, "summary": p.summary} for p in principles
             ],
             "questions": [
-                {"id": q.id, "text": q.text, "profiles": list(q.profiles),
-                 "principles": list(q.principles), "tags": list(q.tags),
-                 "follow_ups": list(q.follow_ups), "talking_points": list(q.talking_points),
-                 "target_s": q.target_s, "limit_s": q.limit_s}
+                {
+                    "id": q.id,
+                    "text": q.text,
+                    "profiles": list(q.profiles),
+                    "principles": list(q.principles),
+                    "tags": list(q.tags),
+                    "follow_ups": list(q.follow_ups),
+                    "talking_points": list(q.talking_points),
+                    "target_s": q.target_s,
+                    "limit_s": q.limit_s,
+                }
                 for q in questions
             ],
         }

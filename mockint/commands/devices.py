@@ -23,12 +23,14 @@ def device_lines(devices: list, kind: str) -> list[str]:
         if channels <= 0:
             continue
         star = "*" if (d.default_input if kind == "input" else d.default_output) else " "
-        lines.append(f"  {star} {d.index:>3}  {d.name}  ({d.hostapi}, {channels} ch, {d.default_rate_hz:g} Hz)")
+        lines.append(
+            f"  {star} {d.index:>3}  {d.name}  ({d.hostapi}, {channels} ch, {d.default_rate_hz:g} Hz)"
+        )
     return lines
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint.audio.record import NO_INPUT_FIX, list_devices
+    from mockint.audio.devices import NO_INPUT_FIX, list_devices
     from mockint.errors import SetupError
 
     devices = list_devices()

@@ -16,35 +16,63 @@ MAX_SEED = 2**31 - 1
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("practice", parents=[common], help="a mock interview: questions, answers, reviews, follow-ups",
-                       description="Practise a behavioral round. Keys while answering: Enter ends the answer, "
-                                   "r retakes, s skips, q ends the session, Ctrl-C saves and stops.")
+    p = sub.add_parser(
+        "practice",
+        parents=[common],
+        help="a mock interview: questions, answers, reviews, follow-ups",
+        description="Practise a behavioral round. Keys while answering: Enter ends the answer, "
+        "r retakes, s skips, q ends the session, Ctrl-C saves and stops.",
+    )
     p.add_argument("--company", metavar="NAME", default=None, help="interview profile (default: amazon)")
     p.add_argument("--count", type=int, metavar="N", help="number of questions (default: the profile's)")
-    p.add_argument("--question", action="append", default=[], metavar="ID", help="ask this question (repeatable)")
+    p.add_argument(
+        "--question", action="append", default=[], metavar="ID", help="ask this question (repeatable)"
+    )
     p.add_argument("--lp", metavar="ID", help="only questions testing this principle")
     p.add_argument("--tag", metavar="TAG", help="only questions with this story tag")
-    p.add_argument("--drill", metavar="STORY", help="rehearse a prepared story: questions it should answer, "
-                   "across its principles (see 'mockint stories list')")
+    p.add_argument(
+        "--drill",
+        metavar="STORY",
+        help="rehearse a prepared story: questions it should answer, "
+        "across its principles (see 'mockint stories list')",
+    )
     p.add_argument("--seed", type=int, metavar="N", help="repeatable question picks (saved with the session)")
     p.add_argument("--answer-limit", type=float, metavar="SEC", help="stop each answer after SEC seconds")
-    p.add_argument("--stop-on-silence", type=float, metavar="SEC", help="end an answer after SEC s of silence")
+    p.add_argument(
+        "--stop-on-silence", type=float, metavar="SEC", help="end an answer after SEC s of silence"
+    )
     p.add_argument("--no-voice", action="store_true", help="print the questions without speaking them")
     p.add_argument("--voice", metavar="NAME", help="interviewer voice (see 'mockint devices')")
     p.add_argument("--rate", type=int, metavar="WPM", help="interviewer speaking rate")
     p.add_argument("--no-follow-ups", action="store_true", help="no follow-up questions")
-    p.add_argument("--answers-from", action="append", default=[], metavar="PATH",
-                   help="answer from audio files (a file or folder; repeatable, fed in order)")
+    p.add_argument(
+        "--answers-from",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="answer from audio files (a file or folder; repeatable, fed in order)",
+    )
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
-    p.add_argument("--engine", default="sphinx", metavar="NAME", help="speech engine: sphinx, vosk, faster-whisper")
+    p.add_argument(
+        "--engine", default="sphinx", metavar="NAME", help="speech engine: sphinx, vosk, faster-whisper"
+    )
     p.add_argument("--model", metavar="PATH", help="model folder or name for --engine")
-    p.add_argument("--after-the-fact", action="store_true",
-                   help="transcribe each answer after it ends instead of while it is spoken")
-    p.add_argument("--realtime", action="store_true",
-                   help="with --answers-from: feed the audio at speaking pace, as a microphone would")
-    p.add_argument("--demo", action="store_true",
-                   help="a whole session without a microphone: Amazon, two questions, the shipped sample answers")
+    p.add_argument(
+        "--after-the-fact",
+        action="store_true",
+        help="transcribe each answer after it ends instead of while it is spoken",
+    )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="with --answers-from: feed the audio at speaking pace, as a microphone would",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="a whole session without a microphone: Amazon, two questions, the shipped sample answers",
+    )
     p.set_defaults(handler=run)
 
 
@@ -52,8 +80,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint import session, stats
     from mockint.bank import load_bank
     from mockint.picker import PickRequest, pick
-    from mockint.store import Store
     from mockint.render.terminal import TerminalView, console_for, render_summary
+    from mockint.store import Store
 
     console = console_for(env.stdout)
     if args.demo:
@@ -63,8 +91,14 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     answers = _answer_files(args.answers_from, env.cwd)
     store = Store(settings.recordings)
     seed = args.seed if args.seed is not None else random.SystemRandom().randint(0, MAX_SEED)
-    request = PickRequest(profile=profile.id, count=args.count, question_ids=tuple(args.question),
-                          principle=args.lp, tag=args.tag, seed=seed)
+    request = PickRequest(
+        profile=profile.id,
+        count=args.count,
+        question_ids=tuple(args.question),
+        principle=args.lp,
+        tag=args.tag,
+        seed=seed,
+    )
     from mockint.stories import session_stories
 
     stories, warning = session_stories(settings.recordings, env.environ, env.cwd, bank)
@@ -75,10 +109,12 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     else:
         questions = pick(bank, request, stats.question_history(store.documents()))
     if args.answer_limit is not None and args.answer_limit <= 0:
-        raise UsageError(f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120")
+        raise UsageError(
+            f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120"
+        )
 
     from mockint.review import review
-    from mockint.speech.base import load_transcriber
+    from mockint.speech import load_transcriber
 
     transcriber = load_transcriber(args.engine, args.model)  # once per session, not per answer
 
@@ -86,21 +122,33 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         return review(transcript, question=question, profile=profile, bank=bank, thinking_s=thinking_s)
 
     plan = session.Plan(
-        profile=profile, questions=tuple(questions), seed=seed,
+        profile=profile,
+        questions=tuple(questions),
+        seed=seed,
         follow_ups=0 if args.no_follow_ups else profile.follow_ups,
-        answer_limit_s=args.answer_limit, streaming=not args.after_the_fact,
+        answer_limit_s=args.answer_limit,
+        streaming=not args.after_the_fact,
         options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo},
     )
     speaker = _speaker(args, settings, env)
     ports = session.Ports(
-        speaker=speaker, recorder=_recorder(args, answers, env, speaker), transcriber=transcriber,
-        review=reviewer, store=store, view=TerminalView(console, wait_for_prep=not answers),
-        clock=_monotonic(), stories=_tracker(stories),
+        speaker=speaker,
+        recorder=_recorder(args, answers, env, speaker),
+        transcriber=transcriber,
+        review=reviewer,
+        store=store,
+        view=TerminalView(console, wait_for_prep=not answers),
+        clock=_monotonic(),
+        stories=_tracker(stories),
     )
-    console.print(f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
-                  f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}")
+    console.print(
+        f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
+        f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}"
+    )
     if not answers and env.interactive:
-        console.print("[dim]Enter ends an answer · r retake · s skip · q end the session · Ctrl-C save and stop[/dim]")
+        console.print(
+            "[dim]Enter ends an answer · r retake · s skip · q end the session · Ctrl-C save and stop[/dim]"
+        )
     try:
         result = session.run(plan, ports)
     finally:
@@ -145,13 +193,15 @@ def _demo_defaults(args: argparse.Namespace, console) -> None:
     if args.seed is None:
         args.seed = 1
     if not args.no_voice and not _has_output_device():
-        console.print("[dim]No sound output device found: the questions are printed, not spoken (--no-voice).[/dim]")
+        console.print(
+            "[dim]No sound output device found: the questions are printed, not spoken (--no-voice).[/dim]"
+        )
         args.no_voice = True
 
 
 def _has_output_device() -> bool:
+    from mockint.audio.devices import list_devices
     from mockint.errors import SetupError
-    from mockint.audio.playback import list_devices
 
     try:
         return any(d.outputs > 0 for d in list_devices())
@@ -171,19 +221,30 @@ def _answer_files(paths: list[str], cwd: Path) -> list[Path]:
 def _speaker(args: argparse.Namespace, settings: Settings, env: Environment):
     from mockint.audio.voice import make_speaker
 
-    return make_speaker(enabled=not args.no_voice, voice=args.voice, rate=args.rate,
-                        output_device=args.output_device, cache_dir=settings.cache, out=env.stdout)
+    return make_speaker(
+        enabled=not args.no_voice,
+        voice=args.voice,
+        rate=args.rate,
+        output_device=args.output_device,
+        cache_dir=settings.cache,
+        out=env.stdout,
+    )
 
 
 def _recorder(args: argparse.Namespace, answers: list[Path], env: Environment, speaker):
-    from mockint.audio import record as audio
+    from mockint.audio import record
 
     if answers:
-        return audio.FileRecorder(answers, realtime=args.realtime, stop_on_silence_s=args.stop_on_silence)
-    return audio.MicrophoneRecorder(device=args.input_device, interactive=env.interactive,
-                                    keys=env.stdin, out=env.stdout, stop_on_silence_s=args.stop_on_silence,
-                                    clock=_monotonic(), cue=speaker.cue)
-
+        return record.FileRecorder(answers, realtime=args.realtime, stop_on_silence_s=args.stop_on_silence)
+    return record.MicrophoneRecorder(
+        device=args.input_device,
+        interactive=env.interactive,
+        keys=env.stdin,
+        out=env.stdout,
+        stop_on_silence_s=args.stop_on_silence,
+        clock=_monotonic(),
+        cue=speaker.cue,
+    )
 
 
 def _monotonic():

@@ -12,14 +12,27 @@ from mockint.errors import MockintError, UsageError
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("report", parents=[common], help="an HTML page for a session, or your progress",
-                            description="Write a self-contained HTML page that works offline from disk.")
-    parser.add_argument("session", nargs="?", metavar="SESSION", help="session id (see 'mockint sessions'), or last")
+    parser = sub.add_parser(
+        "report",
+        parents=[common],
+        help="an HTML page for a session, or your progress",
+        description="Write a self-contained HTML page that works offline from disk.",
+    )
+    parser.add_argument(
+        "session", nargs="?", metavar="SESSION", help="session id (see 'mockint sessions'), or last"
+    )
     parser.add_argument("--progress", action="store_true", help="the progress page over all sessions instead")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="where to write (default: mockint-<session>.html or mockint-progress.html here)")
-    parser.add_argument("--link-audio", action="store_true",
-                        help="link the recordings instead of embedding them (small page, only works on this machine)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="where to write (default: mockint-<session>.html or mockint-progress.html here)",
+    )
+    parser.add_argument(
+        "--link-audio",
+        action="store_true",
+        help="link the recordings instead of embedding them (small page, only works on this machine)",
+    )
     parser.add_argument("--company", metavar="NAME", help="with --progress: only this company's sessions")
     parser.add_argument("--open", action="store_true", help="open the page in the web browser")
     parser.set_defaults(handler=run)
@@ -38,8 +51,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     bank = _bank(settings, env)
     started = time.perf_counter()
     if args.progress:
+        from mockint.render.coverage import progress_sections
         from mockint.render.progress_page import build_progress_report
-        from mockint.stories import progress_sections
 
         out = _output(args.output, env, "mockint-progress.html")
         if args.company and bank is not None:
@@ -47,18 +60,24 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         rows = store.list()  # names the damaged sessions that store.documents() leaves out
         damaged = [r["id"] for r in rows if "damaged" in r]
         if damaged:
-            print(f"mockint: warning: left out {len(damaged)} damaged session(s): {', '.join(damaged)} "
-                  "— see 'mockint sessions'", file=env.stderr)
+            print(
+                f"mockint: warning: left out {len(damaged)} damaged session(s): {', '.join(damaged)} "
+                "— see 'mockint sessions'",
+                file=env.stderr,
+            )
         docs = [d for d in store.documents() if not args.company or d.get("company") == args.company]
-        html = build_progress_report(docs, bank,
-                                     extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank))
+        html = build_progress_report(
+            docs, bank, extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank)
+        )
     else:
         from mockint.render.session_page import build_session_report, session_profile
 
         doc = store.load(_session_id(store, args.session))
         out = _output(args.output, env, f"mockint-{doc['id']}.html")
         html = build_session_report(
-            doc, lambda rel: store.take_audio(doc["id"], rel), profile=session_profile(doc, bank),
+            doc,
+            lambda rel: store.take_audio(doc["id"], rel),
+            profile=session_profile(doc, bank),
             link_from=out.parent if args.link_audio else None,
             principles={p.id: p.name for p in bank.principles.values()} if bank else None,
         )
@@ -70,7 +89,9 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
     except OSError as exc:
-        raise MockintError(f"cannot write {out} ({exc.strerror or exc})", "choose another place with -o FILE") from None
+        raise MockintError(
+            f"cannot write {out} ({exc.strerror or exc})", "choose another place with -o FILE"
+        ) from None
     elapsed = time.perf_counter() - started
     print(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB in {elapsed:.1f} s)", file=env.stdout)
     if args.open:
@@ -103,6 +124,8 @@ def _bank(settings: Settings, env: Environment):
     try:
         return load_bank(settings.bank)
     except UsageError as exc:
-        print(f"mockint: warning: {exc.what} — the report leaves out the bank's targets and principles",
-              file=env.stderr)
+        print(
+            f"mockint: warning: {exc.what} — the report leaves out the bank's targets and principles",
+            file=env.stderr,
+        )
         return None

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from mockint.config import Environment, Settings
-from mockint.errors import MockintError, UsageError
+from mockint.errors import UsageError
 
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
 PART_TAG = {"situation": "S", "task": "T", "action": "A", "result": "R", "other": "·"}
@@ -15,14 +15,18 @@ PART_TAG = {"situation": "S", "task": "T", "action": "A", "result": "R", "other"
 
 def register(sub, common: argparse.ArgumentParser) -> None:
     parser = sub.add_parser(
-        "review", parents=[common], help="review an answer (audio or text) against STAR",
+        "review",
+        parents=[common],
+        help="review an answer (audio or text) against STAR",
         description="Review one answer: STAR parts with evidence, delivery, flags, tips and a score.",
     )
     parser.add_argument("audio", nargs="?", metavar="AUDIO", help="a recorded answer (WAV, FLAC, …)")
     parser.add_argument("--text-file", metavar="FILE", help="a typed answer in a UTF-8 text file")
     parser.add_argument("--text", metavar="TEXT", help="a typed answer")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--question", metavar="ID", help="the bank question it answers (see 'mockint bank list')")
+    which.add_argument(
+        "--question", metavar="ID", help="the bank question it answers (see 'mockint bank list')"
+    )
     which.add_argument("--question-text", metavar="TEXT", help="the question it answers, as text")
     parser.add_argument("--company", metavar="NAME", help="company profile for the timing targets")
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
@@ -34,8 +38,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
 
     sources = [s for s in (args.audio, args.text_file, args.text) if s is not None]
     if len(sources) != 1:
-        raise UsageError("give exactly one answer: AUDIO, --text-file FILE or --text TEXT",
-                         "e.g. mockint review --text-file answer.txt")
+        raise UsageError(
+            "give exactly one answer: AUDIO, --text-file FILE or --text TEXT",
+            "e.g. mockint review --text-file answer.txt",
+        )
     answer = _answer(args, env)
     question, profile, bank = _question(args, settings)
     result = review(answer, question, profile, bank)
@@ -49,8 +55,11 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     else:
         _print_human(result, question, env)
         if has_stories:
-            env.stdout.write(f"Story: {story.title} (match {story.score:.2f})\n" if story
-                             else "Story: none of your prepared stories\n")
+            env.stdout.write(
+                f"Story: {story.title} (match {story.score:.2f})\n"
+                if story
+                else "Story: none of your prepared stories\n"
+            )
     return 0
 
 
@@ -80,24 +89,21 @@ def _answer(args: argparse.Namespace, env: Environment):
         except FileNotFoundError:
             raise UsageError(f"{args.text_file} not found", "check the path of the answer file") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {args.text_file} ({exc})", "save the answer as UTF-8 text") from None
+            raise UsageError(
+                f"cannot read {args.text_file} ({exc})", "save the answer as UTF-8 text"
+            ) from None
     else:
         return _transcribe(_resolve(args.audio, env), args.audio)
     if not text.strip():
-        raise UsageError("the answer is empty", "write the answer in the file, or pass --text \"…\"")
+        raise UsageError("the answer is empty", 'write the answer in the file, or pass --text "…"')
     return Transcript.from_text(text)
 
 
 def _transcribe(path: Path, shown: str):
     if not path.is_file():
         raise UsageError(f"{shown} not found", "check the path of the recording")
-    try:
-        from mockint.speech.base import load_transcriber  # type: ignore[attr-defined]
-    except ImportError:
-        raise MockintError(
-            "reviewing audio needs the speech module, which this build does not have yet",
-            "review a typed answer with --text-file FILE or --text TEXT",
-        ) from None
+    from mockint.speech import load_transcriber
+
     return load_transcriber("sphinx").transcribe(path)
 
 
@@ -138,8 +144,15 @@ def _print_human(result, question, env: Environment) -> None:
     console = Console(file=env.stdout, highlight=False, soft_wrap=False)
     if question is not None:
         console.print(Text(f"Question: {question.text}", style="bold"))
-    console.print(Text.assemble(("Score ", "bold"), (f"{result.score}/100", "bold green" if result.score >= 70
-                                                      else "bold yellow" if result.score >= 40 else "bold red")))
+    console.print(
+        Text.assemble(
+            ("Score ", "bold"),
+            (
+                f"{result.score}/100",
+                "bold green" if result.score >= 70 else "bold yellow" if result.score >= 40 else "bold red",
+            ),
+        )
+    )
     console.print()
     for seg in result.segments:
         line = Text()
@@ -155,9 +168,13 @@ def _print_human(result, question, env: Environment) -> None:
     for col in ("part", "present", "seconds", "share", "words"):
         table.add_column(col, justify="left" if col == "part" else "right")
     for part, comp in result.components.items():
-        table.add_row(Text(part, style=PART_STYLE[part]), "yes" if comp.present else Text("missing", style="red"),
-                      _fmt_s(comp.seconds), "—" if comp.share is None else f"{comp.share:.0%}",
-                      f"{comp.word_share:.0%}")
+        table.add_row(
+            Text(part, style=PART_STYLE[part]),
+            "yes" if comp.present else Text("missing", style="red"),
+            _fmt_s(comp.seconds),
+            "—" if comp.share is None else f"{comp.share:.0%}",
+            f"{comp.word_share:.0%}",
+        )
     console.print(table)
     d = result.delivery
     figures = [f"{d.words} words"]

@@ -24,10 +24,16 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("replay", parents=[common], help="play an answer (or one STAR part) with its words")
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
-    p.add_argument("question", nargs="?", metavar="QUESTION", help="question id or number (default: every answer)")
+    p.add_argument(
+        "question", nargs="?", metavar="QUESTION", help="question id or number (default: every answer)"
+    )
     p.add_argument("--part", choices=PARTS, help="play only this part of the answer")
-    p.add_argument("--take", choices=("answer", "follow_up"), default="answer",
-                   help="the answer (newest take) or its follow-up (default: answer)")
+    p.add_argument(
+        "--take",
+        choices=("answer", "follow_up"),
+        default="answer",
+        help="the answer (newest take) or its follow-up (default: answer)",
+    )
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
     p.set_defaults(handler=run_replay)
 
@@ -94,7 +100,7 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
 
 
 def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint.audio import record as audio
+    from mockint.audio import playback as audio
     from mockint.replay import WordPrinter, plan_replay
 
     store = _store(settings)
@@ -107,10 +113,17 @@ def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -
         env.stdout.write(f"{clip.title}\n")
         printer = WordPrinter(clip.words, env.stdout)
         try:
-            audio.play(path, device=args.output_device, start_s=clip.start_s or 0.0, end_s=clip.end_s,
-                       on_progress=printer.at)
+            audio.play(
+                path,
+                device=args.output_device,
+                start_s=clip.start_s or 0.0,
+                end_s=clip.end_s,
+                on_progress=printer.at,
+            )
         except SetupError as exc:
-            raise SetupError(f"cannot play the answer: {exc.what}",
-                             f"run 'mockint devices'; 'mockint show {doc['id']}' prints the transcript") from None
+            raise SetupError(
+                f"cannot play the answer: {exc.what}",
+                f"run 'mockint devices'; 'mockint show {doc['id']}' prints the transcript",
+            ) from None
         printer.flush()
     return 0

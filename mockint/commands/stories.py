@@ -14,12 +14,16 @@ FIELDS = ("title", "situation", "task", "action", "result")
 
 def register(sub, common: argparse.ArgumentParser) -> None:
     stories = sub.add_parser(
-        "stories", parents=[common], help="prepare stories once, map them to principles, see the gaps",
+        "stories",
+        parents=[common],
+        help="prepare stories once, map them to principles, see the gaps",
         description="Your prepared stories, in <recordings>/stories.yaml (env MOCKINT_STORIES).",
     )
     actions = stories.add_subparsers(dest="stories_command", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", parents=[common], help="add a story (prompts for what is missing on a terminal)")
+    add = actions.add_parser(
+        "add", parents=[common], help="add a story (prompts for what is missing on a terminal)"
+    )
     add.add_argument("--id", help="story id (default: made from the title)")
     _field_flags(add)
     add.set_defaults(handler=run_add)
@@ -33,7 +37,9 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(handler=run_show)
 
-    edit = actions.add_parser("edit", parents=[common], help="change a story: flags, or $EDITOR on the file without flags")
+    edit = actions.add_parser(
+        "edit", parents=[common], help="change a story: flags, or $EDITOR on the file without flags"
+    )
     edit.add_argument("story", metavar="ID")
     _field_flags(edit, replacing=True)
     edit.set_defaults(handler=run_edit)
@@ -42,7 +48,9 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     remove.add_argument("story", metavar="ID")
     remove.set_defaults(handler=run_remove)
 
-    cover = actions.add_parser("coverage", parents=[common], help="principles/themes × stories, with the gaps")
+    cover = actions.add_parser(
+        "coverage", parents=[common], help="principles/themes × stories, with the gaps"
+    )
     cover.add_argument("--company", metavar="NAME", help="only this company's principles (e.g. amazon)")
     cover.add_argument("--json", action="store_true", help="print JSON")
     cover.set_defaults(handler=run_coverage)
@@ -53,10 +61,16 @@ def _field_flags(parser: argparse.ArgumentParser, replacing: bool = False) -> No
     for part in FIELDS[1:]:
         parser.add_argument(f"--{part}", metavar="NOTES", help=f"short notes for the {part}")
     how = " (replaces the list; repeat the flag)" if replacing else " (repeatable)"
-    parser.add_argument("--tag", action="append", metavar="TAG",
-                        help="a theme: proudest achievement, conflict, failure, end-to-end / multiple roles, or your own" + how)
-    parser.add_argument("--principle", action="append", metavar="ID",
-                        help="a principle id from 'mockint bank list'" + how)
+    parser.add_argument(
+        "--tag",
+        action="append",
+        metavar="TAG",
+        help="a theme: proudest achievement, conflict, failure, end-to-end / multiple roles, or your own"
+        + how,
+    )
+    parser.add_argument(
+        "--principle", action="append", metavar="ID", help="a principle id from 'mockint bank list'" + how
+    )
 
 
 def _path(settings: Settings, env: Environment) -> Path:
@@ -80,7 +94,9 @@ def _ask(env: Environment, prompt: str) -> str:
     env.stdout.flush()
     line = env.stdin.readline()
     if not line:
-        raise UsageError("no answer (end of input)", "pass the fields as flags: mockint stories add --title …")
+        raise UsageError(
+            "no answer (end of input)", "pass the fields as flags: mockint stories add --title …"
+        )
     return line.strip()
 
 
@@ -144,7 +160,9 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
         env.stdout.write("\n")
         return 0
     if not stories:
-        env.stdout.write(f"no stories yet in {path} — add one: mockint stories add --title '…' --principle ownership\n")
+        env.stdout.write(
+            f"no stories yet in {path} — add one: mockint stories add --title '…' --principle ownership\n"
+        )
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -208,13 +226,20 @@ def _open_editor(path: Path, bank, env: Environment) -> int:
 
     editor = env.environ.get("VISUAL") or env.environ.get("EDITOR")
     if not editor:
-        raise UsageError("no editor: $EDITOR is not set", "set EDITOR (e.g. export EDITOR=nano), or pass flags such as --title")
+        raise UsageError(
+            "no editor: $EDITOR is not set",
+            "set EDITOR (e.g. export EDITOR=nano), or pass flags such as --title",
+        )
     try:
         code = subprocess.call([*shlex.split(editor), str(path)])
     except OSError as exc:
-        raise UsageError(f"cannot start the editor '{editor}' ({exc.strerror})", "set EDITOR to an installed editor") from None
+        raise UsageError(
+            f"cannot start the editor '{editor}' ({exc.strerror})", "set EDITOR to an installed editor"
+        ) from None
     if code != 0:
-        raise UsageError(f"the editor '{editor}' exited with status {code}", "the file is as the editor left it; check it")
+        raise UsageError(
+            f"the editor '{editor}' exited with status {code}", "the file is as the editor left it; check it"
+        )
     stories = load_stories(path, bank)  # validation errors name the entry; the edits stay in the file
     path.chmod(0o600)
     env.stdout.write(f"{path}: ok — {len(stories)} stories\n")
@@ -243,7 +268,12 @@ def run_coverage(args: argparse.Namespace, settings: Settings, env: Environment)
     from rich.table import Table
 
     console = Console(file=env.stdout, highlight=False)
-    table = Table(box=None, pad_edge=False, title=f"Story coverage — {args.company or 'all companies'}", title_justify="left")
+    table = Table(
+        box=None,
+        pad_edge=False,
+        title=f"Story coverage — {args.company or 'all companies'}",
+        title_justify="left",
+    )
     table.add_column("principle / theme")
     table.add_column("questions", justify="right", style="dim")
     for n, _ in enumerate(cov.stories, 1):
@@ -259,7 +289,9 @@ def run_coverage(args: argparse.Namespace, settings: Settings, env: Environment)
     for n, (sid, title) in enumerate(cov.stories, 1):
         console.print(f"  {n:>2}  {sid} — {title}", markup=False)
     if not cov.stories:
-        console.print("  no stories yet — add one: mockint stories add --title '…' --principle …", markup=False)
+        console.print(
+            "  no stories yet — add one: mockint stories add --title '…' --principle …", markup=False
+        )
     _gap_line(console, "No story yet for", cov.gaps)
     _gap_line(console, "No story tagged", cov.theme_gaps)
     _gap_line(console, "Shows only one principle (add more uses)", cov.single_use)

@@ -11,26 +11,40 @@ from mockint.errors import UsageError
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("transcribe", parents=[common],
-                            help="speech to text with word times (an audio file or a saved session)")
-    parser.add_argument("audio", nargs="?", metavar="AUDIO",
-                        help="WAV, FLAC or AIFF file, mono or stereo, 8-48 kHz")
-    parser.add_argument("--session", metavar="ID",
-                        help="re-transcribe every take of a saved session ('last' for the newest); "
-                             "earlier transcripts are kept")
-    parser.add_argument("--engine", default="sphinx", metavar="NAME",
-                        help="sphinx (default, bundled), vosk or faster-whisper (optional extras)")
-    parser.add_argument("--model", metavar="M",
-                        help="model folder (vosk, sphinx) or model name/folder (faster-whisper)")
+    parser = sub.add_parser(
+        "transcribe",
+        parents=[common],
+        help="speech to text with word times (an audio file or a saved session)",
+    )
+    parser.add_argument(
+        "audio", nargs="?", metavar="AUDIO", help="WAV, FLAC or AIFF file, mono or stereo, 8-48 kHz"
+    )
+    parser.add_argument(
+        "--session",
+        metavar="ID",
+        help="re-transcribe every take of a saved session ('last' for the newest); "
+        "earlier transcripts are kept",
+    )
+    parser.add_argument(
+        "--engine",
+        default="sphinx",
+        metavar="NAME",
+        help="sphinx (default, bundled), vosk or faster-whisper (optional extras)",
+    )
+    parser.add_argument(
+        "--model", metavar="M", help="model folder (vosk, sphinx) or model name/folder (faster-whisper)"
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if bool(args.audio) == bool(args.session):
-        raise UsageError("give either an AUDIO file or --session ID",
-                         "e.g. 'mockint transcribe answer.wav' or 'mockint transcribe --session last'")
-    from mockint.speech.base import load_transcriber
+        raise UsageError(
+            "give either an AUDIO file or --session ID",
+            "e.g. 'mockint transcribe answer.wav' or 'mockint transcribe --session last'",
+        )
+    from mockint.speech import load_transcriber
 
     if args.audio:
         path = Path(args.audio).expanduser()
@@ -53,7 +67,8 @@ def _print_transcript(env: Environment, transcript) -> None:
     env.stdout.write(textwrap.fill(text, width=88) + "\n")
     env.stdout.write(
         f"— {transcript.duration_s:.1f} s of audio, {len(transcript.words)} words, "
-        f"transcribed by {transcript.engine} in {transcript.elapsed_s:.1f} s\n")
+        f"transcribed by {transcript.engine} in {transcript.elapsed_s:.1f} s\n"
+    )
 
 
 def _run_session(args: argparse.Namespace, settings: Settings, env: Environment, load_transcriber) -> int:
@@ -68,8 +83,12 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
             raise UsageError(f"no sessions in {settings.recordings}", "start one with 'mockint practice'")
         session_id = ids[-1]
     doc = store.load(session_id)
-    takes = [(q["id"], i, take) for q in doc["questions"] for i, take in enumerate(q.get("takes", []))
-             if take.get("audio")]
+    takes = [
+        (q["id"], i, take)
+        for q in doc["questions"]
+        for i, take in enumerate(q.get("takes", []))
+        if take.get("audio")
+    ]
     if not takes:
         raise UsageError(f"session {session_id} has no recorded takes", "nothing to transcribe")
     transcriber = load_transcriber(args.engine, args.model)
@@ -83,21 +102,31 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
         transcript = transcriber.transcribe(audio)
         store.add_transcript(session_id, question_id, index, transcript.to_dict())
         earlier = (take.get("transcript") or {}).get("engine")
-        results.append({"question": question_id, "take": index, "audio": take["audio"],
-                        "earlier_engine": earlier, "transcript": transcript.to_dict()})
+        results.append(
+            {
+                "question": question_id,
+                "take": index,
+                "audio": take["audio"],
+                "earlier_engine": earlier,
+                "transcript": transcript.to_dict(),
+            }
+        )
     if args.json:
-        _dump(env, {"session": session_id, "engine": transcriber.name, "takes": results,
-                    "missing": missing})
+        _dump(env, {"session": session_id, "engine": transcriber.name, "takes": results, "missing": missing})
     else:
         for r in results:
             t = r["transcript"]
             was = f" (earlier: {r['earlier_engine']})" if r["earlier_engine"] else ""
-            env.stdout.write(f"{r['question']} take {r['take']} — {t['engine']}{was}, "
-                             f"{t['duration_s']:.1f} s, {len(t['words'])} words\n  {t['text'] or '(no speech)'}\n")
+            env.stdout.write(
+                f"{r['question']} take {r['take']} — {t['engine']}{was}, "
+                f"{t['duration_s']:.1f} s, {len(t['words'])} words\n  {t['text'] or '(no speech)'}\n"
+            )
         for what in missing:
             env.stderr.write(f"mockint: warning: {what}\n")
-        env.stdout.write(f"{len(results)} take(s) of {session_id} re-transcribed with {transcriber.name}; "
-                         f"earlier transcripts are kept in each take's 'transcripts'\n")
+        env.stdout.write(
+            f"{len(results)} take(s) of {session_id} re-transcribed with {transcriber.name}; "
+            f"earlier transcripts are kept in each take's 'transcripts'\n"
+        )
     return 0 if results else 1
 
 

@@ -44,14 +44,22 @@ def line_chart(series: Series) -> str:
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
         if series.band:
-            ax.axhspan(*series.band, color=BAND_COLOUR, alpha=0.6, lw=0, label=series.band_label or "good band")
+            ax.axhspan(
+                *series.band, color=BAND_COLOUR, alpha=0.6, lw=0, label=series.band_label or "good band"
+            )
         xs = [t for t, _ in series.points]
         ys = [v for _, v in series.points]
         ax.plot(xs, ys, "o", color=POINT_COLOUR, ms=5, alpha=0.8, label="an answer")
         means = _session_means(series.points)
         if len(means) > 1:
-            ax.plot([t for t, _ in means], [v for _, v in means], "-", color=MEAN_COLOUR, lw=1.5,
-                    label="session mean")
+            ax.plot(
+                [t for t, _ in means],
+                [v for _, v in means],
+                "-",
+                color=MEAN_COLOUR,
+                lw=1.5,
+                label="session mean",
+            )
         ax.set_title(series.title, loc="left", fontsize=11)
         ax.set_ylabel(series.ylabel)
         ax.set_xlabel("session date")

@@ -99,10 +99,10 @@ JS = """
 def page(title: str, body: str) -> str:
     """A whole HTML document: `title` is escaped here, `body` must already be safe HTML."""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         # No network, ever: the page may load only what it carries (data: URIs) or files beside it.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
         "media-src data: file: 'self'\">"
         f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n"

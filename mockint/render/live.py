@@ -73,8 +73,15 @@ def level_bar(level_dbfs: float, cells: int = METER_CELLS) -> str:
 class LiveView:
     """Elapsed / limit, a level meter, the "wrap up" cue and the words heard so far."""
 
-    def __init__(self, out: TextIO, *, limit_s: float, target_s: float, interactive: bool,
-                 partial_words: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        out: TextIO,
+        *,
+        limit_s: float,
+        target_s: float,
+        interactive: bool,
+        partial_words: Callable[[], str] | None = None,
+    ) -> None:
         from rich.console import Console
 
         self.console = Console(file=out, highlight=False, soft_wrap=False)
@@ -134,8 +141,9 @@ class LiveView:
         return text
 
 
-def prep_countdown(seconds: float, *, out: TextIO, keys: TextIO, interactive: bool,
-                   clock: Clock = time.monotonic) -> None:
+def prep_countdown(
+    seconds: float, *, out: TextIO, keys: TextIO, interactive: bool, clock: Clock = time.monotonic
+) -> None:
     """The preparation time some formats give before recording starts (JPMC: 30 s).
 
     Enter starts the answer early when interactive; Ctrl-C propagates (nothing was recorded yet).
@@ -143,8 +151,9 @@ def prep_countdown(seconds: float, *, out: TextIO, keys: TextIO, interactive: bo
     from rich.console import Console
 
     console = Console(file=out, highlight=False)
-    console.print(f"Prepare your answer: {format_clock(seconds)}"
-                  + (" (Enter to start now)" if interactive else ""))
+    console.print(
+        f"Prepare your answer: {format_clock(seconds)}" + (" (Enter to start now)" if interactive else "")
+    )
     end = clock() + seconds
     reader = KeyReader(keys) if interactive else None
     shown = None
@@ -160,4 +169,3 @@ def prep_countdown(seconds: float, *, out: TextIO, keys: TextIO, interactive: bo
                 time.sleep(min(left, REFRESH_S))
     if console.is_terminal:
         console.print()
-

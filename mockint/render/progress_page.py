@@ -62,26 +62,39 @@ def attempts(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None) -> lis
                 continue
             review = take.review
             known = bank.questions.get(q.id) if bank else None
-            found.append(Attempt(
-                session_id=session.id, company=session.company, at=at, question_id=q.id,
-                question_text=q.text or (known.text if known else ""),
-                principles=q.principles or (known.principles if known else ()),
-                score=review.score, duration_s=review.duration_s if review.duration_s is not None else take.duration_s,
-                wpm=review.wpm, fillers_per_min=review.fillers_per_min, star_parts=review.parts_present,
-            ))
+            found.append(
+                Attempt(
+                    session_id=session.id,
+                    company=session.company,
+                    at=at,
+                    question_id=q.id,
+                    question_text=q.text or (known.text if known else ""),
+                    principles=q.principles or (known.principles if known else ()),
+                    score=review.score,
+                    duration_s=review.duration_s if review.duration_s is not None else take.duration_s,
+                    wpm=review.wpm,
+                    fillers_per_min=review.fillers_per_min,
+                    star_parts=review.parts_present,
+                )
+            )
     return sorted(found, key=lambda a: a.at)
 
 
-def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None, *,
-                          extra_sections: Sequence[ProgressSection] = ()) -> str:
+def build_progress_report(
+    docs: Iterable[Mapping[str, Any]],
+    bank: Bank | None = None,
+    *,
+    extra_sections: Sequence[ProgressSection] = (),
+) -> str:
     """The progress page for these sessions; `extra_sections` are appended in order."""
     from mockint.render.charts import Series, line_chart
 
     found = attempts(docs, bank)
     sessions = len({a.session_id for a in found})
-    head = (f"<header><h1>Progress</h1><p class='muted'>{len(found)} answer{'s' if len(found) != 1 else ''} in {sessions} "
-            f"session{'s' if sessions != 1 else ''}"
-            + _date_span(found) + ".</p></header>")
+    head = (
+        f"<header><h1>Progress</h1><p class='muted'>{len(found)} answer{'s' if len(found) != 1 else ''} in {sessions} "
+        f"session{'s' if sessions != 1 else ''}" + _date_span(found) + ".</p></header>"
+    )
     if not found:
         body = "<p>No reviewed answers yet: run <code>mockint practice</code>, then come back.</p>"
         return page("mockint — progress", head + body + _extra(extra_sections))
@@ -89,20 +102,38 @@ def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None =
     wpm, fillers = DELIVERY_GAUGES["wpm"], DELIVERY_GAUGES["fillers"]
     charts = [
         Series("Score", "score (0–100)", _points(found, "score"), ymax=105),  # room for a 100
-        Series("Answer length", "seconds", _points(found, "duration_s"), band=_length_band(bank, found),
-               band_label="45 s to the target"),
-        Series("Pace", "words per minute", _points(found, "wpm"), band=(wpm.good_lo, wpm.good_hi),
-               band_label=f"{wpm.good_lo:g}–{wpm.good_hi:g} wpm"),
-        Series("Fillers", "fillers per minute", _points(found, "fillers_per_min"),
-               band=(fillers.good_lo, fillers.good_hi), band_label=f"≤ {fillers.good_hi:g}/min fluent"),
+        Series(
+            "Answer length",
+            "seconds",
+            _points(found, "duration_s"),
+            band=_length_band(bank, found),
+            band_label="45 s to the target",
+        ),
+        Series(
+            "Pace",
+            "words per minute",
+            _points(found, "wpm"),
+            band=(wpm.good_lo, wpm.good_hi),
+            band_label=f"{wpm.good_lo:g}–{wpm.good_hi:g} wpm",
+        ),
+        Series(
+            "Fillers",
+            "fillers per minute",
+            _points(found, "fillers_per_min"),
+            band=(fillers.good_lo, fillers.good_hi),
+            band_label=f"≤ {fillers.good_hi:g}/min fluent",
+        ),
         Series("STAR coverage", "STAR parts present (of 4)", _points(found, "star_parts"), ymax=4.3),
     ]
     figures = "".join(
         f'<figure class="chart" data-metric="{esc(s.title)}">{line_chart(s)}</figure>'
-        for s in charts if s.points
+        for s in charts
+        if s.points
     )
-    body = ("<h2>Over time</h2><p class='small muted'>A dot per answer (the newest take of each question), "
-            "the line is each session's mean; the shaded band is the good range.</p>" + figures)
+    body = (
+        "<h2>Over time</h2><p class='small muted'>A dot per answer (the newest take of each question), "
+        "the line is each session's mean; the shaded band is the good range.</p>" + figures
+    )
     if bank is not None and AMAZON in bank.profiles and any(a.company == AMAZON for a in found):
         body += "<h2>Amazon Leadership Principles × attempts</h2>" + principle_grid(found, bank)
     body += "<h2>Questions practised more than once</h2>" + repeated_questions(found)
@@ -112,7 +143,9 @@ def build_progress_report(docs: Iterable[Mapping[str, Any]], bank: Bank | None =
 def principle_grid(found: Sequence[Attempt], bank: Bank, profile_id: str = AMAZON) -> str:
     """Rows: the profile's principles; cells: each attempt's score in order, oldest first."""
     principles = bank.principles_for(profile_id)
-    by_principle = {p.id: [a for a in found if a.company == profile_id and p.id in a.principles] for p in principles}
+    by_principle = {
+        p.id: [a for a in found if a.company == profile_id and p.id in a.principles] for p in principles
+    }
     width = max((len(v) for v in by_principle.values()), default=0)
     rows = []
     for p in principles:
@@ -126,10 +159,12 @@ def principle_grid(found: Sequence[Attempt], bank: Bank, profile_id: str = AMAZO
         rows.append(f'<tr data-principle="{esc(p.id)}"><td>{esc(p.name)}</td><td>{status}</td>{cells}</tr>')
     head = "".join(f"<th>{i}</th>" for i in range(1, width + 1))
     missing = sum(1 for v in by_principle.values() if not v)
-    return (f"<p class='small muted'>Score of each attempt; green ≥ {GOOD_SCORE}, red &lt; {LOW_SCORE}. "
-            f"{missing} of {len(principles)} principles not practised yet.</p>"
-            f'<table class="grid"><thead><tr><th>Principle</th><th>Attempts</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (
+        f"<p class='small muted'>Score of each attempt; green ≥ {GOOD_SCORE}, red &lt; {LOW_SCORE}. "
+        f"{missing} of {len(principles)} principles not practised yet.</p>"
+        f'<table class="grid"><thead><tr><th>Principle</th><th>Attempts</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def repeated_questions(found: Sequence[Attempt]) -> str:
@@ -141,13 +176,22 @@ def repeated_questions(found: Sequence[Attempt]) -> str:
         if len(tries) < 2:
             continue
         scores = [a.score for a in tries]
-        change = (f"{scores[-1] - scores[0]:+.0f}" if scores[0] is not None and scores[-1] is not None else "–")
-        rows.append((tries[-1].question_text or qid, len(tries), " → ".join(_fmt(s) for s in scores), change,
-                     " → ".join(_fmt(a.duration_s) for a in tries),
-                     ", ".join(a.at.strftime("%Y-%m-%d") for a in tries)))
+        change = f"{scores[-1] - scores[0]:+.0f}" if scores[0] is not None and scores[-1] is not None else "–"
+        rows.append(
+            (
+                tries[-1].question_text or qid,
+                len(tries),
+                " → ".join(_fmt(s) for s in scores),
+                change,
+                " → ".join(_fmt(a.duration_s) for a in tries),
+                ", ".join(a.at.strftime("%Y-%m-%d") for a in tries),
+            )
+        )
     if not rows:
         return "<p class='muted'>No question practised twice yet.</p>"
-    return html_table(("Question", "Attempts", "Score", "Change", "Length (s)", "Dates"), rows, cls="repeated")
+    return html_table(
+        ("Question", "Attempts", "Score", "Change", "Length (s)", "Dates"), rows, cls="repeated"
+    )
 
 
 def _date_span(found: Sequence[Attempt]) -> str:

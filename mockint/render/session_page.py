@@ -77,9 +77,11 @@ DELIVERY_GAUGES = {
 
 
 def legend() -> str:
-    return '<p class="legend small">' + "".join(
-        f'<span style="background:{COLOURS[p]}">{p.capitalize()}</span>' for p in LABELS
-    ) + '<span class="filler">filler</span></p>'
+    return (
+        '<p class="legend small">'
+        + "".join(f'<span style="background:{COLOURS[p]}">{p.capitalize()}</span>' for p in LABELS)
+        + '<span class="filler">filler</span></p>'
+    )
 
 
 # ----------------------------------------------------------------------------- audio
@@ -96,10 +98,17 @@ def embed_audio(path: Path) -> str:
     # In blocks: libvorbis allocas the whole pending buffer on the stack, so one big write of a
     # 2-minute take overflows a thread's stack (libsndfile issue #1095, a segfault).
     block = int(rate * ENCODE_BLOCK_S)
-    with sf.SoundFile(buffer, "w", samplerate=rate, channels=1, format=fmt, subtype=subtype,
-                      compression_level=EMBED_COMPRESSION) as out:
+    with sf.SoundFile(
+        buffer,
+        "w",
+        samplerate=rate,
+        channels=1,
+        format=fmt,
+        subtype=subtype,
+        compression_level=EMBED_COMPRESSION,
+    ) as out:
         for start in range(0, len(mono), block):
-            out.write(mono[start:start + block])
+            out.write(mono[start : start + block])
     return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
 
 
@@ -109,7 +118,9 @@ def link_audio(path: Path, page_dir: Path) -> str:
     return quote(Path(relative).as_posix())
 
 
-def _audio_sources(session: SessionView, audio: AudioLocator, link_from: Path | None) -> dict[str, str | None]:
+def _audio_sources(
+    session: SessionView, audio: AudioLocator, link_from: Path | None
+) -> dict[str, str | None]:
     """Each take's audio (relative path) -> the src for its player, or None when missing."""
     wanted = {t.audio for q in session.questions for t in q.takes if t.audio}
 
@@ -134,6 +145,7 @@ def _audio_sources(session: SessionView, audio: AudioLocator, link_from: Path | 
 
 # ----------------------------------------------------------------------------- transcript
 
+
 def word_labels(words: Sequence[TimedWord], segments: Sequence[SegmentView]) -> list[str]:
     """The STAR label of each timed word: the segment holding the word's midpoint ("other" if none)."""
     spans = [(s.start_s, s.end_s, s.label) for s in segments if s.start_s is not None and s.end_s is not None]
@@ -155,7 +167,9 @@ def filler_positions(words: Sequence[TimedWord], by_word: Mapping[str, int]) -> 
     from mockint.review.segment import tokens_of
 
     timed = tuple(Word(w.word, w.start, w.end) for w in words)
-    tokens = tokens_of(Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None, words=timed))
+    tokens = tokens_of(
+        Transcript(text=" ".join(w.word for w in timed), engine="", duration_s=None, words=timed)
+    )
     # tokens_of drops recognizer noise ("<sil>", "[noise]"): map tokens back by their times
     unused: dict[tuple[float | None, float | None], list[int]] = {}
     for i, w in enumerate(timed):
@@ -193,9 +207,13 @@ def transcript_html(take: TakeView, audio_id: str | None) -> str:
         attr = f' data-audio="{esc(audio_id)}"' if audio_id else ""
         return f'<p class="transcript"{attr}>' + " ".join(spans) + "</p>"
     if segments:  # typed answers: no times, the review's segments carry the text
-        return '<p class="transcript">' + " ".join(
-            f'<span class="seg l-{s.label}" data-label="{s.label}">{esc(s.text)}</span>' for s in segments
-        ) + "</p>"
+        return (
+            '<p class="transcript">'
+            + " ".join(
+                f'<span class="seg l-{s.label}" data-label="{s.label}">{esc(s.text)}</span>' for s in segments
+            )
+            + "</p>"
+        )
     return f'<p class="transcript">{esc(take.text) or "<span class=muted>(nothing was heard)</span>"}</p>'
 
 
@@ -223,14 +241,17 @@ def timeline_html(take: TakeView, review: ReviewView, target_s: float) -> str:
         cells = "".join(
             f'<div class="part-{p}" data-seconds="{s:.1f}" style="width:{100 * s / scale:.2f}%;'
             f'background:{COLOURS[p]}" title="{what}: {p} {s:.0f} s">{p[0].upper()} {s:.0f} s</div>'
-            for p, s in parts.items() if s > 0
+            for p, s in parts.items()
+            if s > 0
         )
         return f'<div class="bar">{cells}</div>'
 
     mine = dict(seconds, other=other) if other >= 0.5 else seconds
     if take.is_follow_up:  # a probe for one gap: no whole-answer target
-        return (f'<table class="bars small"><tbody><tr><td>This take</td><td>{bar(mine, "this take")}</td></tr>'
-                f'</tbody></table><p class="small muted">Seconds per STAR part; this follow-up: {duration:.0f} s.</p>')
+        return (
+            f'<table class="bars small"><tbody><tr><td>This take</td><td>{bar(mine, "this take")}</td></tr>'
+            f'</tbody></table><p class="small muted">Seconds per STAR part; this follow-up: {duration:.0f} s.</p>'
+        )
     return (
         '<table class="bars small"><tbody>'
         f"<tr><td>This take</td><td>{bar(mine, 'this take')}</td></tr>"
@@ -247,13 +268,17 @@ def _gauge_row(gauge: Gauge, value: float | None, shown: str) -> str:
     ok = gauge.good_lo <= value <= gauge.good_hi
     pos = min(max(value / gauge.scale_max, 0.0), 1.0) * 100
     lo, hi = gauge.good_lo / gauge.scale_max * 100, min(gauge.good_hi / gauge.scale_max, 1.0) * 100
-    drawn = (f'<div class="gauge" title="band {gauge.good_lo:g}–{gauge.good_hi:g} {esc(gauge.unit)}">'
-             f'<div class="band" style="left:{lo:.1f}%;width:{hi - lo:.1f}%"></div>'
-             f'<div class="mark" style="left:calc({pos:.1f}% - 1px)"></div></div>')
+    drawn = (
+        f'<div class="gauge" title="band {gauge.good_lo:g}–{gauge.good_hi:g} {esc(gauge.unit)}">'
+        f'<div class="band" style="left:{lo:.1f}%;width:{hi - lo:.1f}%"></div>'
+        f'<div class="mark" style="left:calc({pos:.1f}% - 1px)"></div></div>'
+    )
     verdict = "in band" if ok else ("high" if value > gauge.good_hi else "low")
-    return (f"<tr><td>{esc(gauge.label)}</td><td class='{'ok' if ok else 'off'}'>{esc(shown)} "
-            f"<span class='small'>({verdict})</span></td><td>{drawn}</td>"
-            f"<td class='small muted'>{esc(gauge.note)}</td></tr>")
+    return (
+        f"<tr><td>{esc(gauge.label)}</td><td class='{'ok' if ok else 'off'}'>{esc(shown)} "
+        f"<span class='small'>({verdict})</span></td><td>{drawn}</td>"
+        f"<td class='small muted'>{esc(gauge.note)}</td></tr>"
+    )
 
 
 def answer_targets(take: TakeView, profile: Profile | None) -> tuple[float, float]:
@@ -269,22 +294,36 @@ def delivery_html(take: TakeView, review: ReviewView, profile: Profile | None) -
     if take.is_follow_up:  # short by design: anything under the limit is fine
         length = Gauge("Length", "s", limit * 1.2, 0, limit, f"a follow-up; recording stops at {limit:.0f} s")
     else:
-        length = Gauge("Length", "s", limit * 1.2, SHORT_ANSWER_S, target,
-                       f"{SHORT_ANSWER_S:.0f} s to the {target:.0f} s target; recording stops at {limit:.0f} s")
+        length = Gauge(
+            "Length",
+            "s",
+            limit * 1.2,
+            SHORT_ANSWER_S,
+            target,
+            f"{SHORT_ANSWER_S:.0f} s to the {target:.0f} s target; recording stops at {limit:.0f} s",
+        )
     count = "" if review.fillers_count is None else f" ({review.fillers_count})"
     rows = [
         _gauge_row(length, review.duration_s, f"{review.duration_s or 0:.0f} s"),
         _gauge_row(DELIVERY_GAUGES["wpm"], review.wpm, f"{review.wpm or 0:.0f} words/min"),
-        _gauge_row(DELIVERY_GAUGES["fillers"], review.fillers_per_min, f"{review.fillers_per_min or 0:.1f}/min{count}"),
+        _gauge_row(
+            DELIVERY_GAUGES["fillers"],
+            review.fillers_per_min,
+            f"{review.fillers_per_min or 0:.1f}/min{count}",
+        ),
         _gauge_row(DELIVERY_GAUGES["long_pauses"], review.long_pauses, f"{review.long_pauses or 0}"),
         _gauge_row(DELIVERY_GAUGES["thinking_s"], review.thinking_s, f"{review.thinking_s or 0:.1f} s"),
     ]
     by_word = ", ".join(f"{esc(w)} ×{n}" for w, n in sorted(review.fillers_by_word.items()))
-    ownership = (f"<tr><td>“I” / “we”</td><td>{_fmt(review.i_count)} / {_fmt(review.we_count)}</td>"
-                 "<td></td><td class='small muted'>say what you did: “I”, not “we”</td></tr>")
+    ownership = (
+        f"<tr><td>“I” / “we”</td><td>{_fmt(review.i_count)} / {_fmt(review.we_count)}</td>"
+        "<td></td><td class='small muted'>say what you did: “I”, not “we”</td></tr>"
+    )
     extra = f"<p class='small muted'>Fillers: {by_word}</p>" if by_word else ""
-    return ("<table class='delivery'><thead><tr><th>Delivery</th><th>This take</th><th>Band</th><th></th>"
-            f"</tr></thead><tbody>{''.join(rows)}{ownership}</tbody></table>{extra}")
+    return (
+        "<table class='delivery'><thead><tr><th>Delivery</th><th>This take</th><th>Band</th><th></th>"
+        f"</tr></thead><tbody>{''.join(rows)}{ownership}</tbody></table>{extra}"
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -294,39 +333,60 @@ def _fmt(value: float | None) -> str:
 def feedback_html(review: ReviewView) -> str:
     flags = "".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in review.flags)
     tips = "".join(f"<li>{esc(t)}</li>" for t in review.tips)
-    parts = [f'<p>Score <span class="score">{_fmt(review.score)}</span>/100</p>' if review.score is not None else ""]
+    parts = [
+        f'<p>Score <span class="score">{_fmt(review.score)}</span>/100</p>'
+        if review.score is not None
+        else ""
+    ]
     parts.append(f"<p>{flags}</p>" if flags else "<p class='small muted'>No flags.</p>")
     if tips:
         parts.append(f"<ul class='tips'>{tips}</ul>")
     if review.talking_points:  # optional review field: the question's talking points, covered or not
-        parts.append("<p class='small'>Talking points: " + "; ".join(
-            f"<span class='{'ok' if covered else 'off'}'>{'✓' if covered else '✗'} {esc(text)}</span>"
-            for text, covered in review.talking_points) + "</p>")
+        parts.append(
+            "<p class='small'>Talking points: "
+            + "; ".join(
+                f"<span class='{'ok' if covered else 'off'}'>{'✓' if covered else '✗'} {esc(text)}</span>"
+                for text, covered in review.talking_points
+            )
+            + "</p>"
+        )
     if review.breakdown:  # optional review field: the rubric's points per item
-        parts.append("<details class='small'><summary>How the score adds up</summary>" + html_table(
-            ("Item", "Points", "Of"), [(item, _fmt(points), _fmt(most)) for item, points, most in review.breakdown]
-        ) + "</details>")
+        parts.append(
+            "<details class='small'><summary>How the score adds up</summary>"
+            + html_table(
+                ("Item", "Points", "Of"),
+                [(item, _fmt(points), _fmt(most)) for item, points, most in review.breakdown],
+            )
+            + "</details>"
+        )
     return "".join(parts)
 
 
 def follow_up_feedback_html(take: TakeView, review: ReviewView) -> str:
     """A follow-up answer is not a whole story: judged on what it was asked for, and on delivery
     (as in the terminal), not with the whole-answer flags and score."""
-    from mockint.render.terminal import FOLLOW_UP_FLAGS, PROBED_PART
+    from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
 
     parts = []
     part = PROBED_PART.get(take.follow_up_reason)
     if part:
         given = bool(review.present.get(part))
-        parts.append(f"<p class='{'ok' if given else 'off'}'>Asked for the {esc(part)}: "
-                     f"{'given ✓' if given else 'still missing ✗'}</p>")
+        parts.append(
+            f"<p class='{'ok' if given else 'off'}'>Asked for the {esc(part)}: "
+            f"{'given ✓' if given else 'still missing ✗'}</p>"
+        )
     elif take.follow_up_reason == "low_ownership":
         owned = "low_ownership" not in review.flags
-        parts.append(f"<p class='{'ok' if owned else 'off'}'>Asked what you personally did: "
-                     f"{'told with “I” ✓' if owned else 'still “we” ✗'}</p>")
+        parts.append(
+            f"<p class='{'ok' if owned else 'off'}'>Asked what you personally did: "
+            f"{'told with “I” ✓' if owned else 'still “we” ✗'}</p>"
+        )
     flags = [f for f in review.flags if f in FOLLOW_UP_FLAGS]
-    parts.append("".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in flags)
-                 if flags else "<p class='small muted'>No delivery flags.</p>")
+    parts.append(
+        "".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in flags)
+        if flags
+        else "<p class='small muted'>No delivery flags.</p>"
+    )
     return "".join(parts)
 
 
@@ -343,22 +403,37 @@ def session_profile(doc: Mapping[str, Any], bank: Bank | None) -> Profile | None
     if not target or not limit or target <= 0 or limit <= 0:
         return None
     name = saved.get("name") if isinstance(saved.get("name"), str) else session.company
-    return Profile(id=session.company, name=name, description="", prep_s=number(saved.get("prep_s")) or 0.0,
-                   answer_target_s=target, answer_limit_s=limit, questions_per_session=1, follow_ups=0)
+    return Profile(
+        id=session.company,
+        name=name,
+        description="",
+        prep_s=number(saved.get("prep_s")) or 0.0,
+        answer_target_s=target,
+        answer_limit_s=limit,
+        questions_per_session=1,
+        follow_ups=0,
+    )
 
 
-def take_html(take: TakeView, take_id: str, title: str, src: str | None, profile: Profile | None,
-              audio_note: str) -> str:
+def take_html(
+    take: TakeView, take_id: str, title: str, src: str | None, profile: Profile | None, audio_note: str
+) -> str:
     target, _ = answer_targets(take, profile)
     if src:
         player = f'<audio id="{take_id}" controls preload="metadata" src="{esc(src)}"></audio>'
     elif take.audio:
-        player = f'<p class="small off">Audio {esc(take.audio)} is missing or unreadable{esc(audio_note)}.</p>'
+        player = (
+            f'<p class="small off">Audio {esc(take.audio)} is missing or unreadable{esc(audio_note)}.</p>'
+        )
     else:
         player = ""
     if take.review is not None:
-        feedback = follow_up_feedback_html(take, take.review) if take.is_follow_up else feedback_html(take.review)
-        figures = timeline_html(take, take.review, target) + delivery_html(take, take.review, profile) + feedback
+        feedback = (
+            follow_up_feedback_html(take, take.review) if take.is_follow_up else feedback_html(take.review)
+        )
+        figures = (
+            timeline_html(take, take.review, target) + delivery_html(take, take.review, profile) + feedback
+        )
     else:  # saved when the session was interrupted before the review (or the transcript) was done
         figures = "<p class='small muted'>Not reviewed: the session ended before this take's review.</p>"
     return (
@@ -397,8 +472,14 @@ def _principles(question: QuestionView, names: Mapping[str, str]) -> str:
     return (" · " + ", ".join(esc(names.get(p, p)) for p in ids)) if ids else ""
 
 
-def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile: Profile | None = None,
-                         link_from: Path | None = None, principles: Mapping[str, str] | None = None) -> str:
+def build_session_report(
+    doc: Mapping[str, Any],
+    audio: AudioLocator,
+    *,
+    profile: Profile | None = None,
+    link_from: Path | None = None,
+    principles: Mapping[str, str] | None = None,
+) -> str:
     """The HTML page for one session (the `show --json` document; damaged parts read as missing).
 
     Audio is embedded as data: URIs, or with `link_from` (the folder the page is written to)
@@ -418,18 +499,26 @@ def build_session_report(doc: Mapping[str, Any], audio: AudioLocator, *, profile
         f'<p class="muted">{esc(_when(session.started_at))} · session {esc(session.id)} · '
         f"{len(questions)} question{'s' if len(questions) != 1 else ''} · average score {average}"
         + ("" if session.complete else " · <strong>incomplete</strong>")
-        + "</p>" + legend()
+        + "</p>"
+        + legend()
         + "<p class='small muted'>Click a word to hear the answer from there.</p></header>"
     )
-    toc = "<nav><ol>" + "".join(
-        f'<li><a href="#q{i}">{esc(q.text or q.id)}</a></li>' for i, q in enumerate(questions, 1)
-    ) + "</ol></nav>"
+    toc = (
+        "<nav><ol>"
+        + "".join(f'<li><a href="#q{i}">{esc(q.text or q.id)}</a></li>' for i, q in enumerate(questions, 1))
+        + "</ol></nav>"
+    )
     sections = []
     for i, q in enumerate(questions, 1):
-        body = "".join(
-            take_html(t, f"q{i}-t{j}", title, sources.get(t.audio) if t.audio else None, profile, audio_note)
-            for j, (t, title) in enumerate(zip(q.takes, _take_titles(q.takes), strict=True), 1)
-        ) or f"<p class='muted'>{'Skipped.' if q.skipped else 'Not answered.'}</p>"
+        body = (
+            "".join(
+                take_html(
+                    t, f"q{i}-t{j}", title, sources.get(t.audio) if t.audio else None, profile, audio_note
+                )
+                for j, (t, title) in enumerate(zip(q.takes, _take_titles(q.takes), strict=True), 1)
+            )
+            or f"<p class='muted'>{'Skipped.' if q.skipped else 'Not answered.'}</p>"
+        )
         sections.append(
             f'<section class="question" id="q{i}"><h2>{i}. {esc(q.text)}</h2>'
             f'<p class="small muted">{esc(q.id)}{_principles(q, principles)}</p>{body}</section>'

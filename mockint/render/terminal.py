@@ -13,19 +13,19 @@ from rich.table import Table
 from rich.text import Text
 
 from mockint.bank import Question
+from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
 from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
-# The part a gap probe asks for, and the flags that still mean something for a short follow-up
-# answer (a follow-up is not a whole story: no situation, task or length flags).
-PROBED_PART = {"missing_result": "result", "result_not_quantified": "result", "missing_action": "action",
-               "missing_situation": "situation", "missing_task": "task"}
-FOLLOW_UP_FLAGS = ("result_not_quantified", "low_ownership", "too_fast", "too_slow", "many_fillers", "long_pauses")
 # Why a take has no review, by its stopped_by.
-UNREVIEWED = {"skip": "skipped", "interrupt": "interrupted — saved, not transcribed",
-              "crash": "cut off by a crash — saved up to then, not transcribed",
-              "recording": "still being recorded", "error": "the recording failed — what was heard is saved"}
+UNREVIEWED = {
+    "skip": "skipped",
+    "interrupt": "interrupted — saved, not transcribed",
+    "crash": "cut off by a crash — saved up to then, not transcribed",
+    "recording": "still being recorded",
+    "error": "the recording failed — what was heard is saved",
+}
 TOP_TIPS = 3
 TIPS_PER_TAKE = 2
 
@@ -43,8 +43,9 @@ def console_for(stream) -> Console:
 class TerminalView:
     """The session engine's view on a terminal (or any stream)."""
 
-    def __init__(self, console: Console, *, wait_for_prep: bool = True,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, console: Console, *, wait_for_prep: bool = True, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.console = console
         self.wait_for_prep = wait_for_prep
         self.sleep = sleep
@@ -55,7 +56,9 @@ class TerminalView:
 
     def prep(self, seconds: float) -> None:
         if not self.wait_for_prep:
-            self.console.print(f"[dim]{seconds:.0f} s to prepare — skipped: the answer comes from a file[/dim]")
+            self.console.print(
+                f"[dim]{seconds:.0f} s to prepare — skipped: the answer comes from a file[/dim]"
+            )
             return
         from rich.live import Live
 
@@ -67,7 +70,8 @@ class TerminalView:
 
     def follow_up(self, prompt: str, reason: str) -> None:
         why = {"question": "one of the question's own probes", "generic": "a closing probe"}.get(
-            reason, f"probing: {reason.replace('_', ' ')}")
+            reason, f"probing: {reason.replace('_', ' ')}"
+        )
         self.console.print(f"[bold]Follow-up[/bold] [dim]({why})[/dim]")
 
     def take_done(self, take: dict[str, Any]) -> None:
@@ -77,7 +81,9 @@ class TerminalView:
         self.console.print(f"[dim]{text}[/dim]")
 
 
-def render_take(console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_TAKE, figures: bool = False) -> None:
+def render_take(
+    console: Console, take: dict[str, Any], *, tips: int = TIPS_PER_TAKE, figures: bool = False
+) -> None:
     """A take's review in a few lines: score, time, STAR parts, flags, the first tips
     (with `figures`: fillers, "I" and "we", long pauses too)."""
     review = take.get("review")
@@ -117,7 +123,7 @@ def figures_line(delivery: dict[str, Any]) -> Text:
         words = ", ".join(f"{w} ×{n}" for w, n in (fillers.get("by_word") or {}).items())
         parts.append(f"fillers {fillers['count']}{per_min}" + (f": {words}" if words else ""))
     if delivery.get("i_count") is not None:
-        parts.append(f"\"I\" {delivery['i_count']} · \"we\" {delivery.get('we_count', 0)}")
+        parts.append(f'"I" {delivery["i_count"]} · "we" {delivery.get("we_count", 0)}')
     if delivery.get("long_pauses") is not None:
         parts.append(f"long pauses {delivery['long_pauses']}")
     return Text("  " + " · ".join(parts), style="dim")
@@ -133,11 +139,16 @@ def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, A
     part = PROBED_PART.get(reason)
     if part:
         given = bool(((review.get("components") or {}).get(part) or {}).get("present"))
-        line.append(f" · {part} given ✓" if given else f" · still no {part}",
-                    style=PART_STYLE[part] if given else "bold red")
+        line.append(
+            f" · {part} given ✓" if given else f" · still no {part}",
+            style=PART_STYLE[part] if given else "bold red",
+        )
     elif reason == "low_ownership":
         owned = "low_ownership" not in (review.get("flags") or [])
-        line.append(" · in your own words (\"I\") ✓" if owned else " · still \"we\"", style="green" if owned else "bold red")
+        line.append(
+            ' · in your own words ("I") ✓' if owned else ' · still "we"',
+            style="green" if owned else "bold red",
+        )
     console.print(line)
     flags = [f for f in review.get("flags") or [] if f in FOLLOW_UP_FLAGS]
     if flags:
@@ -184,15 +195,23 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
         if isinstance(review.get("score"), (int, float)):
             scores.append(review["score"])
         extra = f" +{len(follow_ups)} follow-up" if follow_ups else ""
-        table.add_row(str(n), question["id"], _seconds(take.get("duration_s")) + extra,
-                      _seconds(take.get("thinking_s")), star_letters(review),
-                      ", ".join(review.get("flags") or []) or "–", str(review.get("score", "–")))
+        table.add_row(
+            str(n),
+            question["id"],
+            _seconds(take.get("duration_s")) + extra,
+            _seconds(take.get("thinking_s")),
+            star_letters(review),
+            ", ".join(review.get("flags") or []) or "–",
+            str(review.get("score", "–")),
+        )
     console.print(table)
     answered = len(scores)
     avg = f"{sum(scores) / answered:.0f}" if answered else "–"
     avg_thinking = f"{sum(thinking) / len(thinking):.1f} s" if thinking else "–"
-    console.print(f"Answered {answered} of {len(doc['questions'])} · speaking time {_seconds(total_time)}"
-                  f" · average thinking {avg_thinking} · average score {avg}")
+    console.print(
+        f"Answered {answered} of {len(doc['questions'])} · speaking time {_seconds(total_time)}"
+        f" · average thinking {avg_thinking} · average score {avg}"
+    )
     render_stories(console, doc)
     tips = top_tips(doc)
     if tips:
@@ -200,18 +219,27 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
         for tip in tips:
             console.print(f"  • {tip}")
     state = "saved" if doc.get("complete") else "saved (incomplete)"
-    console.print(f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
-                  f"read it with 'mockint show {doc['id']}'")
+    console.print(
+        f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
+        f"read it with 'mockint show {doc['id']}'"
+    )
 
 
 def story_line(story: dict[str, Any] | None) -> Text:
     """Which prepared story an answer told (mockint.stories.match), and a warning if told before."""
     if story is None:
         return Text("Story: none of your prepared stories", style="dim")
-    line = Text("Story: ").append(story["title"], style="bold").append(f" (match {story['score']:.2f})", style="dim")
+    line = (
+        Text("Story: ")
+        .append(story["title"], style="bold")
+        .append(f" (match {story['score']:.2f})", style="dim")
+    )
     if story.get("told_for"):
-        line.append(f"  ⚠ already told for {', '.join(story['told_for'])} — interviewers compare notes;"
-                    " prepare another story for this question", style="bold yellow")
+        line.append(
+            f"  ⚠ already told for {', '.join(story['told_for'])} — interviewers compare notes;"
+            " prepare another story for this question",
+            style="bold yellow",
+        )
     return line
 
 
@@ -296,13 +324,18 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
         if "damaged" in row:
             table.add_row(row["id"], "", "", "", "", "", "", Text(f"damaged: {row['damaged']}", style="red"))
             continue
-        table.add_row(row["id"], (row.get("started_at") or "")[:16].replace("T", " "), row.get("company") or "",
-                      str(row["questions"]), str(row["answered"]),
-                      "–" if row["average_score"] is None else str(row["average_score"]),
-                      _seconds(row.get("duration_s")),
-                      Text("complete" if row["complete"] else "incomplete").append(
-                          f" · damaged audio: {row['damaged_audio']}" if row.get("damaged_audio") else "",
-                          style="red"))
+        table.add_row(
+            row["id"],
+            (row.get("started_at") or "")[:16].replace("T", " "),
+            row.get("company") or "",
+            str(row["questions"]),
+            str(row["answered"]),
+            "–" if row["average_score"] is None else str(row["average_score"]),
+            _seconds(row.get("duration_s")),
+            Text("complete" if row["complete"] else "incomplete").append(
+                f" · damaged audio: {row['damaged_audio']}" if row.get("damaged_audio") else "", style="red"
+            ),
+        )
     console.print(table)
 
 

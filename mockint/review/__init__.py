@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockint.review import rubric
 from mockint.bank import Bank, Profile, Question
+from mockint.review import rubric
 from mockint.review.delivery import Delivery, measure
 from mockint.review.rubric import Relevance
 from mockint.review.segment import segment, tokens_of
@@ -33,13 +33,25 @@ class Segment:
     cues: tuple[str, ...] = ()  # the features behind the label, as evidence
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "label": self.label, "start_s": _r(self.start_s),
-                "end_s": _r(self.end_s), "words": self.words, "cues": list(self.cues)}
+        return {
+            "text": self.text,
+            "label": self.label,
+            "start_s": _r(self.start_s),
+            "end_s": _r(self.end_s),
+            "words": self.words,
+            "cues": list(self.cues),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Segment:
-        return cls(str(d["text"]), str(d["label"]), _f(d.get("start_s")), _f(d.get("end_s")),
-                   int(d.get("words") or len(str(d["text"]).split())), tuple(d.get("cues") or ()))
+        return cls(
+            str(d["text"]),
+            str(d["label"]),
+            _f(d.get("start_s")),
+            _f(d.get("end_s")),
+            int(d.get("words") or len(str(d["text"]).split())),
+            tuple(d.get("cues") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -51,13 +63,23 @@ class Component:
     word_share: float = 0.0  # share of the words, typed or spoken
 
     def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "share": _r(self.share, 3), "seconds": _r(self.seconds),
-                "evidence": list(self.evidence), "word_share": round(self.word_share, 3)}
+        return {
+            "present": self.present,
+            "share": _r(self.share, 3),
+            "seconds": _r(self.seconds),
+            "evidence": list(self.evidence),
+            "word_share": round(self.word_share, 3),
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Component:
-        return cls(bool(d["present"]), _f(d.get("share")), _f(d.get("seconds")),
-                   tuple(d.get("evidence") or ()), float(d.get("word_share") or 0.0))
+        return cls(
+            bool(d["present"]),
+            _f(d.get("share")),
+            _f(d.get("seconds")),
+            tuple(d.get("evidence") or ()),
+            float(d.get("word_share") or 0.0),
+        )
 
 
 @dataclass(frozen=True)
@@ -98,8 +120,11 @@ class Review:
 
     def part_span(self, part: str) -> tuple[float, float] | None:
         """(start, end) seconds covering the segments labelled `part`; None if absent or typed."""
-        times = [(s.start_s, s.end_s) for s in self.segments
-                 if s.label == part and s.start_s is not None and s.end_s is not None]
+        times = [
+            (s.start_s, s.end_s)
+            for s in self.segments
+            if s.label == part and s.start_s is not None and s.end_s is not None
+        ]
         if not times:
             return None
         return min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[type-var]
@@ -113,8 +138,13 @@ def _f(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
-def review(answer: Transcript, question: Question | None = None, profile: Profile | None = None,
-           bank: Bank | None = None, thinking_s: float | None = None) -> Review:
+def review(
+    answer: Transcript,
+    question: Question | None = None,
+    profile: Profile | None = None,
+    bank: Bank | None = None,
+    thinking_s: float | None = None,
+) -> Review:
     """Review one answer. `bank` supplies the question's principles (keywords) when given."""
     tokens = tokens_of(answer)
     phrases = segment(answer)
@@ -126,20 +156,33 @@ def review(answer: Transcript, question: Question | None = None, profile: Profil
     timed = answer.timed and all(s.start_s is not None for s in segments)
     delivery = measure(tokens, answer.duration_s if timed else None, thinking_s)
     components = _components(segments, timed)
-    principles = [bank.principles[p] for p in question.principles if p in bank.principles] \
-        if (bank and question) else []
+    principles = (
+        [bank.principles[p] for p in question.principles if p in bank.principles]
+        if (bank and question)
+        else []
+    )
     relevance = rubric.relevance([t.norm for t in tokens], question, principles)
     target_s, limit_s = rubric.timing_targets(question, profile)
     facts = rubric.Facts(
-        components=components, segments=segments, phrases=phrases, labels=labels,
-        delivery=delivery, relevance=relevance, question=question, principles=principles,
-        target_s=target_s, limit_s=limit_s, timed=timed, norms=[t.norm for t in tokens],
+        components=components,
+        segments=segments,
+        phrases=phrases,
+        labels=labels,
+        delivery=delivery,
+        relevance=relevance,
+        question=question,
+        principles=principles,
+        target_s=target_s,
+        limit_s=limit_s,
+        timed=timed,
+        norms=[t.norm for t in tokens],
     )
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = rubric.points(facts, flags)
-    return Review(components, segments, delivery, flags, tips, rubric.total(breakdown, flags),
-                  breakdown, relevance)
+    return Review(
+        components, segments, delivery, flags, tips, rubric.total(breakdown, flags), breakdown, relevance
+    )
 
 
 def _components(segments: tuple[Segment, ...], timed: bool) -> dict[str, Component]:

@@ -42,9 +42,22 @@ _NUMBER = re.compile(r"\d")
 I_WORDS = frozenset({"i", "i'm", "i've", "i'd", "i'll"})
 WE_WORDS = frozenset({"we", "we're", "we've", "we'd", "we'll"})
 HEDGES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(h.split()) for h in (
-        "i think", "i guess", "maybe", "kind of", "sort of", "probably", "i believe", "somewhat",
-        "hopefully", "might have", "i suppose", "more or less", "perhaps", "i feel like",
+    tuple(h.split())
+    for h in (
+        "i think",
+        "i guess",
+        "maybe",
+        "kind of",
+        "sort of",
+        "probably",
+        "i believe",
+        "somewhat",
+        "hopefully",
+        "might have",
+        "i suppose",
+        "more or less",
+        "perhaps",
+        "i feel like",
     )
 )
 
@@ -82,32 +95,51 @@ class Delivery:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "duration_s": _round(self.duration_s), "words": self.words, "wpm": _round(self.wpm),
-            "thinking_s": _round(self.thinking_s), "fillers": self.fillers.to_dict(),
-            "i_count": self.i_count, "we_count": self.we_count,
+            "duration_s": _round(self.duration_s),
+            "words": self.words,
+            "wpm": _round(self.wpm),
+            "thinking_s": _round(self.thinking_s),
+            "fillers": self.fillers.to_dict(),
+            "i_count": self.i_count,
+            "we_count": self.we_count,
             "long_pauses": len(self.long_pauses),
-            "long_pause_list": [{"start_s": _round(p.start_s), "seconds": _round(p.seconds), "after": p.after}
-                                for p in self.long_pauses],
-            "estimated_s": _round(self.estimated_s), "hedges": dict(self.hedges),
+            "long_pause_list": [
+                {"start_s": _round(p.start_s), "seconds": _round(p.seconds), "after": p.after}
+                for p in self.long_pauses
+            ],
+            "estimated_s": _round(self.estimated_s),
+            "hedges": dict(self.hedges),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Delivery:
         f = d.get("fillers") or {}
-        pauses = tuple(Pause(float(p["start_s"]), float(p["seconds"]), str(p.get("after", "")))
-                       for p in d.get("long_pause_list", []))
+        pauses = tuple(
+            Pause(float(p["start_s"]), float(p["seconds"]), str(p.get("after", "")))
+            for p in d.get("long_pause_list", [])
+        )
         if not pauses and d.get("long_pauses"):  # older or foreign files: only the count
             pauses = tuple(Pause(0.0, LONG_PAUSE_S, "") for _ in range(int(d["long_pauses"])))
         words = int(d.get("words", 0))
         return cls(
-            duration_s=_opt(d.get("duration_s")), words=words, wpm=_opt(d.get("wpm")),
+            duration_s=_opt(d.get("duration_s")),
+            words=words,
+            wpm=_opt(d.get("wpm")),
             thinking_s=_opt(d.get("thinking_s")),
-            fillers=Fillers(int(f.get("count", 0)), _opt(f.get("per_minute")),
-                            {str(k): int(v) for k, v in (f.get("by_word") or {}).items()}),
-            i_count=int(d.get("i_count", 0)), we_count=int(d.get("we_count", 0)),
+            fillers=Fillers(
+                int(f.get("count", 0)),
+                _opt(f.get("per_minute")),
+                {str(k): int(v) for k, v in (f.get("by_word") or {}).items()},
+            ),
+            i_count=int(d.get("i_count", 0)),
+            we_count=int(d.get("we_count", 0)),
             long_pauses=pauses,
-            estimated_s=float(next((d[k] for k in ("estimated_s", "duration_s") if d.get(k) is not None),
-                                   words / TYPED_WPM * 60)),
+            estimated_s=float(
+                next(
+                    (d[k] for k in ("estimated_s", "duration_s") if d.get(k) is not None),
+                    words / TYPED_WPM * 60,
+                )
+            ),
             hedges={str(k): int(v) for k, v in (d.get("hedges") or {}).items()},
         )
 
@@ -127,7 +159,9 @@ def _set_off_before(tokens: list[Token], i: int) -> bool:
     prev = tokens[i - 1]
     if prev.comma_after or prev.norm in CLAUSE_STARTERS or prev.norm in ALWAYS_FILLERS:
         return True
-    return prev.end is not None and tokens[i].start is not None and tokens[i].start - prev.end >= CLAUSE_PAUSE_S
+    return (
+        prev.end is not None and tokens[i].start is not None and tokens[i].start - prev.end >= CLAUSE_PAUSE_S
+    )
 
 
 def _set_off_after(tokens: list[Token], i: int) -> bool:
@@ -152,18 +186,24 @@ def filler_indexes(tokens: list[Token]) -> list[tuple[int, str]]:
             found.append((i, w))
         elif w == "like":
             prev = tokens[i - 1].norm if i else ""
-            if prev not in _LIKE_NOT_AFTER and (_set_off_before(tokens, i) or _set_off_after(tokens, i)
-                                                 or prev in ("was", "is", "it's", "were", "just")):
+            if prev not in _LIKE_NOT_AFTER and (
+                _set_off_before(tokens, i)
+                or _set_off_after(tokens, i)
+                or prev in ("was", "is", "it's", "were", "just")
+            ):
                 found.append((i, w))
         elif w == "you" and i + 1 < len(tokens) and tokens[i + 1].norm == "know":
             prev = tokens[i - 1].norm if i else ""
             nxt = tokens[i + 2].norm if i + 2 < len(tokens) else ""
-            if prev not in _YOU_KNOW_NOT_AFTER and (nxt not in _YOU_KNOW_NOT_BEFORE
-                                                    or _set_off_after(tokens, i + 1)):
+            if prev not in _YOU_KNOW_NOT_AFTER and (
+                nxt not in _YOU_KNOW_NOT_BEFORE or _set_off_after(tokens, i + 1)
+            ):
                 found.append((i, "you know"))
                 skip = i + 1
         elif w in ("basically", "actually"):
-            if _set_off_before(tokens, i):  # "Basically, …", "and actually we…"; not "the team actually reported"
+            if _set_off_before(
+                tokens, i
+            ):  # "Basically, …", "and actually we…"; not "the team actually reported"
                 found.append((i, w))
         elif w == "so":
             # "so" is a filler opening the answer or left hanging ("so, um", "so yeah", "so…");
@@ -193,7 +233,7 @@ def measure(tokens: list[Token], duration_s: float | None, thinking_s: float | N
         for prev, tok in zip(tokens, tokens[1:], strict=False):
             gap = (tok.start or 0.0) - (prev.end or 0.0)
             if gap > LONG_PAUSE_S:
-                before = " ".join(t.text for t in tokens[max(0, prev.index - 3):prev.index + 1])
+                before = " ".join(t.text for t in tokens[max(0, prev.index - 3) : prev.index + 1])
                 pauses.append(Pause(prev.end or 0.0, gap, before))
         estimated = duration_s
     else:
@@ -202,11 +242,20 @@ def measure(tokens: list[Token], duration_s: float | None, thinking_s: float | N
     norms = [t.norm for t in tokens]
     return Delivery(
         duration_s=duration_s if timed or duration_s is not None else None,
-        words=words, wpm=wpm, thinking_s=thinking_s,
-        fillers=Fillers(len(fillers), per_minute, by_word,
-                        tuple(tokens[i].start or 0.0 for i, _ in fillers) if timed else ()),
-        i_count=sum(w in I_WORDS for w in norms), we_count=sum(w in WE_WORDS for w in norms),
-        long_pauses=tuple(pauses), estimated_s=float(estimated or 0.0), hedges=count_phrases(norms, HEDGES),
+        words=words,
+        wpm=wpm,
+        thinking_s=thinking_s,
+        fillers=Fillers(
+            len(fillers),
+            per_minute,
+            by_word,
+            tuple(tokens[i].start or 0.0 for i, _ in fillers) if timed else (),
+        ),
+        i_count=sum(w in I_WORDS for w in norms),
+        we_count=sum(w in WE_WORDS for w in norms),
+        long_pauses=tuple(pauses),
+        estimated_s=float(estimated or 0.0),
+        hedges=count_phrases(norms, HEDGES),
     )
 
 
@@ -217,7 +266,7 @@ def count_phrases(norms: list[str], phrases: tuple[tuple[str, ...], ...]) -> dic
         if w not in firsts:
             continue
         for p in phrases:
-            if tuple(norms[i:i + len(p)]) == p:
+            if tuple(norms[i : i + len(p)]) == p:
                 key = " ".join(p)
                 counts[key] = counts.get(key, 0) + 1
     return counts

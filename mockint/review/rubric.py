@@ -15,9 +15,23 @@ from mockint.bank import Principle, Profile, Question
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
 from mockint.review.segment import Phrase
 
-FLAGS = ("missing_situation", "missing_task", "missing_action", "missing_result", "not_a_story",
-         "long_setup", "result_not_quantified", "low_ownership", "too_short", "too_long",
-         "too_fast", "too_slow", "many_fillers", "long_pauses", "off_topic")
+FLAGS = (
+    "missing_situation",
+    "missing_task",
+    "missing_action",
+    "missing_result",
+    "not_a_story",
+    "long_setup",
+    "result_not_quantified",
+    "low_ownership",
+    "too_short",
+    "too_long",
+    "too_fast",
+    "too_slow",
+    "many_fillers",
+    "long_pauses",
+    "off_topic",
+)
 
 TOO_SHORT_S = 45.0
 DEFAULT_TARGET_S = 120.0  # without a profile
@@ -38,11 +52,13 @@ OFF_TOPIC_CAP = 40
 _GENERIC = re.compile(
     r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
     r"my approach is|what i do is|i make sure|you should|you need to|in general|whenever i|"
-    r"i like to|i'm (someone|a person|the kind))\b")
+    r"i like to|i'm (someone|a person|the kind))\b"
+)
 _NARRATIVE = re.compile(
     r"\b(i|we|they|he|she) (\w+ed|made|took|set|wrote|built|met|spoke|led|ran|sent|gave|got|had|was|"
     r"were|did|went|found|told|said|saw|chose|began|kept|left|brought|won|lost)\b|"
-    r"\b(last (year|month|week|semester|quarter|summer)|once|when i was|during|ago)\b")
+    r"\b(last (year|month|week|semester|quarter|summer)|once|when i was|during|ago)\b"
+)
 _STOP = frozenset(
     "a an the and or but of to in on at for with by from as is are was were be been it its this that "
     "these those you your i me my we our they their he she his her them what which who whom how why "
@@ -51,7 +67,8 @@ _STOP = frozenset(
     "just also than then there here into over under after before during while other "
     # too common in any story to show the topic
     "new work worked team project people made make get got good way thing things day week year "
-    "first last really very many much lot help helped".split())
+    "first last really very many much lot help helped".split()
+)
 
 
 @dataclass(frozen=True)
@@ -60,14 +77,18 @@ class Relevance:
     talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"keywords_found": list(self.keywords_found),
-                "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points]}
+        return {
+            "keywords_found": list(self.keywords_found),
+            "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points],
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
         d = d or {}
-        return cls(tuple(d.get("keywords_found") or ()),
-                   tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()))
+        return cls(
+            tuple(d.get("keywords_found") or ()),
+            tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -119,8 +140,10 @@ class Facts:
 
 def timing_targets(question: Question | None, profile: Profile | None) -> tuple[float, float]:
     if profile is None:
-        return (question.target_s or DEFAULT_TARGET_S if question else DEFAULT_TARGET_S,
-                question.limit_s or DEFAULT_LIMIT_S if question else DEFAULT_LIMIT_S)
+        return (
+            question.target_s or DEFAULT_TARGET_S if question else DEFAULT_TARGET_S,
+            question.limit_s or DEFAULT_LIMIT_S if question else DEFAULT_LIMIT_S,
+        )
     if question is None:
         return profile.answer_target_s, profile.answer_limit_s
     return question.answer_target_s(profile), question.answer_limit_s(profile)
@@ -150,8 +173,13 @@ def relevance(norms: list[str], question: Question | None, principles: list[Prin
 
 
 def _spoken_s(f: Facts) -> float:
-    return f.delivery.estimated_s if not f.timed else max(
-        (f.segments[-1].end_s or 0.0) - (f.segments[0].start_s or 0.0), 0.0) if f.segments else 0.0
+    return (
+        f.delivery.estimated_s
+        if not f.timed
+        else max((f.segments[-1].end_s or 0.0) - (f.segments[0].start_s or 0.0), 0.0)
+        if f.segments
+        else 0.0
+    )
 
 
 def _not_a_story(f: Facts) -> bool:
@@ -167,8 +195,11 @@ def _off_topic(f: Facts) -> bool:
     if f.question is None or f.delivery.words < MIN_WORDS_FOR_TOPIC:
         return False
     answer = {_stem(w) for w in f.norms}
-    topic = (_content_stems(f.question.text) | {_stem(k) for p in f.principles for k in p.keywords}
-             | {s for tp in f.question.talking_points for s in _content_stems(tp)})
+    topic = (
+        _content_stems(f.question.text)
+        | {_stem(k) for p in f.principles for k in p.keywords}
+        | {s for tp in f.question.talking_points for s in _content_stems(tp)}
+    )
     covered = any(c for _, c in f.relevance.talking_points)
     return not (topic & answer) and not covered
 
@@ -218,71 +249,92 @@ def _clock(seconds: float) -> str:
 def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     unit = "" if f.timed else " (estimated at a speaking pace of 145 words a minute)"
-    first = {p: f.components[p].evidence[0] for p in ("situation", "task", "action", "result")
-             if f.components[p].evidence}
+    first = {
+        p: f.components[p].evidence[0]
+        for p in ("situation", "task", "action", "result")
+        if f.components[p].evidence
+    }
     if "not_a_story" in flagged:
         m = _GENERIC.search(" ".join(f.norms))
-        said = f" — you said \"{m.group()}…\"" if m else ""
-        out.append(f"This describes what you do in general{said}. Tell one specific time: when it was, "
-                   "what you did, and what came of it.")
+        said = f' — you said "{m.group()}…"' if m else ""
+        out.append(
+            f"This describes what you do in general{said}. Tell one specific time: when it was, "
+            "what you did, and what came of it."
+        )
     if "off_topic" in flagged and f.question:
         words = [k for p in f.principles for k in p.keywords][:6] or sorted(_topic_words(f.question.text))[:6]
         listed = f" (none of: {', '.join(words)})" if words else ""
-        out.append(f"The answer uses none of the question's key words{listed}: make the link to "
-                   f"\"{_quote(f.question.text)}\" explicit, or pick a story that shows it.")
+        out.append(
+            f"The answer uses none of the question's key words{listed}: make the link to "
+            f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
+        )
     if "missing_situation" in flagged:
         out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
     if "missing_task" in flagged:
-        out.append("Say what you had to do before the actions: \"My job was to…\", \"I had to…\".")
+        out.append('Say what you had to do before the actions: "My job was to…", "I had to…".')
     if "missing_action" in flagged:
         out.append("Tell what you did, step by step — the actions are what the interviewer scores.")
     if "missing_result" in flagged:
-        last = f" after \"{_quote(f.segments[-1].text, 8)}\"" if f.segments else ""
+        last = f' after "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
         out.append(f"The answer stops{last} with no outcome: end with what changed, for whom, by how much.")
     if "result_not_quantified" in flagged:
-        out.append(f"Your result has no number (\"{_quote(first['result'])}\"): how much, how fast, how many?")
+        out.append(f'Your result has no number ("{_quote(first["result"])}"): how much, how fast, how many?')
     if "long_setup" in flagged:
         setup_s = f.seconds("situation", "task")
         aim = f"under {SETUP_AIM_S:.0f} s" if setup_s > SETUP_AIM_S else f"under {LONG_SETUP_SHARE:.0%}"
-        out.append(f"Your Situation and Task ran {setup_s:.0f} s, {f.share('situation', 'task'):.0%} of the "
-                   f"answer{unit} — aim for {aim} and get to what you did.")
+        out.append(
+            f"Your Situation and Task ran {setup_s:.0f} s, {f.share('situation', 'task'):.0%} of the "
+            f"answer{unit} — aim for {aim} and get to what you did."
+        )
     if "low_ownership" in flagged:
         i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
         we_phrase = next((p.text for p in f.phrases_of("action") or f.phrases if "we" in p.words), "")
-        out.append(f"Your actions say \"we\" {we_n} times and \"I\" {i_n} times (\"{_quote(we_phrase)}\"): "
-                   "say what you did yourself — \"I wrote…\", \"I convinced…\".")
+        out.append(
+            f'Your actions say "we" {we_n} times and "I" {i_n} times ("{_quote(we_phrase)}"): '
+            'say what you did yourself — "I wrote…", "I convinced…".'
+        )
     spoken = _spoken_s(f)
     if "too_short" in flagged and f.delivery.words:
-        out.append(f"At {spoken:.0f} s{unit} this answer is short — aim for about {f.target_s:.0f} s: "
-                   "more on the steps you took and the result.")
+        out.append(
+            f"At {spoken:.0f} s{unit} this answer is short — aim for about {f.target_s:.0f} s: "
+            "more on the steps you took and the result."
+        )
     if "too_long" in flagged:
-        out.append(f"The answer ran {spoken:.0f} s{unit}, past the {f.limit_s:.0f} s limit — "
-                   "cut the context to two sentences and keep one or two key actions.")
+        out.append(
+            f"The answer ran {spoken:.0f} s{unit}, past the {f.limit_s:.0f} s limit — "
+            "cut the context to two sentences and keep one or two key actions."
+        )
     d = f.delivery
     if "too_fast" in flagged or "too_slow" in flagged:
         lo, hi = PACE_BAND_WPM
         out.append(f"You spoke at {d.wpm:.0f} words a minute — aim for {lo:.0f}–{hi:.0f}.")
     if "many_fillers" in flagged:
-        words = ", ".join(f"\"{w}\" ×{n}" for w, n in sorted(d.fillers.by_word.items(), key=lambda x: -x[1]))
+        words = ", ".join(f'"{w}" ×{n}' for w, n in sorted(d.fillers.by_word.items(), key=lambda x: -x[1]))
         rate = f" ({d.fillers.per_minute:.1f} a minute)" if d.fillers.per_minute is not None else ""
         out.append(f"{d.fillers.count} fillers{rate}: {words} — a silent pause sounds more confident.")
     if "long_pauses" in flagged:
         p = max(d.long_pauses, key=lambda p: p.seconds)
-        out.append(f"You paused {p.seconds:.1f} s at {_clock(p.start_s)} after \"{p.after}\" — "
-                   "if you need time, say \"let me think about that\" once, up front.")
+        out.append(
+            f'You paused {p.seconds:.1f} s at {_clock(p.start_s)} after "{p.after}" — '
+            'if you need time, say "let me think about that" once, up front.'
+        )
     if f.components["action"].present and "missing_action" not in flagged:
         share = f.share("action")
         if share < ACTION_SHARE_LOW:
-            out.append(f"Your Action is {share:.0%} of the answer — aim for about half: the steps you took, in order.")
+            out.append(
+                f"Your Action is {share:.0%} of the answer — aim for about half: the steps you took, in order."
+            )
     if f.components["result"].present and f.share("result") < RESULT_SHARE_MIN:
-        out.append(f"Your Result is {f.share('result'):.0%} of the answer — give it at least "
-                   f"{RESULT_SHARE_MIN:.0%}: what changed, and what you learned.")
+        out.append(
+            f"Your Result is {f.share('result'):.0%} of the answer — give it at least "
+            f"{RESULT_SHARE_MIN:.0%}: what changed, and what you learned."
+        )
     missed = [t for t, c in f.relevance.talking_points if not c]
     if f.relevance.talking_points and missed and "off_topic" not in flagged:
-        out.append(f"Not yet covered: \"{missed[0]}\"")
+        out.append(f'Not yet covered: "{missed[0]}"')
     hedges = sum(d.hedges.values())
     if hedges >= MANY_HEDGES:
-        which = ", ".join(f"\"{h}\" ×{n}" for h, n in d.hedges.items())
+        which = ", ".join(f'"{h}" ×{n}' for h, n in d.hedges.items())
         out.append(f"You hedged {hedges} times ({which}) — say what you did plainly.")
     return tuple(out)
 
@@ -298,7 +350,9 @@ def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
         Points("setup at most 35%", 5 * ("long_setup" not in flagged), 5),
         Points("action 40% or more", 5 * (c["action"].present and f.share("action") >= ACTION_SHARE_LOW), 5),
         Points("result 10% or more", 5 * (c["result"].present and f.share("result") >= RESULT_SHARE_MIN), 5),
-        Points("result quantified", 10 * (c["result"].present and "result_not_quantified" not in flagged), 10),
+        Points(
+            "result quantified", 10 * (c["result"].present and "result_not_quantified" not in flagged), 10
+        ),
         Points("ownership (I over we)", 10 * ("low_ownership" not in flagged), 10),
         Points("length within target", 10 * ("too_short" not in flagged and "too_long" not in flagged), 10),
     ]

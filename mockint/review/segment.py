@@ -30,15 +30,64 @@ _RECOGNIZER_NOISE = re.compile(r"^(?:<.*>|\[.*\]|\+\+.*\+\+)$")
 CUE_STARTS: tuple[tuple[str, ...], ...] = tuple(
     tuple(c.split())
     for c in (
-        "i had to", "i needed to", "we needed to", "we had to", "i need to", "my task", "my job was",
-        "my role", "my goal", "our goal", "the goal", "my responsibility", "i was asked",
-        "i was tasked", "i was responsible", "i knew", "i decided", "i volunteered",
-        "as a result", "in the end", "eventually", "finally", "ultimately", "by the end",
-        "the result", "the outcome", "this led", "that led", "i learned", "since then",
-        "after that", "then i", "then we", "so i", "so we", "first i", "next i", "i also",
-        "i started", "i began", "i set up", "i scheduled", "i organized", "i created",
-        "i watched", "i asked", "i suggested", "i proposed", "i talked", "i met", "i reached",
-        "i built", "i wrote", "i worked", "instead i", "she said", "he said", "they said",
+        "i had to",
+        "i needed to",
+        "we needed to",
+        "we had to",
+        "i need to",
+        "my task",
+        "my job was",
+        "my role",
+        "my goal",
+        "our goal",
+        "the goal",
+        "my responsibility",
+        "i was asked",
+        "i was tasked",
+        "i was responsible",
+        "i knew",
+        "i decided",
+        "i volunteered",
+        "as a result",
+        "in the end",
+        "eventually",
+        "finally",
+        "ultimately",
+        "by the end",
+        "the result",
+        "the outcome",
+        "this led",
+        "that led",
+        "i learned",
+        "since then",
+        "after that",
+        "then i",
+        "then we",
+        "so i",
+        "so we",
+        "first i",
+        "next i",
+        "i also",
+        "i started",
+        "i began",
+        "i set up",
+        "i scheduled",
+        "i organized",
+        "i created",
+        "i watched",
+        "i asked",
+        "i suggested",
+        "i proposed",
+        "i talked",
+        "i met",
+        "i reached",
+        "i built",
+        "i wrote",
+        "i worked",
+        "instead i",
+        "she said",
+        "he said",
+        "they said",
     )
 )
 _CUES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
@@ -57,7 +106,9 @@ IRREGULAR_PAST = frozenset(
     "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew".split()
 )
 # Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
-NOT_DEEDS = frozenset("need needed wanted volunteered offered believed realized realised felt knew thought".split())
+NOT_DEEDS = frozenset(
+    "need needed wanted volunteered offered believed realized realised felt knew thought".split()
+)
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
 SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
 # and typed run-on sentences)
@@ -117,9 +168,18 @@ def tokens_of(answer: Transcript) -> list[Token]:
     matches = list(_WORD.finditer(text))
     out = []
     for k, m in enumerate(matches):
-        gap = text[m.end():matches[k + 1].start() if k + 1 < len(matches) else len(text)]
-        out.append(Token(m.group(), normalize(m.group()), len(out), m.start(), m.end(),
-                         comma_after=gap.lstrip(" ").startswith(","), gap_text=gap))
+        gap = text[m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(text)]
+        out.append(
+            Token(
+                m.group(),
+                normalize(m.group()),
+                len(out),
+                m.start(),
+                m.end(),
+                comma_after=gap.lstrip(" ").startswith(","),
+                gap_text=gap,
+            )
+        )
     return out
 
 
@@ -140,9 +200,9 @@ def segment(answer: Transcript) -> list[Phrase]:
 
 def _phrase(tokens: list[Token], answer: Transcript) -> Phrase:
     if tokens[0].char_start is not None:
-        text = answer.text[tokens[0].char_start:tokens[-1].char_end]
+        text = answer.text[tokens[0].char_start : tokens[-1].char_end]
         # keep the closing punctuation of the sentence, if any
-        tail = re.match(r"[.!?%)]*", answer.text[tokens[-1].char_end:])
+        tail = re.match(r"[.!?%)]*", answer.text[tokens[-1].char_end :])
         text = (text + (tail.group() if tail else "")).strip()
     else:
         text = " ".join(t.text for t in tokens)
@@ -192,12 +252,18 @@ def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
 
 def _cue_at(tokens: list[Token], i: int) -> bool:
     tok = tokens[i]
-    if (tok.char_start is not None and tok.text[0].isupper() and tok.norm in SENTENCE_OPENERS and i > 0
-            and tokens[i - 1].char_end is not None and tokens[i - 1].char_end < tok.char_start
-            and tokens[i - 1].gap_text.isspace()):
+    if (
+        tok.char_start is not None
+        and tok.text[0].isupper()
+        and tok.norm in SENTENCE_OPENERS
+        and i > 0
+        and tokens[i - 1].char_end is not None
+        and tokens[i - 1].char_end < tok.char_start
+        and tokens[i - 1].gap_text.isspace()
+    ):
         return True
     for cue in _CUES_BY_FIRST.get(tok.norm, ()):
-        if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1:i + len(cue)]) == cue[1:]:
+        if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1 : i + len(cue)]) == cue[1:]:
             return True
     return False
 
@@ -208,14 +274,27 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
     for i, tok in enumerate(run):
         current = pieces[-1]
         rest = len(run) - i
-        cut = (len(current) >= MIN_PHRASE_WORDS and rest >= MIN_PHRASE_WORDS and _cue_at(run, i)
-               and (spoken or _unpunctuated_or_long(current, run)))
-        cut = cut or ((spoken or len(run) > MAX_PHRASE_WORDS) and len(current) >= SPOKEN_CUE_MIN_WORDS
-                      and rest >= MIN_PHRASE_WORDS and tok.norm in ("i", "we") and i + 1 < len(run)
-                      and is_past_tense(run[i + 1].norm))
+        cut = (
+            len(current) >= MIN_PHRASE_WORDS
+            and rest >= MIN_PHRASE_WORDS
+            and _cue_at(run, i)
+            and (spoken or _unpunctuated_or_long(current, run))
+        )
+        cut = cut or (
+            (spoken or len(run) > MAX_PHRASE_WORDS)
+            and len(current) >= SPOKEN_CUE_MIN_WORDS
+            and rest >= MIN_PHRASE_WORDS
+            and tok.norm in ("i", "we")
+            and i + 1 < len(run)
+            and is_past_tense(run[i + 1].norm)
+        )
         if cut:
             # "… and | i found" reads better as "… | and i found"
-            carried = [current.pop()] if current[-1].norm in CONJUNCTIONS and len(current) > MIN_PHRASE_WORDS else []
+            carried = (
+                [current.pop()]
+                if current[-1].norm in CONJUNCTIONS and len(current) > MIN_PHRASE_WORDS
+                else []
+            )
             pieces.append(carried)
         pieces[-1].append(tok)
     out: list[list[Token]] = []
@@ -237,7 +316,11 @@ def _cap_length(piece: list[Token]) -> list[list[Token]]:
     best, best_gap = len(piece) // 2, -1.0
     for i in range(max(lo, 1), hi):
         a, b = piece[i - 1], piece[i]
-        gap = (b.start - a.end) if a.end is not None and b.start is not None else (1.0 if a.comma_after else 0.0)
+        gap = (
+            (b.start - a.end)
+            if a.end is not None and b.start is not None
+            else (1.0 if a.comma_after else 0.0)
+        )
         if gap > best_gap:
             best, best_gap = i, gap
     return _cap_length(piece[:best]) + _cap_length(piece[best:])

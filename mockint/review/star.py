@@ -45,33 +45,107 @@ def _rule(name: str, weights: dict[str, float], pattern: str) -> None:
 
 
 # Situation: time and place, context, the problem as it stood.
-_rule("time/place opener", {S: 2.5}, r"^(for (instance|example),? )?(during|while|when (i|we) \w+|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b")
+_rule(
+    "time/place opener",
+    {S: 2.5},
+    r"^(for (instance|example),? )?(during|while|when (i|we) \w+|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b",
+)
 _rule("past progressive", {S: 1.2}, r"\b(was|were) (\w+ing)\b")
-_rule("setting", {S: 1.5}, r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b")
-_rule("problem words", {S: 0.6, T: 0.3}, r"\b(problems?|issues?|conflict|struggl\w*|behind schedule|crisis|outage|failures?|failing|complain\w*|disagree\w*|tension|delays?|bottleneck|low|slow\w*|late)\b")
-_rule("third-person opener", {S: 0.5, R: 0.2}, r"^(our|the|my|a|an|two|three|several|most|customers|users|some|many) (?!goal|task|role|job|result|outcome)")
+_rule(
+    "setting",
+    {S: 1.5},
+    r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b",
+)
+_rule(
+    "problem words",
+    {S: 0.6, T: 0.3},
+    r"\b(problems?|issues?|conflict|struggl\w*|behind schedule|crisis|outage|failures?|failing|complain\w*|disagree\w*|tension|delays?|bottleneck|low|slow\w*|late)\b",
+)
+_rule(
+    "third-person opener",
+    {S: 0.5, R: 0.2},
+    r"^(our|the|my|a|an|two|three|several|most|customers|users|some|many) (?!goal|task|role|job|result|outcome)",
+)
 _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)\b")
 # Task: what had to be done, by whom.
-_rule("had to", {T: 2.5}, r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b")
-_rule("my task was", {T: 3.0}, r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b")
-_rule("was asked", {T: 2.5}, r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b")
-_rule("intent", {T: 1.5, A: 0.3}, r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b")
-_rule("purpose", {T: 0.6}, r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b")
-_rule("role opener", {T: 1.0}, r"^as (?!a result)(the|a|an|on-call|on call|lead|senior|junior|project|team|one) ")
+_rule(
+    "had to",
+    {T: 2.5},
+    r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b",
+)
+_rule(
+    "my task was",
+    {T: 3.0},
+    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
+)
+_rule(
+    "was asked",
+    {T: 2.5},
+    r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b",
+)
+_rule(
+    "intent",
+    {T: 1.5, A: 0.3},
+    r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
+)
+_rule(
+    "purpose",
+    {T: 0.6},
+    r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b",
+)
+_rule(
+    "role opener",
+    {T: 1.0},
+    r"^as (?!a result)(the|a|an|on-call|on call|lead|senior|junior|project|team|one) ",
+)
 # Action: first-person past-tense doing, sequence words.
-_rule("sequence words", {A: 1.2}, r"(^(first|then|next|after that|afterwards|immediately)\b|\b(first|then|next|immediately),? (i|we)\b|\b(i also|we also|instead,? (i|we)|so i|so we|i started|i began|i decided to|i made sure|i reached out|i set up|i took|i spent|i worked with|i spoke|i talked|i met|i sat down|i went)\b)")
+_rule(
+    "sequence words",
+    {A: 1.2},
+    r"(^(first|then|next|after that|afterwards|immediately)\b|\b(first|then|next|immediately),? (i|we)\b|\b(i also|we also|instead,? (i|we)|so i|so we|i started|i began|i decided to|i made sure|i reached out|i set up|i took|i spent|i worked with|i spoke|i talked|i met|i sat down|i went)\b)",
+)
 _rule("by doing", {A: 0.5}, r"\bby \w+ing\b")
 _rule("list of doings", {A: 0.8}, r"\b\w+ed\b.*, (and )?\w+ed\b")
 # Result: outcomes, change, learning, time words that look back.
-_rule("result opener", {R: 2.5}, r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b")
-_rule("learning", {R: 2.0}, r"\b(learned|i learnt|we learned|i realized that|taught me|lessons?|now|have since|since then|ever since|going forward|to this day)\b")
-_rule("change by", {R: 1.2}, r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved|fell|rose|went (up|down)|from (about |around )?(\d|one|two|three|four|five|six|seven|eight|nine|ten)\S* .*\bto)\b")
-_rule("outcome words", {R: 1.0}, r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b")
-_rule("quantity", {R: 0.8, S: 0.2}, r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|seconds|minutes|hours|days|weeks|months|years|releases|customers|users|people|clients|tickets|points)\b)")
-_rule("passive outcome", {R: 1.0}, r"\b(was|were|got) (finished|completed|fixed|resolved|restored|delivered|approved|adopted|accepted|fulfilled|launched|released)\b")
+_rule(
+    "result opener",
+    {R: 2.5},
+    r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b",
+)
+_rule(
+    "learning",
+    {R: 2.0},
+    r"\b(learned|i learnt|we learned|i realized that|taught me|lessons?|now|have since|since then|ever since|going forward|to this day)\b",
+)
+_rule(
+    "change by",
+    {R: 1.2},
+    r"\b(reduced|improved|increased|decreased|dropped|grew|saved|cut|boosted|raised|lowered|eliminated|prevented|doubled|tripled|halved|fell|rose|went (up|down)|from (about |around )?(\d|one|two|three|four|five|six|seven|eight|nine|ten)\S* .*\bto)\b",
+)
+_rule(
+    "outcome words",
+    {R: 1.0},
+    r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b",
+)
+_rule(
+    "quantity",
+    {R: 0.8, S: 0.2},
+    r"(\d+(\.\d+)?%|\b\d+x\b|[$£€~]\d|\bpercent\b|\b(twice|double|half|three times)\b|\b(two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred|thousand|million) (\w+ )?(times|percent|seconds|minutes|hours|days|weeks|months|years|releases|customers|users|people|clients|tickets|points)\b)",
+)
+_rule(
+    "passive outcome",
+    {R: 1.0},
+    r"\b(was|were|got) (finished|completed|fixed|resolved|restored|delivered|approved|adopted|accepted|fulfilled|launched|released)\b",
+)
 # Other: habits, opinions, hypotheticals and sign-offs — not part of the story.
-_rule("generic self", {OT: 3.0}, r"\b(i (typically|usually|always|generally|normally|tend to|often|would|like to|love to|enjoy|am (a|someone|the kind|good|great))|i'd|i think i|i believe (that )?i|you (should|need to|have to|can)|that's (why|how|what)|(which|this) (i believe )?(demonstrates|shows))\b")
-_rule("sign-off", {OT: 2.5}, r"\b(thank you|that's it|so yeah|hope that answers|that's my (answer|example))\b")
+_rule(
+    "generic self",
+    {OT: 3.0},
+    r"\b(i (typically|usually|always|generally|normally|tend to|often|would|like to|love to|enjoy|am (a|someone|the kind|good|great))|i'd|i think i|i believe (that )?i|you (should|need to|have to|can)|that's (why|how|what)|(which|this) (i believe )?(demonstrates|shows))\b",
+)
+_rule(
+    "sign-off", {OT: 2.5}, r"\b(thank you|that's it|so yeah|hope that answers|that's my (answer|example))\b"
+)
 
 BIAS = {S: 0.0, T: -0.6, A: 0.3, R: 0.0, OT: -1.5}
 POSITION_CENTER = {S: 0.08, T: 0.25, A: 0.55, R: 0.92}
@@ -116,7 +190,7 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
     for k, w1 in enumerate(words):
         if w1 not in ("i", "we"):
             continue
-        rest = [w for w in words[k + 1:k + 4] if w not in ADVERBS]  # "i also kept", "we then moved"
+        rest = [w for w in words[k + 1 : k + 4] if w not in ADVERBS]  # "i also kept", "we then moved"
         if rest and is_past_tense(rest[0]):
             label = R if rest[0] in OUTCOME_VERBS else A
             scores[label] += FIRST_PERSON_PAST_WEIGHT
@@ -130,7 +204,7 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
         scores[T] += BASE_VERB_OPENER_WEIGHT
         cues.append("opens with an instruction")
     # A headline result opens the answer: the result's evidence, placed at the start.
-    scores[HEADLINE] = scores[R] - POSITION_WEIGHT * position ** 2
+    scores[HEADLINE] = scores[R] - POSITION_WEIGHT * position**2
     for label, center in POSITION_CENTER.items():  # asides and opinions ("other") go anywhere
         scores[label] -= POSITION_WEIGHT * (position - center) ** 2
     return PhraseScore(scores, tuple(cues))
@@ -148,8 +222,10 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
     if not phrases:
         return [], []
     # Emissions weigh a little more for longer phrases: they carry more of the answer.
-    emits = [{s: sc.scores[s] * (1.0 + min(len(p.tokens), 30) / 60) for s in STATES}
-             for p, sc in zip(phrases, scored, strict=True)]
+    emits = [
+        {s: sc.scores[s] * (1.0 + min(len(p.tokens), 30) / 60) for s in STATES}
+        for p, sc in zip(phrases, scored, strict=True)
+    ]
     best = {s: START[s] + emits[0][s] for s in STATES}
     back: list[dict[str, str]] = []
     for emit in emits[1:]:

@@ -1,1 +1,26 @@
-"""Speech recognition engines behind one seam."""
+"""Speech recognition engines behind one seam (speech/base.py): one module per engine, and this
+registry. Adding an engine is one module and one line here. Engines load lazily, so importing
+this package costs nothing."""
+
+from __future__ import annotations
+
+import importlib
+
+from mockint.errors import UsageError
+from mockint.ports import Transcriber
+
+# engine name -> "module:class"; the class takes the --model value (None: the engine's default)
+ENGINES = {
+    "sphinx": "mockint.speech.sphinx:SphinxTranscriber",
+    "vosk": "mockint.speech.vosk:VoskTranscriber",
+    "faster-whisper": "mockint.speech.whisper:WhisperTranscriber",
+}
+DEFAULT_ENGINE = "sphinx"
+
+
+def load_transcriber(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Transcriber:
+    """A Transcriber with its model loaded once; reuse it for every answer of a session."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown speech engine '{engine}'", f"use one of: {', '.join(ENGINES)}")
+    module, cls = ENGINES[engine].split(":")
+    return getattr(importlib.import_module(module), cls)(model)

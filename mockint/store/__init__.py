@@ -21,8 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mockint.store import recovery, schema
 from mockint.errors import DataError, MockintError, UsageError
+from mockint.store import recovery, schema
 
 SCHEMA_VERSION = 1
 MANIFEST = "session.json"
@@ -90,11 +90,17 @@ class Store:
         if not manifest.is_file():
             if folder.is_dir():
                 raise DataError(f"{manifest} is missing", "the session was never saved; delete the folder")
-            raise UsageError(f"no session '{session_id}' in {self.root}", "run 'mockint sessions' to list them")
+            raise UsageError(
+                f"no session '{session_id}' in {self.root}", "run 'mockint sessions' to list them"
+            )
         doc = _read_manifest(manifest)
         if recovery.needs_recovery(doc):  # cut off by a crash? (None: still being recorded)
-            doc = recovery.recover(folder, lambda: _read_manifest(manifest),
-                                   lambda repaired: _write_json(manifest, repaired)) or doc
+            doc = (
+                recovery.recover(
+                    folder, lambda: _read_manifest(manifest), lambda repaired: _write_json(manifest, repaired)
+                )
+                or doc
+            )
         doc["id"] = session_id  # the folder name is authoritative
         return doc
 
@@ -130,19 +136,32 @@ class Store:
         """The absolute path of a take's audio, refusing anything outside the session folder."""
         folder = self.folder(session_id).resolve()
         if not relative or Path(relative).is_absolute():
-            raise DataError(f"session {session_id}: audio path '{relative}' is not relative", "the manifest is damaged")
+            raise DataError(
+                f"session {session_id}: audio path '{relative}' is not relative", "the manifest is damaged"
+            )
         path = (folder / relative).resolve()
         if folder not in path.parents:
-            raise DataError(f"session {session_id}: audio path '{relative}' leaves the session folder",
-                            "the manifest is damaged; fix or delete it")
+            raise DataError(
+                f"session {session_id}: audio path '{relative}' leaves the session folder",
+                "the manifest is damaged; fix or delete it",
+            )
         if not path.is_file():
-            raise DataError(f"{path} is missing", "the take's audio was deleted; its transcript is still shown")
+            raise DataError(
+                f"{path} is missing", "the take's audio was deleted; its transcript is still shown"
+            )
         return path
 
     # ------------------------------------------------------------------ amending
 
-    def add_transcript(self, session_id: str, question_id: str, take_index: int,
-                       transcript: dict[str, Any], *, review: dict[str, Any] | None = None) -> None:
+    def add_transcript(
+        self,
+        session_id: str,
+        question_id: str,
+        take_index: int,
+        transcript: dict[str, Any],
+        *,
+        review: dict[str, Any] | None = None,
+    ) -> None:
         """Add a newer transcript to a saved take, keeping the earlier ones in `transcripts`."""
         doc = self.load(session_id)
         take = _find_take(doc, question_id, take_index, session_id)
@@ -156,8 +175,14 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def create(self, company: str, *, seed: int | None, profile: dict[str, Any] | None = None,
-               options: dict[str, Any] | None = None) -> SessionWriter:
+    def create(
+        self,
+        company: str,
+        *,
+        seed: int | None,
+        profile: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> SessionWriter:
         """Start a session folder with a unique id like `2026-11-26T19-30-05-amazon`."""
         check_id(company, "company")
         _make_private_dir(self.root, parents=True)
@@ -216,11 +241,19 @@ class SessionWriter:
         """Record that a question was asked (now)."""
         check_id(question.id, "question")
         if self._question(question.id, missing_ok=True) is not None:
-            raise DataError(f"question {question.id} asked twice in session {self.id}", "this is a bug in mockint")
-        self._doc["questions"].append({
-            "id": question.id, "text": question.text, "principles": list(question.principles),
-            "asked_at": iso(self._now()), "skipped": False, "takes": [],
-        })
+            raise DataError(
+                f"question {question.id} asked twice in session {self.id}", "this is a bug in mockint"
+            )
+        self._doc["questions"].append(
+            {
+                "id": question.id,
+                "text": question.text,
+                "principles": list(question.principles),
+                "asked_at": iso(self._now()),
+                "skipped": False,
+                "takes": [],
+            }
+        )
         self.save()
 
     def take_path(self, question_id: str, kind: str) -> Path:
@@ -301,7 +334,9 @@ class SessionWriter:
                 return question
         if missing_ok:
             return None
-        raise DataError(f"question {question_id} was not asked in session {self.id}", "this is a bug in mockint")
+        raise DataError(
+            f"question {question_id} was not asked in session {self.id}", "this is a bug in mockint"
+        )
 
 
 # ---------------------------------------------------------------------- documents
@@ -362,7 +397,9 @@ def _check_document(doc: Any, manifest: Path) -> None:
     for i, question in enumerate(doc["questions"]):
         if not isinstance(question, dict) or not isinstance(question.get("id"), str):
             raise bad(f"questions[{i}] has no id")
-        if not isinstance(question.get("takes"), list) or any(not isinstance(t, dict) for t in question["takes"]):
+        if not isinstance(question.get("takes"), list) or any(
+            not isinstance(t, dict) for t in question["takes"]
+        ):
             raise bad(f"questions[{i}].takes is not a list of takes")
     try:  # every field the readers use has the type they expect (mockint.store.schema)
         schema.check_session(doc)
@@ -375,10 +412,14 @@ def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_i
         if question["id"] == question_id:
             takes = question["takes"]
             if not 0 <= take_index < len(takes):
-                raise UsageError(f"session {session_id}, question {question_id} has no take {take_index}",
-                                 f"takes are numbered 0 to {len(takes) - 1}")
+                raise UsageError(
+                    f"session {session_id}, question {question_id} has no take {take_index}",
+                    f"takes are numbered 0 to {len(takes) - 1}",
+                )
             return takes[take_index]
-    raise UsageError(f"session {session_id} has no question '{question_id}'", f"run 'mockint show {session_id}'")
+    raise UsageError(
+        f"session {session_id} has no question '{question_id}'", f"run 'mockint show {session_id}'"
+    )
 
 
 def _make_private_dir(path: Path, *, parents: bool = False) -> None:
@@ -396,9 +437,15 @@ def _make_private_dir(path: Path, *, parents: bool = False) -> None:
 def _read_manifest(manifest: Path) -> dict[str, Any]:
     try:
         doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: bad JSON, huge ints
-        raise DataError(f"{manifest} cannot be read ({str(exc)[:200]})",
-                        "restore it from a backup or delete the folder") from None
+    except (
+        OSError,
+        UnicodeDecodeError,
+        ValueError,
+        RecursionError,
+    ) as exc:  # ValueError: bad JSON, huge ints
+        raise DataError(
+            f"{manifest} cannot be read ({str(exc)[:200]})", "restore it from a backup or delete the folder"
+        ) from None
     _check_document(doc, manifest)
     return doc
 
@@ -433,14 +480,16 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
     except OSError as exc:  # a full disk: the earlier manifest stays as it was
         tmp.unlink(missing_ok=True)
-        raise MockintError(f"could not save {path} ({exc.strerror or exc}); the previous version is kept",
-                           "free some disk space, then run 'mockint sessions'") from None
+        raise MockintError(
+            f"could not save {path} ({exc.strerror or exc}); the previous version is kept",
+            "free some disk space, then run 'mockint sessions'",
+        ) from None
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:

@@ -65,6 +65,7 @@ def optional(check: Checker) -> Checker:
     def run(value: Any, at: str) -> None:
         if value is not None:
             check(value, at)
+
     return run
 
 
@@ -72,6 +73,7 @@ def one_of(*allowed: str) -> Checker:
     def run(value: Any, at: str) -> None:
         if value not in allowed:
             raise Bad(at, f"is not one of {', '.join(allowed)}")
+
     return run
 
 
@@ -81,21 +83,25 @@ def list_of(check: Checker) -> Checker:
             raise Bad(at, "is not a list")
         for i, item in enumerate(value):
             check(item, f"{at}[{i}]")
+
     return run
 
 
 def map_of(check: Checker) -> Checker:
     """A JSON object with any text keys, each value checked."""
+
     def run(value: Any, at: str) -> None:
         if not isinstance(value, dict):
             raise Bad(at, "is not an object")
         for key, item in value.items():
             check(item, f"{at}.{key}")
+
     return run
 
 
 def obj(fields: Mapping[str, Checker], required: tuple[str, ...] = ()) -> Checker:
     """A JSON object: `required` keys must be there; every known key present must fit."""
+
     def run(value: Any, at: str) -> None:
         if not isinstance(value, dict):
             raise Bad(at, "is not an object")
@@ -105,6 +111,7 @@ def obj(fields: Mapping[str, Checker], required: tuple[str, ...] = ()) -> Checke
         for key, check in fields.items():
             if key in value:
                 check(value[key], f"{at}.{key}".lstrip("."))
+
     return run
 
 
@@ -116,39 +123,127 @@ opt_int = optional(integer)
 texts = list_of(string)
 
 WORD = obj({"word": string, "start": number, "end": number, "confidence": opt_num}, ("word", "start", "end"))
-TRANSCRIPT = obj({"text": string, "engine": opt_str, "duration_s": opt_num, "elapsed_s": opt_num,
-                  "words": list_of(WORD)}, ("text",))
-COMPONENT = obj({"present": boolean, "share": opt_num, "seconds": opt_num, "evidence": optional(texts),
-                 "word_share": opt_num}, ("present",))
-SEGMENT = obj({"text": string, "label": string, "start_s": opt_num, "end_s": opt_num, "words": opt_int,
-               "cues": optional(texts)}, ("text", "label"))
+TRANSCRIPT = obj(
+    {"text": string, "engine": opt_str, "duration_s": opt_num, "elapsed_s": opt_num, "words": list_of(WORD)},
+    ("text",),
+)
+COMPONENT = obj(
+    {
+        "present": boolean,
+        "share": opt_num,
+        "seconds": opt_num,
+        "evidence": optional(texts),
+        "word_share": opt_num,
+    },
+    ("present",),
+)
+SEGMENT = obj(
+    {
+        "text": string,
+        "label": string,
+        "start_s": opt_num,
+        "end_s": opt_num,
+        "words": opt_int,
+        "cues": optional(texts),
+    },
+    ("text", "label"),
+)
 PAUSE = obj({"start_s": number, "seconds": number, "after": opt_str}, ("start_s", "seconds"))
 FILLERS = obj({"count": opt_int, "per_minute": opt_num, "by_word": optional(map_of(integer))})
-DELIVERY = obj({"duration_s": opt_num, "words": opt_int, "wpm": opt_num, "thinking_s": opt_num,
-                "fillers": optional(FILLERS), "i_count": opt_int, "we_count": opt_int, "long_pauses": opt_int,
-                "long_pause_list": optional(list_of(PAUSE))})
+DELIVERY = obj(
+    {
+        "duration_s": opt_num,
+        "words": opt_int,
+        "wpm": opt_num,
+        "thinking_s": opt_num,
+        "fillers": optional(FILLERS),
+        "i_count": opt_int,
+        "we_count": opt_int,
+        "long_pauses": opt_int,
+        "long_pause_list": optional(list_of(PAUSE)),
+    }
+)
 POINTS = obj({"item": string, "points": number, "max": number}, ("item", "points", "max"))
 TALKING_POINT = obj({"text": string, "covered": boolean}, ("text", "covered"))
 RELEVANCE = obj({"keywords_found": optional(texts), "talking_points": optional(list_of(TALKING_POINT))})
-REVIEW = obj({"components": map_of(COMPONENT), "segments": optional(list_of(SEGMENT)),
-              "delivery": optional(DELIVERY), "flags": optional(texts), "tips": optional(texts), "score": opt_num,
-              "score_breakdown": optional(list_of(POINTS)), "relevance": optional(RELEVANCE)}, ("components",))
-STORY = obj({"story": string, "title": string, "score": number, "runner_up": opt_str, "told_for": optional(texts)},
-            ("story", "title", "score"))
-TAKE = obj({"kind": one_of("answer", "follow_up"), "prompt": opt_str, "audio": optional(audio_name),
-            "asked_at": opt_str, "duration_s": opt_num, "thinking_s": opt_num, "limit_s": opt_num,
-            "target_s": opt_num, "overflows": opt_int, "stopped_by": opt_str, "error": opt_str,
-            "follow_up_reason": opt_str, "review_ready_s": opt_num, "transcript": optional(TRANSCRIPT),
-            "transcripts": optional(list_of(TRANSCRIPT)), "review": optional(REVIEW), "story": optional(STORY)},
-           ("kind",))
-QUESTION = obj({"id": string, "text": opt_str, "principles": optional(texts), "asked_at": opt_str,
-                "skipped": optional(boolean), "takes": list_of(TAKE)}, ("id", "takes"))
-PROFILE = obj({"id": opt_str, "name": opt_str, "prep_s": opt_num, "answer_target_s": opt_num,
-               "answer_limit_s": opt_num, "questions_per_session": opt_int, "follow_ups": opt_int})
-SESSION = obj({"schema_version": integer, "id": opt_str, "company": opt_str, "profile": optional(PROFILE),
-               "seed": opt_int, "options": optional(map_of(lambda value, at: None)), "started_at": opt_str,
-               "updated_at": opt_str, "ended_at": opt_str, "complete": optional(boolean), "ended_by": opt_str,
-               "questions": list_of(QUESTION)}, ("schema_version", "questions"))
+REVIEW = obj(
+    {
+        "components": map_of(COMPONENT),
+        "segments": optional(list_of(SEGMENT)),
+        "delivery": optional(DELIVERY),
+        "flags": optional(texts),
+        "tips": optional(texts),
+        "score": opt_num,
+        "score_breakdown": optional(list_of(POINTS)),
+        "relevance": optional(RELEVANCE),
+    },
+    ("components",),
+)
+STORY = obj(
+    {"story": string, "title": string, "score": number, "runner_up": opt_str, "told_for": optional(texts)},
+    ("story", "title", "score"),
+)
+TAKE = obj(
+    {
+        "kind": one_of("answer", "follow_up"),
+        "prompt": opt_str,
+        "audio": optional(audio_name),
+        "asked_at": opt_str,
+        "duration_s": opt_num,
+        "thinking_s": opt_num,
+        "limit_s": opt_num,
+        "target_s": opt_num,
+        "overflows": opt_int,
+        "stopped_by": opt_str,
+        "error": opt_str,
+        "follow_up_reason": opt_str,
+        "review_ready_s": opt_num,
+        "transcript": optional(TRANSCRIPT),
+        "transcripts": optional(list_of(TRANSCRIPT)),
+        "review": optional(REVIEW),
+        "story": optional(STORY),
+    },
+    ("kind",),
+)
+QUESTION = obj(
+    {
+        "id": string,
+        "text": opt_str,
+        "principles": optional(texts),
+        "asked_at": opt_str,
+        "skipped": optional(boolean),
+        "takes": list_of(TAKE),
+    },
+    ("id", "takes"),
+)
+PROFILE = obj(
+    {
+        "id": opt_str,
+        "name": opt_str,
+        "prep_s": opt_num,
+        "answer_target_s": opt_num,
+        "answer_limit_s": opt_num,
+        "questions_per_session": opt_int,
+        "follow_ups": opt_int,
+    }
+)
+SESSION = obj(
+    {
+        "schema_version": integer,
+        "id": opt_str,
+        "company": opt_str,
+        "profile": optional(PROFILE),
+        "seed": opt_int,
+        "options": optional(map_of(lambda value, at: None)),
+        "started_at": opt_str,
+        "updated_at": opt_str,
+        "ended_at": opt_str,
+        "complete": optional(boolean),
+        "ended_by": opt_str,
+        "questions": list_of(QUESTION),
+    },
+    ("schema_version", "questions"),
+)
 
 
 def check_session(doc: Any) -> None:

@@ -105,26 +105,38 @@ def read_session(doc: Any) -> SessionView:
     """The session document as typed values; unreadable parts read as missing."""
     d = _dict(doc)
     return SessionView(
-        id=_text(d.get("id")), company=_text(d.get("company")), started_at=_text(d.get("started_at")),
-        complete=d.get("complete") is not False, questions=tuple(_question(q) for q in _dicts(d.get("questions"))),
+        id=_text(d.get("id")),
+        company=_text(d.get("company")),
+        started_at=_text(d.get("started_at")),
+        complete=d.get("complete") is not False,
+        questions=tuple(_question(q) for q in _dicts(d.get("questions"))),
         saved_profile=_dict(d.get("profile")),
     )
 
 
 def _question(q: dict) -> QuestionView:
-    return QuestionView(id=_text(q.get("id")), text=_text(q.get("text")), principles=_texts(q.get("principles")),
-                        skipped=q.get("skipped") is True, takes=tuple(_take(t) for t in _dicts(q.get("takes"))))
+    return QuestionView(
+        id=_text(q.get("id")),
+        text=_text(q.get("text")),
+        principles=_texts(q.get("principles")),
+        skipped=q.get("skipped") is True,
+        takes=tuple(_take(t) for t in _dicts(q.get("takes"))),
+    )
 
 
 def _take(t: dict) -> TakeView:
     transcript = _dict(t.get("transcript"))
     review = t.get("review")
     return TakeView(
-        kind="follow_up" if t.get("kind") == "follow_up" else "answer", prompt=_text(t.get("prompt")),
+        kind="follow_up" if t.get("kind") == "follow_up" else "answer",
+        prompt=_text(t.get("prompt")),
         audio=t.get("audio") if isinstance(t.get("audio"), str) and t.get("audio") else None,
-        duration_s=number(t.get("duration_s")), thinking_s=number(t.get("thinking_s")),
-        target_s=_positive(t.get("target_s")), limit_s=_positive(t.get("limit_s")),
-        text=_text(transcript.get("text")), words=tuple(_words(transcript.get("words"))),
+        duration_s=number(t.get("duration_s")),
+        thinking_s=number(t.get("thinking_s")),
+        target_s=_positive(t.get("target_s")),
+        limit_s=_positive(t.get("limit_s")),
+        text=_text(transcript.get("text")),
+        words=tuple(_words(transcript.get("words"))),
         review=_review(review) if isinstance(review, dict) else None,
         follow_up_reason=_text(t.get("follow_up_reason")),
     )
@@ -149,17 +161,25 @@ def _review(r: dict) -> ReviewView:
         present={p: _dict(components.get(p)).get("present") is True for p in STAR_PARTS},
         seconds={p: number(_dict(components.get(p)).get("seconds")) for p in STAR_PARTS},
         segments=tuple(_segment(s) for s in _dicts(r.get("segments"))),
-        duration_s=number(delivery.get("duration_s")), wpm=number(delivery.get("wpm")),
+        duration_s=number(delivery.get("duration_s")),
+        wpm=number(delivery.get("wpm")),
         thinking_s=number(delivery.get("thinking_s")),
-        fillers_count=_count(fillers.get("count")), fillers_per_min=number(fillers.get("per_minute")),
+        fillers_count=_count(fillers.get("count")),
+        fillers_per_min=number(fillers.get("per_minute")),
         fillers_by_word=by_word,
-        i_count=_count(delivery.get("i_count")), we_count=_count(delivery.get("we_count")),
+        i_count=_count(delivery.get("i_count")),
+        we_count=_count(delivery.get("we_count")),
         long_pauses=_count(delivery.get("long_pauses")),
-        flags=_texts(r.get("flags")), tips=_texts(r.get("tips")), score=number(r.get("score")),
-        talking_points=tuple((_text(p.get("text")), p.get("covered") is True)
-                             for p in _dicts(relevance.get("talking_points"))),
-        breakdown=tuple((_text(b.get("item")), number(b.get("points")), number(b.get("max")))
-                        for b in _dicts(r.get("score_breakdown"))),
+        flags=_texts(r.get("flags")),
+        tips=_texts(r.get("tips")),
+        score=number(r.get("score")),
+        talking_points=tuple(
+            (_text(p.get("text")), p.get("covered") is True) for p in _dicts(relevance.get("talking_points"))
+        ),
+        breakdown=tuple(
+            (_text(b.get("item")), number(b.get("points")), number(b.get("max")))
+            for b in _dicts(r.get("score_breakdown"))
+        ),
     )
 
 
@@ -167,8 +187,12 @@ def _segment(s: dict) -> SegmentView:
     label = s.get("label")
     start, end = number(s.get("start_s")), number(s.get("end_s"))
     timed = start is not None and end is not None
-    return SegmentView(_text(s.get("text")), label if label in LABELS else "other",
-                   start if timed else None, end if timed else None)
+    return SegmentView(
+        _text(s.get("text")),
+        label if label in LABELS else "other",
+        start if timed else None,
+        end if timed else None,
+    )
 
 
 # ----------------------------------------------------------------------------- forgiving readers

@@ -47,7 +47,9 @@ class Story:
 
     def notes(self) -> str:
         """Title and notes as one text: what an answer telling this story is compared with."""
-        return "\n".join(part for part in (self.title, self.situation, self.task, self.action, self.result) if part)
+        return "\n".join(
+            part for part in (self.title, self.situation, self.task, self.action, self.result) if part
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"id": self.id, "title": self.title}
@@ -65,7 +67,9 @@ class Story:
 class _StoryChecker(_Checker):
     def fail(self, path: str, problem: str) -> StoryError:  # type: ignore[override]
         where = f"{self.file}: {path}" if path else str(self.file)
-        return StoryError(f"{where}: {problem}", "fix the entry ('mockint stories edit'), then run 'mockint stories list'")
+        return StoryError(
+            f"{where}: {problem}", "fix the entry ('mockint stories edit'), then run 'mockint stories list'"
+        )
 
 
 _REQUIRED = {"id", "title"}
@@ -78,8 +82,9 @@ def stories_path(recordings: Path, environ: Mapping[str, str]) -> Path:
     return Path(value).expanduser() if value else Path(recordings) / STORIES_FILE_NAME
 
 
-def session_stories(recordings: Path, environ: Mapping[str, str], cwd: Path,
-                    bank: Bank | None) -> tuple[list[Story], str | None]:
+def session_stories(
+    recordings: Path, environ: Mapping[str, str], cwd: Path, bank: Bank | None
+) -> tuple[list[Story], str | None]:
     """The stories for a practice session or a review, and a warning instead of an error if the
     file is broken: a typo in the stories file must not stop the practice (the warning says
     what to fix). Without a bank, principles are not checked."""
@@ -106,8 +111,12 @@ def parse_stories(raw: Any, file: Path | str, path: str = "stories") -> list[Sto
             id=c.slug(m["id"], f"{at}.id"),
             title=c.text(m["title"], f"{at}.title"),
             **{part: _note(c, m.get(part), f"{at}.{part}") for part in PARTS},
-            tags=_unique(c, tuple(t.lower() for t in c.strings(m.get("tags") or [], f"{at}.tags")), f"{at}.tags"),
-            principles=_unique(c, c.strings(m.get("principles") or [], f"{at}.principles", c.slug), f"{at}.principles"),
+            tags=_unique(
+                c, tuple(t.lower() for t in c.strings(m.get("tags") or [], f"{at}.tags")), f"{at}.tags"
+            ),
+            principles=_unique(
+                c, c.strings(m.get("principles") or [], f"{at}.principles", c.slug), f"{at}.principles"
+            ),
         )
         if story.id in seen:
             raise c.fail(f"{at}.id", f"duplicate story id '{story.id}' (first at {path}[{seen[story.id]}])")
@@ -143,7 +152,9 @@ def load_stories(file: Path, bank: Bank | None = None) -> list[Story]:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StoryError(f"{file}: cannot read ({exc})", "check the file is UTF-8 text you can read") from None
+        raise StoryError(
+            f"{file}: cannot read ({exc})", "check the file is UTF-8 text you can read"
+        ) from None
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -169,7 +180,9 @@ def check_principles(stories: Sequence[Story], bank: Bank, file: Path | str) -> 
             if pid not in bank.principles:
                 raise StoryError(
                     f"{c.file}: stories[{i}].principles[{j}]: unknown principle '{pid}' (story '{story.id}')",
-                    "use an id from 'mockint bank list' (e.g. " + ", ".join(sorted(bank.principles)[:3]) + ")",
+                    "use an id from 'mockint bank list' (e.g. "
+                    + ", ".join(sorted(bank.principles)[:3])
+                    + ")",
                 )
 
 
@@ -180,7 +193,9 @@ def save_stories(file: Path, stories: Iterable[Story]) -> None:
     file = Path(file)
     file.parent.mkdir(parents=True, exist_ok=True)
     doc = {"stories": [s.to_dict() for s in stories]}
-    body = HEADER + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    body = HEADER + yaml.safe_dump(
+        doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
     fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
     try:
         os.fchmod(fd, FILE_MODE)
@@ -206,7 +221,9 @@ def add(stories: Sequence[Story], story: Story) -> list[Story]:
     if not SLUG.match(story.id):
         raise UsageError(f"'{story.id}' is not a story id", "use lowercase letters, digits and '-'")
     if any(s.id == story.id for s in stories):
-        raise UsageError(f"story '{story.id}' already exists", f"pick another id, or 'mockint stories edit {story.id}'")
+        raise UsageError(
+            f"story '{story.id}' already exists", f"pick another id, or 'mockint stories edit {story.id}'"
+        )
     return [*stories, story]
 
 
@@ -265,8 +282,16 @@ class Coverage:
         return {
             "company": self.company,
             "stories": [{"id": i, "title": t} for i, t in self.stories],
-            "rows": [{"key": r.key, "name": r.name, "kind": r.kind, "stories": list(r.stories),
-                      "questions": r.questions} for r in self.rows],
+            "rows": [
+                {
+                    "key": r.key,
+                    "name": r.name,
+                    "kind": r.kind,
+                    "stories": list(r.stories),
+                    "questions": r.questions,
+                }
+                for r in self.rows
+            ],
             "gaps": list(self.gaps),
             "theme_gaps": list(self.theme_gaps),
             "single_use": list(self.single_use),
@@ -284,13 +309,24 @@ def coverage(stories: Sequence[Story], bank: Bank, company: str | None = None) -
         principles = list(bank.principles.values())
         questions = list(bank.questions.values())
     rows = [
-        CoverageRow(p.id, p.name, "principle", tuple(s.id for s in stories if p.id in s.principles),
-                    sum(1 for q in questions if p.id in q.principles))
+        CoverageRow(
+            p.id,
+            p.name,
+            "principle",
+            tuple(s.id for s in stories if p.id in s.principles),
+            sum(1 for q in questions if p.id in q.principles),
+        )
         for p in principles
     ]
     themes = list(THEMES) + sorted({t for s in stories for t in s.tags} - set(THEMES))
     rows += [
-        CoverageRow(t, t, "theme", tuple(s.id for s in stories if t in s.tags), sum(1 for q in questions if t in q.tags))
+        CoverageRow(
+            t,
+            t,
+            "theme",
+            tuple(s.id for s in stories if t in s.tags),
+            sum(1 for q in questions if t in q.tags),
+        )
         for t in themes
     ]
     shown = {p.id for p in principles}
@@ -304,54 +340,12 @@ def coverage(stories: Sequence[Story], bank: Bank, company: str | None = None) -
     )
 
 
-def coverage_html(cov: Coverage) -> str:
-    """The coverage grid as safe HTML for the progress page (every text escaped)."""
-    from mockint.render.session_page import esc
-
-    if not cov.stories:
-        return ("<p>No stories yet. Prepare a few and map them to principles: "
-                "<code>mockint stories add --title … --principle …</code></p>")
-    head = "".join(f'<th title="{esc(title)}">{n}</th>' for n, (_, title) in enumerate(cov.stories, 1))
-    rows = []
-    for row in cov.rows:
-        cells = "".join(f'<td class="cell">{"●" if sid in row.stories else ""}</td>' for sid, _ in cov.stories)
-        name = f"<span class='off'>{esc(row.name)}</span>" if row.gap else esc(row.name)
-        rows.append(f'<tr data-{row.kind}="{esc(row.key)}"><td>{name}</td><td>{row.questions}</td>{cells}</tr>')
-    legend = "".join(f"<li>{n}. <b>{esc(title)}</b> <span class='muted'>({esc(sid)})</span></li>"
-                     for n, (sid, title) in enumerate(cov.stories, 1))
-    gaps = [("No story yet for", cov.gaps), ("No story tagged", cov.theme_gaps),
-            ("Shows only one principle", cov.single_use), ("Shows none of these principles", cov.unmapped)]
-    notes = "".join(f"<p><b>{label}:</b> {esc(', '.join(items))}</p>" for label, items in gaps if items)
-    return (f"<p class='small muted'>Which prepared story shows which principle or theme; "
-            f"red rows have no story yet. Questions: how many bank questions ask for it.</p>"
-            f'<table class="grid stories"><thead><tr><th>Principle / theme</th><th>Questions</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table><ol class='small' style='list-style:none;padding:0'>{legend}</ol>{notes}")
-
-
-def progress_sections(recordings: Path, environ: Mapping[str, str], cwd: Path, bank: Bank | None) -> list:
-    """The progress page's story section (`ProgressSection`s for `build_progress_report`).
-
-    A broken stories file must not stop the report: the section then says what to fix."""
-    from mockint.render.progress_page import ProgressSection
-    from mockint.render.session_page import esc
-
-    if bank is None:
-        return []
-    path = stories_path(recordings, environ)
-    path = path if path.is_absolute() else cwd / path
-    company = "amazon" if "amazon" in bank.profiles else None
-    title = "Story bank coverage" + (f" — {bank.profiles[company].name}" if company else "")
-    try:
-        stories = load_stories(path, bank)
-    except StoryError as exc:
-        return [ProgressSection(title, f"<p class='off'>{esc(exc.message)}</p>")]
-    return [ProgressSection(title, coverage_html(coverage(stories, bank, company)))]
-
-
 # ---------------------------------------------------------------------------- drill
 
 
-def drill_questions(story: Story, bank: Bank, profile_id: str, count: int, seed: int | None = None) -> list[Question]:
+def drill_questions(
+    story: Story, bank: Bank, profile_id: str, count: int, seed: int | None = None
+) -> list[Question]:
     """Questions this story should answer, spread across its principles, to rehearse it.
 
     One question per principle of the story first (in the story's order), then questions

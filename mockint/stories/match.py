@@ -117,7 +117,11 @@ def terms(text: str, *, join_pairs: bool = False) -> list[str]:
     raw = words(text)
     out = [w if "-" in w else stem(w) for w in _group_numbers(raw) if w not in STOP_WORDS and len(w) > 1]
     if join_pairs:
-        out += [stem(a + b) for a, b in zip(raw, raw[1:], strict=False) if len(a) + len(b) >= MIN_JOINED_CHARS and a.isalpha() and b.isalpha()]
+        out += [
+            stem(a + b)
+            for a, b in zip(raw, raw[1:], strict=False)
+            if len(a) + len(b) >= MIN_JOINED_CHARS and a.isalpha() and b.isalpha()
+        ]
     return out
 
 
@@ -129,7 +133,12 @@ class StoryMatch:
     runner_up: str | None = None  # the next best story's id, when there is one
 
     def to_dict(self) -> dict[str, Any]:
-        return {"story": self.story_id, "title": self.title, "score": round(self.score, 3), "runner_up": self.runner_up}
+        return {
+            "story": self.story_id,
+            "title": self.title,
+            "score": round(self.score, 3),
+            "runner_up": self.runner_up,
+        }
 
 
 class StoryMatcher:
@@ -140,7 +149,9 @@ class StoryMatcher:
     matches on unseen text, so mockint passes none; it stays for experiments.
     """
 
-    def __init__(self, stories: Sequence[Story], *, background: Iterable[str] = (), threshold: float = MATCH_THRESHOLD) -> None:
+    def __init__(
+        self, stories: Sequence[Story], *, background: Iterable[str] = (), threshold: float = MATCH_THRESHOLD
+    ) -> None:
         self.stories = list(stories)
         self.threshold = threshold
         self._docs = [terms(s.notes()) for s in self.stories]
@@ -163,7 +174,10 @@ class StoryMatcher:
         if not query:
             return [(s, 0.0) for s in self.stories]
         raw = self._bm25.get_batch_scores(sorted(query), list(range(len(self.stories))))
-        scored = [(s, (float(r) / self._self[i]) if self._self[i] > 0 else 0.0) for i, (s, r) in enumerate(zip(self.stories, raw, strict=True))]
+        scored = [
+            (s, (float(r) / self._self[i]) if self._self[i] > 0 else 0.0)
+            for i, (s, r) in enumerate(zip(self.stories, raw, strict=True))
+        ]
         return sorted(scored, key=lambda pair: -pair[1])
 
     def shared_terms(self, text: str, story: Story) -> set[str]:
@@ -218,8 +232,10 @@ class StoryEvent:
         if not self.repeated or self.match is None:
             return None
         earlier = ", ".join(self.told_for)
-        return (f"same story again: '{self.match.title}' was already your answer to {earlier} — "
-                "interviewers compare notes; prepare another story for this question")
+        return (
+            f"same story again: '{self.match.title}' was already your answer to {earlier} — "
+            "interviewers compare notes; prepare another story for this question"
+        )
 
 
 class StoryTracker:
@@ -228,7 +244,9 @@ class StoryTracker:
     Retakes and follow-ups of the same question may retell its story: only a story told for
     two different questions is a repeat."""
 
-    def __init__(self, stories: Sequence[Story], *, background: Iterable[str] = (), threshold: float = MATCH_THRESHOLD) -> None:
+    def __init__(
+        self, stories: Sequence[Story], *, background: Iterable[str] = (), threshold: float = MATCH_THRESHOLD
+    ) -> None:
         self.matcher = StoryMatcher(stories, background=background, threshold=threshold)
         self._told: dict[str, list[str]] = {}  # question id -> story ids, in order told
 
