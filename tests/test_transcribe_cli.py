@@ -18,7 +18,7 @@ def test_json_contract(run_cli):
     r = run_cli("transcribe", str(ENGLISH), "--json")
     assert r.code == 0, r.err
     doc = json.loads(r.out)
-    assert set(doc) == {"text", "engine", "duration_s", "elapsed_s", "words"}
+    assert set(doc) == {"text", "engine", "model", "duration_s", "elapsed_s", "words", "utterances"}
     assert doc["text"] == "one two three" and doc["engine"] == "sphinx"
     assert doc["duration_s"] == pytest.approx(2.745, abs=0.01) and doc["elapsed_s"] > 0
     assert [w["word"] for w in doc["words"]] == ["one", "two", "three"]

@@ -122,9 +122,31 @@ opt_str = optional(string)
 opt_int = optional(integer)
 texts = list_of(string)
 
-WORD = obj({"word": string, "start": number, "end": number, "confidence": opt_num}, ("word", "start", "end"))
+WORD = obj(
+    {"word": string, "start": number, "end": number, "confidence": opt_num, "display": opt_str},
+    ("word", "start", "end"),
+)
+UTTERANCE = obj(
+    {
+        "start": number,
+        "end": number,
+        "text": string,
+        "no_speech_prob": opt_num,
+        "avg_logprob": opt_num,
+        "compression_ratio": opt_num,
+    },
+    ("start", "end"),
+)
 TRANSCRIPT = obj(
-    {"text": string, "engine": opt_str, "duration_s": opt_num, "elapsed_s": opt_num, "words": list_of(WORD)},
+    {
+        "text": string,
+        "engine": opt_str,
+        "model": opt_str,
+        "duration_s": opt_num,
+        "elapsed_s": opt_num,
+        "words": list_of(WORD),
+        "utterances": optional(list_of(UTTERANCE)),
+    },
     ("text",),
 )
 COMPONENT = obj(
