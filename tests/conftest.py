@@ -9,10 +9,20 @@ from pathlib import Path
 
 import pytest
 from browser import browser_context, browser_page  # noqa: F401  (headless Chromium, tests/browser.py)
+from hypothesis import HealthCheck, settings
 from sound import pulse  # noqa: F401  (private PulseAudio server, tests/sound.py)
 
 from mockint.cli import main
 from mockint.config import Environment
+
+# Hypothesis budgets: each property keeps its own max_examples; the profiles say how runs differ.
+# "dev" (the default) explores new cases on every run; "ci" (CI=true) is derandomized, so a CI run
+# is repeatable, and prints the blob that replays a failure.
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-import time
 
 import pytest
 
 from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
-from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar, prep_countdown
+from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar
 
 
 @pytest.mark.parametrize(
@@ -67,23 +66,3 @@ def test_keys(typed, stop):
         with KeyReader(keys) as reader:
             assert reader.stop_key(1.0) == stop
     os.close(write_fd)
-
-
-def test_prep_countdown_runs_out_without_a_terminal():
-    out = io.StringIO()
-    start = time.monotonic()
-    prep_countdown(0.4, out=out, keys=io.StringIO(), interactive=False)
-    assert time.monotonic() - start >= 0.4
-    assert out.getvalue() == "Prepare your answer: 0:00\n"
-
-
-def test_enter_ends_the_prep_countdown_early():
-    read_fd, write_fd = os.pipe()
-    with os.fdopen(read_fd) as keys:
-        os.write(write_fd, b"\n")
-        out = io.StringIO()
-        start = time.monotonic()
-        prep_countdown(30, out=out, keys=keys, interactive=True)
-        assert time.monotonic() - start < 2
-    os.close(write_fd)
-    assert out.getvalue() == "Prepare your answer: 0:30 (Enter to start now)\n"

@@ -6,14 +6,13 @@ interrupts): Enter ends the answer, r retakes it, s skips the question, q quits 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import select
 import time
 from collections.abc import Callable
 from typing import TextIO
 
-from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP, Clock
+from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
 
 KEY_STOPS = {"\n": STOP_ENTER, "\r": STOP_ENTER, "r": STOP_RETAKE, "s": STOP_SKIP, "q": STOP_QUIT}
 KEY_HELP = "Enter: done · r: retake · s: skip · q: quit"
@@ -139,33 +138,3 @@ class LiveView:
         if self.interactive:
             text.append("\n" + KEY_HELP, style="dim")
         return text
-
-
-def prep_countdown(
-    seconds: float, *, out: TextIO, keys: TextIO, interactive: bool, clock: Clock = time.monotonic
-) -> None:
-    """The preparation time some formats give before recording starts (JPMC: 30 s).
-
-    Enter starts the answer early when interactive; Ctrl-C propagates (nothing was recorded yet).
-    """
-    from rich.console import Console
-
-    console = Console(file=out, highlight=False)
-    console.print(
-        f"Prepare your answer: {format_clock(seconds)}" + (" (Enter to start now)" if interactive else "")
-    )
-    end = clock() + seconds
-    reader = KeyReader(keys) if interactive else None
-    shown = None
-    with reader or contextlib.nullcontext():
-        while (left := end - clock()) > 0:
-            if console.is_terminal and shown != int(left):
-                shown = int(left)
-                console.print(f"\r  {format_clock(left + 0.999)} left ", end="")
-            if reader is not None:
-                if reader.stop_key(min(left, REFRESH_S)) == STOP_ENTER:
-                    break
-            else:
-                time.sleep(min(left, REFRESH_S))
-    if console.is_terminal:
-        console.print()
