@@ -15,7 +15,7 @@ cells), word-level label accuracy over the full answers, and the unstructured hi
 --spoken: the same answers synthesized with Festival (cmu_us_slt_arctic_hts), transcribed
 (mockint.speech if present, else pocketsphinx), reviewed. Ablated spoken variants are made by
 cutting the dropped part's recognized words out of the transcript (not re-synthesized).
-Nothing is learned from these answers: mockint's labeller is hand-written (mockint/star.py).
+Nothing is learned from these answers: mockint's labeller is hand-written (mockint/review/star.py).
 The same figures are reported for benchmarks/data/review_own*.jsonl (written for mockint, MIT).
 """
 

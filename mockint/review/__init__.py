@@ -3,7 +3,7 @@
 `review(transcript, question, profile)` is pure: no I/O, the same input gives the same Review.
 Spoken answers carry times (segments, seconds, pace); typed drafts carry words only, and their
 timing fields are None. The rubric behind `score` is documented in README ("How the review
-scores") and implemented in mockint/rubric.py.
+scores") and implemented in mockint/review/rubric.py.
 """
 
 from __future__ import annotations
