@@ -236,17 +236,21 @@ def _parse_question(c: _Checker, raw: Any, path: str, profile_id: str) -> Questi
 def _read_yaml(file: Path, shown: Path) -> Any:
     import yaml  # only commands that read the bank pay for it
 
+    from mockint import safeio
+
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"{shown}: cannot read ({exc})", "check the file is UTF-8 text") from None
-    try:
-        return yaml.safe_load(text)
+        raw = safeio.parse_yaml(safeio.read_document(file))
+    except safeio.FileProblem as exc:
+        raise BankError(f"{shown} {exc}", "check the file is UTF-8 YAML text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise BankError(f"{shown}:{where}: {problem}", "fix the YAML syntax") from None
+    at = safeio.bad_text(raw)
+    if at is not None:
+        raise _Checker(shown).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")
+    return raw
 
 
 def load_bank(folder: Path) -> Bank:

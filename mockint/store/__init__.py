@@ -10,7 +10,9 @@ Folders are created 0700 and files 0600: the recordings are the candidate's voic
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mockint import safeio
 from mockint.errors import DataError, MockintError, UsageError
 from mockint.store import recovery, schema
 
@@ -404,7 +407,7 @@ def _check_document(doc: Any, manifest: Path) -> None:
     try:  # every field the readers use has the type they expect (mockint.store.schema)
         schema.check_session(doc)
     except schema.Bad as exc:
-        raise bad(str(exc)) from None
+        raise bad(f"cannot be read ({exc})") from None
 
 
 def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_id: str) -> dict[str, Any]:
@@ -435,17 +438,16 @@ def _make_private_dir(path: Path, *, parents: bool = False) -> None:
 
 
 def _read_manifest(manifest: Path) -> dict[str, Any]:
+    def bad(problem: str) -> DataError:
+        return DataError(f"{manifest} {problem}", "restore it from a backup or delete the folder")
+
     try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (
-        OSError,
-        UnicodeDecodeError,
-        ValueError,
-        RecursionError,
-    ) as exc:  # ValueError: bad JSON, huge ints
-        raise DataError(
-            f"{manifest} cannot be read ({str(exc)[:200]})", "restore it from a backup or delete the folder"
-        ) from None
+        doc = safeio.parse_json(safeio.read_document(manifest))
+    except safeio.FileProblem as exc:
+        raise bad(f"cannot be read ({exc})") from None
+    at = safeio.bad_text(doc)
+    if at is not None:
+        raise bad(f"holds text that is not Unicode at {at} (a lone surrogate)")
     _check_document(doc, manifest)
     return doc
 
@@ -458,10 +460,12 @@ def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
             if not name or take.get("stopped_by") == recovery.RECORDING:
                 continue
             path = folder / name
-            try:
-                with open(path, "rb") as f:
+            try:  # never blocks on a FIFO, never reads a device or through a link
+                with os.fdopen(safeio.open_regular(path, follow=False), "rb") as f:
                     head = f.read(12)
                     size = os.fstat(f.fileno()).st_size
+            except safeio.FileProblem as exc:
+                return f"{path} {exc}"
             except OSError as exc:
                 return f"{path}: {exc.strerror or exc}"
             if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
@@ -476,7 +480,8 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        tmp.unlink(missing_ok=True)  # a link planted under this name must not be written through
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
         try:
             view = memoryview(data)
             while view:
@@ -484,11 +489,15 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-    except OSError as exc:  # a full disk: the earlier manifest stays as it was
-        tmp.unlink(missing_ok=True)
+    except OSError as exc:  # a full disk or a read-only folder: the earlier manifest stays as it was
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
         raise MockintError(
             f"could not save {path} ({exc.strerror or exc}); the previous version is kept",
-            "free some disk space, then run 'mockint sessions'",
+            "free some disk space, then run 'mockint sessions'"
+            if full
+            else f"make {path.parent} writable (or copy the session somewhere writable), then try again",
         ) from None
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)

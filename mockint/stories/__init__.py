@@ -146,22 +146,23 @@ def load_stories(file: Path, bank: Bank | None = None) -> list[Story]:
     With `bank`, every principle must be one of the bank's principle ids."""
     import yaml  # only commands that read stories pay for it
 
+    from mockint import safeio
+
     file = Path(file)
     if not file.exists():
         return []
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoryError(
-            f"{file}: cannot read ({exc})", "check the file is UTF-8 text you can read"
-        ) from None
-    try:
-        raw = yaml.safe_load(text)
+        raw = safeio.parse_yaml(safeio.read_document(file))
+    except safeio.FileProblem as exc:
+        raise StoryError(f"{file} {exc}", "check the file is UTF-8 text you can read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise StoryError(f"{file}:{where}: {problem}", "fix the YAML syntax") from None
+    at = safeio.bad_text(raw)
+    if at is not None:
+        raise _StoryChecker(file).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")
     c = _StoryChecker(file)
     if raw is None:
         return []
