@@ -137,9 +137,10 @@ def _fmt_s(x: float | None) -> str:
 
 
 def _print_human(result, question, env: Environment) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from mockint.render.console import Console
 
     console = Console(file=env.stdout, highlight=False, soft_wrap=False)
     if question is not None:

@@ -82,7 +82,7 @@ class LiveView:
         interactive: bool,
         partial_words: Callable[[], str] | None = None,
     ) -> None:
-        from rich.console import Console
+        from mockint.render.console import Console
 
         self.console = Console(file=out, highlight=False, soft_wrap=False)
         self.limit_s = limit_s
@@ -148,7 +148,7 @@ def prep_countdown(
 
     Enter starts the answer early when interactive; Ctrl-C propagates (nothing was recorded yet).
     """
-    from rich.console import Console
+    from mockint.render.console import Console
 
     console = Console(file=out, highlight=False)
     console.print(

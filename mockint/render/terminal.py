@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
+from mockint.render.console import Console
 from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import statistics
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -154,6 +155,20 @@ class Store:
             )
         return path
 
+    def check_writable(self) -> None:
+        """Make the recordings folder (0700) and prove a session can be saved in it, before a
+        practice loads its model: a read-only or not-a-folder path fails here, in one line."""
+        try:
+            safeio.make_private_dirs(self.root)
+            fd, probe = tempfile.mkstemp(prefix=".mockint-probe.", dir=self.root)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot save sessions in {self.root} ({exc.strerror or exc})",
+                "choose a writable folder with --recordings DIR (or MOCKINT_RECORDINGS)",
+            ) from None
+
     # ------------------------------------------------------------------ amending
 
     def add_transcript(
@@ -188,7 +203,7 @@ class Store:
     ) -> SessionWriter:
         """Start a session folder with a unique id like `2026-11-26T19-30-05-amazon`."""
         check_id(company, "company")
-        _make_private_dir(self.root, parents=True)
+        safeio.make_private_dirs(self.root)
         started = self._now()
         base = f"{started.strftime('%Y-%m-%dT%H-%M-%S')}-{company}"
         for n in range(1, MAX_SAME_SECOND + 1):
@@ -315,9 +330,9 @@ class SessionWriter:
         self.save()
         self._unlock()
 
-    def interrupted(self) -> None:
-        """Ctrl-C: keep everything, stay listed as incomplete."""
-        self._doc["ended_by"] = "interrupt"
+    def interrupted(self, *, ended_by: str = "interrupt") -> None:
+        """Ctrl-C (or SIGTERM, SIGHUP…, named by `ended_by`): keep everything, stay listed as incomplete."""
+        self._doc["ended_by"] = ended_by
         try:
             self.save()
         finally:
@@ -423,18 +438,6 @@ def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_i
     raise UsageError(
         f"session {session_id} has no question '{question_id}'", f"run 'mockint show {session_id}'"
     )
-
-
-def _make_private_dir(path: Path, *, parents: bool = False) -> None:
-    if path.is_dir():
-        return
-    if parents and not path.parent.is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.mkdir(path, DIR_MODE)
-    except FileExistsError:
-        return
-    os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
 
 
 def _read_manifest(manifest: Path) -> dict[str, Any]:
