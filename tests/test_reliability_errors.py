@@ -204,3 +204,32 @@ def test_bad_text_walks_deep_documents_without_recursion():
     assert safeio.bad_text(doc).endswith("[0]")
     assert safeio.bad_text({"a": ["ok", {"b": "fine"}]}) is None
     assert json.dumps(safeio.bad_text({"k\ud800": 1}))
+
+
+def test_answers_from_a_long_file_reads_block_by_block(tmp_path):
+    import tracemalloc
+
+    from mockint.audio.record import FileRecorder
+    from mockint.audio.takewriter import wav_header
+
+    long_file = tmp_path / "two-hours.wav"
+    data_bytes = 2 * 3600 * 16_000 * 2
+    with open(long_file, "wb") as f:  # sparse silence: 230 MB that use no disk
+        f.write(wav_header(data_bytes))
+        f.truncate(44 + data_bytes)
+    tracemalloc.start()
+    try:
+        recording = FileRecorder([long_file]).record(tmp_path / "take.wav", limit_s=5.0, target_s=3.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert recording.duration_s == 5.0
+    assert peak < 20e6  # reading it whole would take ~460 MB of float32
+
+
+def test_report_links_a_take_too_big_to_embed(tmp_path, monkeypatch):
+    from mockint.render import session_page
+
+    monkeypatch.setattr(session_page, "EMBED_MAX_BYTES", 1000)
+    _, take = crashed_session(tmp_path / "rec")
+    assert session_page.embed_audio(take) == take.resolve().as_uri()
