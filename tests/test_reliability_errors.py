@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from hostile import crashed_session, one_line, wav_with_rate
+from hostile import crashed_session, one_line, speech_wav, wav_with_rate
 
 from mockint import safeio
 from mockint.audio.files import MAX_RATE_HZ, read_16k_mono
@@ -233,3 +233,40 @@ def test_report_links_a_take_too_big_to_embed(tmp_path, monkeypatch):
     monkeypatch.setattr(session_page, "EMBED_MAX_BYTES", 1000)
     _, take = crashed_session(tmp_path / "rec")
     assert session_page.embed_audio(take) == take.resolve().as_uri()
+
+
+def test_a_truncated_cached_voice_file_is_made_again(tmp_path, monkeypatch):
+    from mockint.audio import voice
+
+    made = []
+
+    def fake_child(text, voice_name, rate, path):
+        made.append(text)
+        path.write_bytes(speech_wav(8000))
+
+    monkeypatch.setattr(voice, "_run_child", fake_child)
+    old = os.umask(0)
+    try:
+        path = voice.synthesize("Why Amazon?", voice=None, rate=None, cache_dir=tmp_path / "cache")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert voice.synthesize("Why Amazon?", voice=None, rate=None, cache_dir=tmp_path / "cache") == path
+    assert len(made) == 1  # whole: reused
+    path.write_bytes(path.read_bytes()[:1000])  # cut short (a full disk, a crash while copying)
+    voice.synthesize("Why Amazon?", voice=None, rate=None, cache_dir=tmp_path / "cache")
+    assert len(made) == 2 and path.stat().st_size == len(speech_wav(8000))
+
+
+def test_bank_check_caps_question_length(tmp_path, run_cli):
+    from conftest import ROOT
+
+    from mockint.bank import MAX_QUESTION_CHARS
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    text = (ROOT / "question_bank" / "amazon.yaml").read_text()
+    (bank / "amazon.yaml").write_text(text.replace("text: ", f"text: {'x' * 20_000} # ", 1))
+    result = run_cli("bank", "check", "--bank", str(bank))
+    assert result.code == 2 and one_line(result.err), result.err
+    assert "questions[0].text: 20000 characters" in result.err and str(MAX_QUESTION_CHARS) in result.err
