@@ -270,3 +270,11 @@ def test_bank_check_caps_question_length(tmp_path, run_cli):
     result = run_cli("bank", "check", "--bank", str(bank))
     assert result.code == 2 and one_line(result.err), result.err
     assert "questions[0].text: 20000 characters" in result.err and str(MAX_QUESTION_CHARS) in result.err
+
+
+def test_sessions_names_a_take_whose_rate_no_reader_accepts(tmp_path, run_cli):
+    rec = tmp_path / "rec"
+    session_id, take = crashed_session(rec, audio=wav_with_rate(384_000))
+    run_cli("sessions", "--recordings", str(rec))  # repairs it: now a finished take
+    (row,) = json.loads(run_cli("sessions", "--json", "--recordings", str(rec)).out)
+    assert row["damaged_audio"] == f"{take} declares a sample rate of 384000 Hz"

@@ -8,12 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from mockint.errors import UsageError
-from mockint.ports import SAMPLE_RATE_HZ
-
-MIN_RATE_HZ = 4_000  # below this a "sample rate" is a damaged header, not speech audio
-# Above 192 kHz no microphone records speech, and libvorbis (the report's encoder) segfaults on
-# rates over ~192 kHz: one check here, used by every reader (transcribe, answers, replay, report).
-MAX_RATE_HZ = 192_000
+from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ, SAMPLE_RATE_HZ
 
 
 def check_rate(path: Path, rate: int) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from mockint import safeio
 from mockint.errors import DataError, MockintError, UsageError
+from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ
 from mockint.store import recovery, schema
 
 SCHEMA_VERSION = 1
@@ -456,7 +457,8 @@ def _read_manifest(manifest: Path) -> dict[str, Any]:
 
 
 def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
-    """The first take whose audio is missing or not a WAV file (read: its first 12 bytes)."""
+    """The first take whose audio is missing, not a WAV file or of a sample rate no reader accepts
+    (mockint.audio.files.check_rate), read from its first 44 bytes."""
     for question in doc["questions"]:
         for take in question["takes"]:
             name = take.get("audio")
@@ -465,7 +467,7 @@ def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
             path = folder / name
             try:  # never blocks on a FIFO, never reads a device or through a link
                 with os.fdopen(safeio.open_regular(path, follow=False), "rb") as f:
-                    head = f.read(12)
+                    head = f.read(WAV_HEADER_BYTES)
                     size = os.fstat(f.fileno()).st_size
             except safeio.FileProblem as exc:
                 return f"{path} {exc}"
@@ -475,6 +477,9 @@ def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
                 return f"{path} is not a WAV file"
             if size < WAV_HEADER_BYTES:
                 return f"{path} is cut short ({size} bytes)"
+            rate = int.from_bytes(head[24:28], "little")
+            if head[12:16] == b"fmt " and not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+                return f"{path} declares a sample rate of {rate} Hz"
     return None
 
 
