@@ -154,3 +154,13 @@ def test_a_lone_surrogate_in_a_manifest_marks_the_session_damaged(tmp_path, run_
         result = run_cli(*command, "--recordings", str(rec))
         assert result.code == 1 and one_line(result.err), result.err
     assert run_cli("report", "--progress", "--recordings", str(rec)).code == 0
+
+
+def test_practice_with_surrogate_stories_warns_and_goes_on(tmp_path):
+    from mockint.stories import session_stories
+
+    path = tmp_path / "stories.yaml"
+    path.write_text(SURROGATE_STORIES)
+    stories, warning = session_stories(tmp_path, {"MOCKINT_STORIES": str(path)}, tmp_path, None)
+    assert stories == [] and f"{path}: stories[0].title:" in warning
+    warning.encode("utf-8")  # printable: the warning itself holds no surrogate
