@@ -164,3 +164,15 @@ def test_practice_with_surrogate_stories_warns_and_goes_on(tmp_path):
     stories, warning = session_stories(tmp_path, {"MOCKINT_STORIES": str(path)}, tmp_path, None)
     assert stories == [] and f"{path}: stories[0].title:" in warning
     warning.encode("utf-8")  # printable: the warning itself holds no surrogate
+
+
+def test_review_text_file_that_is_a_fifo_or_device_is_one_line(tmp_path, run_cli):
+    fifo = tmp_path / "answer.txt"
+    os.mkfifo(fifo)
+    timer = _watchdog()
+    try:
+        for path in (fifo, "/dev/zero"):
+            result = run_cli("review", "--text-file", str(path), "--question-text", "Why?")
+            assert result.code == 2 and one_line(result.err), result.err
+    finally:
+        timer.cancel()
