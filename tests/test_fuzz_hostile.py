@@ -73,6 +73,9 @@ def _manifest_damage(manifest: Path, kind: str) -> None:
     elif kind == "link to /dev/zero":
         manifest.unlink()
         manifest.symlink_to("/dev/zero")
+    elif kind == "huge sparse":
+        with open(manifest, "r+b") as f:
+            f.truncate(2 * 1024**3)  # 2 GB of NULs after the JSON: never read whole
     elif kind == "finished":  # not cut off: readers check the audio instead of repairing it
         doc["questions"][0]["takes"][0]["stopped_by"] = "end_of_audio"
         manifest.write_text(json.dumps(doc))
@@ -93,7 +96,16 @@ TAKES = st.sampled_from(
     ]
 )
 MANIFESTS = st.sampled_from(
-    ["intact", "finished", "surrogate", "deep nesting", "huge integer", "fifo", "link to /dev/zero"]
+    [
+        "intact",
+        "finished",
+        "surrogate",
+        "deep nesting",
+        "huge integer",
+        "fifo",
+        "link to /dev/zero",
+        "huge sparse",
+    ]
 )
 RATES = st.sampled_from([0, 1, 38, 8000, 192_000, 192_001, 256_000, 1_000_000, 2**31 - 1])
 STORIES = st.sampled_from(["none", "fifo", "surrogate", "/dev/zero", "deep"])
