@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -97,7 +99,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             parser.print_help(env.stdout)
             return ExitCode.USAGE if not args.command else ExitCode.OK
         settings = Settings.resolve(env, recordings=args.recordings, bank=args.bank, debug=args.debug)
-        return int(args.handler(args, settings, env) or ExitCode.OK)
+        code = int(args.handler(args, settings, env) or ExitCode.OK)
+        env.stdout.flush()  # here, not at exit: a full or closed stdout is reported in one line
+        return code
     except _UsageExit as exc:
         print(f"mockint: error: {exc.message} — see '{exc.prog} --help'", file=env.stderr)
         return ExitCode.USAGE
@@ -106,10 +110,32 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
             raise
         print(f"mockint: error: {exc.message}", file=env.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
-        print("mockint: interrupted", file=env.stderr)
-        return ExitCode.INTERRUPTED
+        signum = getattr(exc, "signum", None)  # mockint.stopsignals.Stopped: SIGTERM, SIGHUP
+        print(f"mockint: {'interrupted' if signum is None else exc}", file=env.stderr)
+        return ExitCode.INTERRUPTED if signum is None else 128 + signum
     except BrokenPipeError:
+        _detach_stdout(env)
         return ExitCode.OK  # output piped into e.g. `head`
+    except OSError as exc:
+        # A stream's write error has no file name (a file mockint opens has one)
+        if exc.errno not in (errno.ENOSPC, errno.EIO) or exc.filename is not None:
+            raise
+        _detach_stdout(env)
+        print(
+            f"mockint: error: cannot write the output ({exc.strerror}) — write it somewhere else",
+            file=env.stderr,
+        )
+        return ExitCode.FAILURE
+
+
+def _detach_stdout(env: Environment) -> None:
+    """Point the real stdout at /dev/null, so the interpreter's own flush at exit stays quiet."""
+    if env.stdout is not sys.stdout:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -14,6 +14,11 @@ if TYPE_CHECKING:  # audio chunks are int16 mono numpy arrays at SAMPLE_RATE_HZ
 from mockint.transcript import Transcript
 
 SAMPLE_RATE_HZ = 16_000  # every take is stored and decoded as 16 kHz mono 16-bit
+# The sample rates any reader accepts (mockint.audio.files.check_rate). Below 4 kHz a "rate" is a
+# damaged header; above 192 kHz no microphone records speech, and libvorbis (the report's
+# encoder) segfaults on rates over ~192 kHz.
+MIN_RATE_HZ = 4_000
+MAX_RATE_HZ = 192_000
 
 Clock = Callable[[], float]  # monotonic seconds, e.g. time.monotonic
 

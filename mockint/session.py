@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from mockint import followup
+from mockint import followup, stopsignals
 from mockint.bank import Profile, Question
 from mockint.errors import MockintError
 from mockint.ports import (
@@ -41,6 +41,8 @@ RECORDING = "recording"  # stopped_by of a take still being recorded (or cut by 
 ENDED_DONE = "done"
 ENDED_QUIT = "quit"
 ENDED_INTERRUPT = "interrupt"
+# Ended early like Ctrl-C, and said how: SIGTERM, SIGHUP, stdout closed (mockint.stopsignals).
+ENDED_EARLY = stopsignals.ENDINGS
 ENDED_ERROR = "error"
 
 
@@ -110,11 +112,16 @@ class _Outcome:
 
 
 class _Interrupted(Exception):
-    """Ctrl-C reached the engine; what was recorded is already saved."""
+    """Ctrl-C (or SIGTERM, SIGHUP, a broken pipe) reached the engine; what was recorded is saved."""
+
+    def __init__(self, stopped_by: str) -> None:
+        super().__init__(stopped_by)
+        self.stopped_by = stopped_by
 
 
 def run(plan: Plan, ports: Ports) -> Result:
-    """Run a whole session; Ctrl-C saves what was recorded and ends with `ended_by="interrupt"`."""
+    """Run a whole session; Ctrl-C saves what was recorded and ends with `ended_by="interrupt"`
+    (SIGTERM, SIGHUP and a broken stdout likewise, as "terminated", "hangup", "broken_pipe")."""
     writer = ports.store.create(
         plan.profile.id,
         seed=plan.seed,
@@ -129,9 +136,12 @@ def run(plan: Plan, ports: Ports) -> Result:
     engine = _Engine(plan, ports, writer)
     try:
         ended_by = engine.questions()
-    except (KeyboardInterrupt, _Interrupted):
-        writer.interrupted()
-        ended_by = ENDED_INTERRUPT
+    except _Interrupted as exc:
+        writer.interrupted(ended_by=exc.stopped_by)
+        ended_by = exc.stopped_by
+    except (KeyboardInterrupt, BrokenPipeError) as exc:
+        ended_by = stopsignals.cause(exc)
+        writer.interrupted(ended_by=ended_by)
     except BaseException:
         writer.interrupted()  # saved as incomplete; the error itself goes to the CLI boundary
         raise
@@ -231,9 +241,10 @@ class _Engine:
                 on_chunk=stream.feed if stream else None,
                 partial_words=stream.partial if stream else None,
             )
-        except KeyboardInterrupt:
-            self._keep_partial(question, index, take, path)
-            raise _Interrupted from None
+        except (KeyboardInterrupt, BrokenPipeError) as exc:
+            stopped_by = stopsignals.cause(exc)
+            self._keep_partial(question, index, {**take, "stopped_by": stopped_by}, path)
+            raise _Interrupted(stopped_by) from None
         except MockintError as exc:
             partial = getattr(exc, "recording", None)  # e.g. the device vanished mid-answer
             if isinstance(partial, Recording):
@@ -260,25 +271,29 @@ class _Engine:
             overflows=recording.overflows,
             stopped_by=recording.stopped_by,
         )
-        if recording.stopped_by == STOP_INTERRUPT:
+        if recording.stopped_by == STOP_INTERRUPT:  # the recorder caught Ctrl-C (or SIGTERM, SIGHUP)
+            take["stopped_by"] = stopsignals.cause()
             self._keep_partial(question, index, take, recording.path)
-            raise _Interrupted
+            raise _Interrupted(take["stopped_by"])
         if recording.stopped_by == STOP_SKIP:
             self.writer.add_take(question.id, {**take, "transcript": None, "review": None}, index=index)
             self.ports.view.take_done({**take, "transcript": None, "review": None})
             return _Outcome(STOP_SKIP, None)
         try:
             transcript = stream.finish() if stream else self.ports.transcriber.transcribe(recording.path)
-        except KeyboardInterrupt:  # Ctrl-C while waiting for the transcript: the answer itself is whole
+        except KeyboardInterrupt as exc:  # while waiting for the transcript: the answer itself is
+            # whole, so its stopped_by stays how the answer ended ('transcribe --session' finishes it)
             self._keep_partial(question, index, take, recording.path)
-            raise _Interrupted from None
+            raise _Interrupted(stopsignals.cause(exc)) from None
         review = self.ports.review(transcript, question, recording.thinking_s)
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
         if kind == "answer" and self.ports.stories is not None:
             take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
-        self.ports.view.take_done(take)
-        take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
-        self.writer.add_take(question.id, take, index=index)
+        try:
+            self.ports.view.take_done(take)
+        finally:  # saved even when showing it failed (stdout closed, SIGTERM): the review is done
+            take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
+            self.writer.add_take(question.id, take, index=index)
         return _Outcome(recording.stopped_by, review)
 
     def _drop_unrecorded(

@@ -116,7 +116,12 @@ def test_a_spoken_session_on_the_virtual_sound_card(pulse, tmp_path):
     assert first["stopped_by"] == "silence"
 
 
-def test_ctrl_c_mid_answer_keeps_the_take(pulse, tmp_path):
+@pytest.mark.parametrize(
+    ("signum", "code", "stopped_by"),
+    [(signal.SIGINT, 130, "interrupt"), (signal.SIGTERM, 143, "terminated")],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_ctrl_c_mid_answer_keeps_the_take(pulse, tmp_path, signum, code, stopped_by):
     proc = mockint(pulse, tmp_path, "practice", "--question", "amazon-dive-deep-1", "--no-voice")
     feeder = None
     try:
@@ -124,17 +129,17 @@ def test_ctrl_c_mid_answer_keeps_the_take(pulse, tmp_path):
         time.sleep(RECORDER_SETTLE_S)
         feeder = pulse.feed_mic(sample("01"))
         time.sleep(6.0)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
         if feeder is not None:
             feeder.kill()
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     doc = json.loads(next((tmp_path / "rec").glob("*/session.json")).read_text())
     assert doc["complete"] is False
     saved = doc["questions"][0]["takes"][0]
-    assert saved["stopped_by"] == "interrupt" and saved["audio"] == take.name
+    assert saved["stopped_by"] == stopped_by and saved["audio"] == take.name
     recorded = read_16k_mono(take)
     assert voiced_seconds(recorded) > 3.0  # about 6 s of the answer was fed before Ctrl-C
     source = read_16k_mono(sample("01"))

@@ -8,13 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from mockint.errors import UsageError
-from mockint.ports import SAMPLE_RATE_HZ
-
-MIN_RATE_HZ = 4_000  # below this a "sample rate" is a damaged header, not speech audio
-MAX_RATE_HZ = 384_000
+from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ, SAMPLE_RATE_HZ
 
 
-def _check_rate(path: Path, rate: int) -> None:
+def check_rate(path: Path, rate: int) -> None:
+    """UsageError unless `rate` is a plausible speech sample rate (MIN_RATE_HZ..MAX_RATE_HZ)."""
     # A header declaring e.g. 38 Hz turns 32 KB into minutes of "audio" to decode.
     if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
         raise UsageError(
@@ -38,7 +36,7 @@ def read_16k_mono(path: Path) -> np.ndarray:
             f"{path} is not audio mockint can read ({exc})",
             "use a WAV, FLAC or AIFF file, e.g. convert with: sox in.mp3 out.wav",
         ) from None
-    _check_rate(path, rate)
+    check_rate(path, rate)
     mono = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
     if rate != SAMPLE_RATE_HZ and mono.size:
         mono = soxr.resample(mono, rate, SAMPLE_RATE_HZ, quality="HQ")
@@ -62,7 +60,7 @@ def iter_16k_mono(path: Path, block_s: float = 2.0) -> Iterator[np.ndarray]:
     try:
         with sf.SoundFile(str(path)) as f:
             rate = f.samplerate
-            _check_rate(path, rate)
+            check_rate(path, rate)
             resampler = (
                 soxr.ResampleStream(rate, SAMPLE_RATE_HZ, 1, dtype="float32", quality="HQ")
                 if rate != SAMPLE_RATE_HZ

@@ -120,7 +120,10 @@ def _playable(source: Path | np.ndarray) -> tuple[np.ndarray, int]:
         return samples.reshape(-1), SAMPLE_RATE_HZ
     import soundfile as sf
 
+    from mockint.audio.files import check_rate
+
     try:
+        check_rate(Path(source), sf.info(str(source)).samplerate)  # the one check every reader makes
         data, rate = sf.read(str(source), dtype="int16", always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as exc:
         raise UsageError(f"cannot play {source} ({exc})", "check the file is WAV or FLAC audio") from None

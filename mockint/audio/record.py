@@ -9,17 +9,18 @@ meter and, on the caller's thread, to `on_chunk` (the streaming decoder). `FileR
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 
 from mockint.audio.devices import device_name, resolve_device, sounddevice_module, supported_rate
-from mockint.audio.files import read_16k_mono
+from mockint.audio.files import iter_16k_mono
 from mockint.audio.level import SpeechMeter
 from mockint.audio.takewriter import TakeWriter
 from mockint.errors import MockintError, SetupError, UsageError
@@ -156,13 +157,15 @@ class FileRecorder:
                 "--answers-from has no answer left for this question",
                 "give another file or folder with --answers-from",
             )
-        samples = read_16k_mono(self._files.popleft())
+        source = self._files.popleft()
+        blocks = iter_16k_mono(source)  # block by block: a 10-hour file never sits in memory
+        first = next(blocks, None)  # an unreadable file fails here, before the take file is written to
         take = _Take(path, limit_s)
         stopped = STOP_END
         start = self._clock()
         try:
-            for i in range(0, samples.shape[0], CHUNK_FRAMES):
-                take.put(samples[i : i + CHUNK_FRAMES])
+            for i, chunk in enumerate(_chunks(first, blocks)):
+                take.put(chunk)
                 take.writer.sync()
                 take.drain(on_chunk)
                 if take.writer.failed:
@@ -174,13 +177,28 @@ class FileRecorder:
                     stopped = STOP_SILENCE
                     break
                 if self.realtime:
-                    time.sleep(max(0.0, start + (i + CHUNK_FRAMES) / SAMPLE_RATE_HZ - self._clock()))
+                    fed_s = (i + 1) * CHUNK_FRAMES / SAMPLE_RATE_HZ
+                    time.sleep(max(0.0, start + fed_s - self._clock()))
         except KeyboardInterrupt:
             stopped = STOP_INTERRUPT
         finally:
+            blocks.close()  # the file is closed now, not when garbage-collected
             take.writer.close()
         take.drain(on_chunk)
         return take.recording(stopped)
+
+
+def _chunks(first: np.ndarray | None, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    """The blocks re-cut into CHUNK_FRAMES pieces, as a microphone delivers them."""
+    pending = np.zeros(0, dtype=np.int16)
+    for block in itertools.chain([] if first is None else [first], rest):
+        pending = np.concatenate([pending, block])
+        whole = pending.shape[0] // CHUNK_FRAMES * CHUNK_FRAMES
+        for i in range(0, whole, CHUNK_FRAMES):
+            yield pending[i : i + CHUNK_FRAMES]
+        pending = pending[whole:]
+    if pending.size:
+        yield pending
 
 
 # -- answers from the microphone ----------------------------------------------------------

@@ -197,8 +197,14 @@ class TakeWriter:
 
 def repair_wav(path: Path) -> bool:
     """Fix the size fields of a WAV file cut short (e.g. by kill -9); True if it was changed."""
+    from mockint.safeio import FileProblem, open_regular
+
     path = Path(path)
-    with open(path, "r+b") as f:
+    try:  # never through a link, never a FIFO or device: the file must be the take itself
+        fd = open_regular(path, os.O_RDWR, follow=False)
+    except FileProblem as exc:
+        raise DataError(f"{path} {exc}", "the take cannot be repaired; delete it") from None
+    with os.fdopen(fd, "r+b") as f:
         head = f.read(12)
         if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
             raise DataError(

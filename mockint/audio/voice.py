@@ -82,10 +82,12 @@ def cache_path(text: str, *, voice: str | None, rate: int | None, cache_dir: Pat
 
 def synthesize(text: str, *, voice: str | None, rate: int | None, cache_dir: Path) -> Path:
     """The question as a WAV file, synthesized once per (text, voice, rate) and cached."""
+    from mockint.safeio import make_private_dirs
+
     target = cache_path(text, voice=voice, rate=rate, cache_dir=cache_dir)
-    if target.is_file():
+    if target.is_file() and _whole(target):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(target.parent)  # 0700 whatever the umask: it holds the user's questions
     fd, tmp_name = tempfile.mkstemp(suffix=".wav", dir=target.parent, prefix=".synth-")
     os.close(fd)
     tmp = Path(tmp_name)
@@ -101,6 +103,19 @@ def synthesize(text: str, *, voice: str | None, rate: int | None, cache_dir: Pat
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def _whole(path: Path) -> bool:
+    """A cached file holds every frame its header declares (a truncated one is made again)."""
+    import wave
+
+    try:
+        with wave.open(str(path)) as w:
+            declared = w.getnframes()
+            got = len(w.readframes(declared)) // max(1, w.getsampwidth() * w.getnchannels())
+    except (wave.Error, EOFError, OSError):
+        return _holds_audio(path)  # not a PCM WAV the wave module reads: trust libsndfile
+    return 0 < declared == got
 
 
 def _holds_audio(path: Path) -> bool:

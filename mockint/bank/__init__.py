@@ -17,6 +17,7 @@ from mockint.errors import BankError, UsageError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FOLLOW_UPS = 3
+MAX_QUESTION_CHARS = 1000  # what espeak is ever asked to speak at once (it segfaults near 20k)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,12 @@ def _parse_principle(c: _Checker, raw: Any, path: str, profile_id: str) -> Princ
 def _parse_question(c: _Checker, raw: Any, path: str, profile_id: str) -> Question:
     m = c.mapping(raw, path, _QUESTION_KEYS, _QUESTION_OPTIONAL)
     follow_ups = c.strings(m.get("follow_ups", []), _join(path, "follow_ups"))
+    # Spoken by espeak, which crashes on ~20k characters; no interviewer asks 1000 at once.
+    for at, spoken in [("text", m["text"]), *((f"follow_ups[{i}]", f) for i, f in enumerate(follow_ups))]:
+        if isinstance(spoken, str) and len(spoken) > MAX_QUESTION_CHARS:
+            raise c.fail(
+                _join(path, at), f"{len(spoken)} characters; a question has at most {MAX_QUESTION_CHARS}"
+            )
     if len(follow_ups) > MAX_FOLLOW_UPS:
         raise c.fail(_join(path, "follow_ups"), f"at most {MAX_FOLLOW_UPS} follow-ups")
     target = m.get("target_s")
@@ -236,17 +243,21 @@ def _parse_question(c: _Checker, raw: Any, path: str, profile_id: str) -> Questi
 def _read_yaml(file: Path, shown: Path) -> Any:
     import yaml  # only commands that read the bank pay for it
 
+    from mockint import safeio
+
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"{shown}: cannot read ({exc})", "check the file is UTF-8 text") from None
-    try:
-        return yaml.safe_load(text)
+        raw = safeio.parse_yaml(safeio.read_document(file))
+    except safeio.FileProblem as exc:
+        raise BankError(f"{shown} {exc}", "check the file is UTF-8 YAML text") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise BankError(f"{shown}:{where}: {problem}", "fix the YAML syntax") from None
+    at = safeio.bad_text(raw)
+    if at is not None:
+        raise _Checker(shown).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")
+    return raw
 
 
 def load_bank(folder: Path) -> Bank:

@@ -66,8 +66,9 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
         env.stdout.write("\n")
         return 0
 
-    from rich.console import Console
     from rich.table import Table
+
+    from mockint.render.console import Console
 
     console = Console(file=env.stdout, highlight=False)
     for profile in profiles:

@@ -14,9 +14,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from rich.console import Console
-
     from mockint.doctor import run_checks
+    from mockint.render.console import Console
 
     console = Console(file=env.stdout, highlight=False)
     checks = run_checks(settings)

@@ -6,6 +6,7 @@ import argparse
 import random
 from pathlib import Path
 
+from mockint import stopsignals
 from mockint.config import Environment, Settings
 from mockint.errors import ExitCode, UsageError
 
@@ -90,6 +91,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     profile = bank.profile(args.company or DEMO_COMPANY)
     answers = _answer_files(args.answers_from, env.cwd)
     store = Store(settings.recordings)
+    store.check_writable()  # before the model loads: a read-only --recordings fails at once
     seed = args.seed if args.seed is not None else random.SystemRandom().randint(0, MAX_SEED)
     request = PickRequest(
         profile=profile.id,
@@ -150,16 +152,28 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
             "[dim]Enter ends an answer · r retake · s skip · q end the session · Ctrl-C save and stop[/dim]"
         )
     try:
-        result = session.run(plan, ports)
+        with stopsignals.as_interrupts():  # SIGTERM, SIGHUP: saved like Ctrl-C
+            result = session.run(plan, ports)
     finally:
         close = getattr(ports.recorder, "close", None)  # the microphone's stream stays open across takes
         if close is not None:
             close()
+    if result.ended_by == stopsignals.BROKEN_PIPE:  # nobody reads stdout any more: say it on stderr
+        print(_saved_line(result, store), file=env.stderr)
+        return stopsignals.exit_code(result.ended_by)
     render_summary(console, result.document)
-    if result.ended_by == session.ENDED_INTERRUPT:
-        console.print(f"Interrupted: what was recorded is saved in {store.folder(result.session_id)}")
-        return ExitCode.INTERRUPTED
+    if result.ended_by in session.ENDED_EARLY:
+        console.print(_saved_line(result, store), markup=False)
+        return stopsignals.exit_code(result.ended_by)
     return ExitCode.OK
+
+
+def _saved_line(result, store) -> str:
+    how = {
+        stopsignals.CTRL_C: "Interrupted",
+        stopsignals.BROKEN_PIPE: "mockint: output closed (broken pipe)",
+    }.get(result.ended_by, f"Stopped ({result.ended_by} by a signal)")
+    return f"{how}: what was recorded is saved in {store.folder(result.session_id)}"
 
 
 def _drill(args: argparse.Namespace, bank, profile, stories, seed: int):

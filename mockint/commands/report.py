@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -81,13 +80,13 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
             link_from=out.parent if args.link_audio else None,
             principles={p.id: p.name for p in bank.principles.values()} if bank else None,
         )
+    from mockint import safeio
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # The page holds transcripts (and the voice, when embedded): private to the user like the recordings.
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
+        safeio.make_private_dirs(out.parent)
+        # The page holds transcripts (and the voice, when embedded): private to the user like the
+        # recordings. Via a temporary file and rename: a failure never truncates an earlier page.
+        safeio.write_atomic(out, html.encode("utf-8"))
     except OSError as exc:
         raise MockintError(
             f"cannot write {out} ({exc.strerror or exc})", "choose another place with -o FILE"

@@ -83,15 +83,15 @@ def _answer(args: argparse.Namespace, env: Environment):
     if args.text is not None:
         text = args.text
     elif args.text_file is not None:
+        from mockint import safeio
+
         path = _resolve(args.text_file, env)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"{args.text_file} not found", "check the path of the answer file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(
-                f"cannot read {args.text_file} ({exc})", "save the answer as UTF-8 text"
-            ) from None
+        if not path.exists():
+            raise UsageError(f"{args.text_file} not found", "check the path of the answer file")
+        try:  # a regular file of at most 16 MB: a FIFO or /dev/zero never hangs the review
+            text = safeio.read_document(path)
+        except safeio.FileProblem as exc:
+            raise UsageError(f"{args.text_file} {exc}", "save the answer as UTF-8 text") from None
     else:
         return _transcribe(_resolve(args.audio, env), args.audio)
     if not text.strip():
@@ -137,9 +137,10 @@ def _fmt_s(x: float | None) -> str:
 
 
 def _print_human(result, question, env: Environment) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from mockint.render.console import Console
 
     console = Console(file=env.stdout, highlight=False, soft_wrap=False)
     if question is not None:

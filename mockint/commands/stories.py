@@ -164,8 +164,9 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
             f"no stories yet in {path} — add one: mockint stories add --title '…' --principle ownership\n"
         )
         return 0
-    from rich.console import Console
     from rich.table import Table
+
+    from mockint.render.console import Console
 
     table = Table(box=None, pad_edge=False)
     table.add_column("id", style="cyan", no_wrap=True)
@@ -264,8 +265,9 @@ def run_coverage(args: argparse.Namespace, settings: Settings, env: Environment)
         json.dump(cov.to_dict(), env.stdout, indent=2, ensure_ascii=False)
         env.stdout.write("\n")
         return 0
-    from rich.console import Console
     from rich.table import Table
+
+    from mockint.render.console import Console
 
     console = Console(file=env.stdout, highlight=False)
     table = Table(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from mockint.config import Environment, Settings
-from mockint.errors import UsageError
+from mockint.errors import MockintError, UsageError
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -72,8 +73,7 @@ def _print_transcript(env: Environment, transcript) -> None:
 
 
 def _run_session(args: argparse.Namespace, settings: Settings, env: Environment, load_transcriber) -> int:
-    from mockint.errors import DataError
-    from mockint.store import Store
+    from mockint.store import Store, recovery
 
     store = Store(settings.recordings)
     session_id = args.session
@@ -82,7 +82,57 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
         if not ids:
             raise UsageError(f"no sessions in {settings.recordings}", "start one with 'mockint practice'")
         session_id = ids[-1]
-    doc = store.load(session_id)
+    doc = store.load(session_id)  # repairs a take cut off by a crash first
+    folder = store.folder(session_id)
+    if not os.access(folder, os.W_OK):  # before loading a model: the results could not be saved
+        raise MockintError(
+            f"{folder} is read-only: the new transcripts could not be saved",
+            "make it writable (chmod u+w), or copy the session into a writable --recordings folder",
+        )
+    lock = recovery.hold(folder)
+    if lock is None:
+        raise UsageError(
+            f"session {session_id} is being recorded by a running 'mockint practice'",
+            "wait until that practice ends, then transcribe it",
+        )
+    try:
+        return _transcribe_takes(
+            args, env, store, doc, session_id, load_transcriber, _reviewer(settings, env)
+        )
+    finally:
+        recovery.release(lock)
+
+
+def _reviewer(settings: Settings, env: Environment):
+    """Reviews a take that has none (a practice stopped while transcribing): (transcript, doc,
+    question id, take) -> review dict, or None when the bank does not know the question."""
+    from mockint.bank import load_bank
+
+    try:
+        bank = load_bank(settings.bank)
+    except UsageError as exc:
+        env.stderr.write(f"mockint: warning: {exc.what} — takes without a review are not reviewed\n")
+        return lambda *_: None
+
+    def review_take(transcript, doc, question_id, take):
+        from mockint.review import review
+
+        try:
+            question = bank.question(question_id)
+            profile = bank.profile((doc.get("profile") or {}).get("id") or doc.get("company"))
+        except UsageError:
+            return None
+        thinking = take.get("thinking_s")
+        return review(
+            transcript, question=question, profile=profile, bank=bank, thinking_s=thinking
+        ).to_dict()
+
+    return review_take
+
+
+def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, review_take) -> int:
+    from mockint.errors import DataError
+
     takes = [
         (q["id"], i, take)
         for q in doc["questions"]
@@ -100,7 +150,10 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
             missing.append(exc.what)
             continue
         transcript = transcriber.transcribe(audio)
-        store.add_transcript(session_id, question_id, index, transcript.to_dict())
+        review = None
+        if not take.get("review") and take.get("stopped_by") != "skip":  # finish an unreviewed take
+            review = review_take(transcript, doc, question_id, take)
+        store.add_transcript(session_id, question_id, index, transcript.to_dict(), review=review)
         earlier = (take.get("transcript") or {}).get("engine")
         results.append(
             {
@@ -109,6 +162,7 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
                 "audio": take["audio"],
                 "earlier_engine": earlier,
                 "transcript": transcript.to_dict(),
+                "reviewed": review is not None,
             }
         )
     if args.json:
@@ -117,6 +171,7 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
         for r in results:
             t = r["transcript"]
             was = f" (earlier: {r['earlier_engine']})" if r["earlier_engine"] else ""
+            was += ", now reviewed" if r["reviewed"] else ""
             env.stdout.write(
                 f"{r['question']} take {r['take']} — {t['engine']}{was}, "
                 f"{t['duration_s']:.1f} s, {len(t['words'])} words\n  {t['text'] or '(no speech)'}\n"

@@ -81,7 +81,7 @@ class LiveView:
         interactive: bool,
         partial_words: Callable[[], str] | None = None,
     ) -> None:
-        from rich.console import Console
+        from mockint.render.console import Console
 
         self.console = Console(file=out, highlight=False, soft_wrap=False)
         self.limit_s = limit_s

@@ -52,6 +52,7 @@ EMBED_FORMAT = ("OGG", "VORBIS", "audio/ogg")
 EMBED_COMPRESSION = 0.9
 ENCODE_THREADS = 2  # libsndfile releases the GIL while encoding
 ENCODE_BLOCK_S = 1.0  # seconds of audio handed to the encoder per call
+EMBED_MAX_BYTES = 64 * 1024 * 1024  # ~35 min of a 16 kHz take; longer takes are linked, not embedded
 
 AudioLocator = Callable[[str], Path]  # a take's relative audio path -> file on disk
 
@@ -88,28 +89,34 @@ def legend() -> str:
 
 
 def embed_audio(path: Path) -> str:
-    """The file as a data: URI of compressed audio (Ogg Vorbis)."""
+    """The file as a data: URI of compressed audio (Ogg Vorbis at 16 kHz), or, above
+    EMBED_MAX_BYTES, a file: URL to it (a 10-hour take would make a page of hundreds of MB).
+
+    Read through mockint.audio.files (its one sample-rate check refuses a header of e.g. 256 kHz,
+    which crashes libvorbis) block by block and resampled to 16 kHz, so memory stays bounded."""
     import soundfile as sf
 
-    data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    mono = data.mean(axis=1)
+    from mockint.audio.files import iter_16k_mono
+    from mockint.ports import SAMPLE_RATE_HZ
+
+    if os.stat(path).st_size > EMBED_MAX_BYTES:
+        return Path(path).resolve().as_uri()
     fmt, subtype, mime = EMBED_FORMAT
     buffer = io.BytesIO()
     # In blocks: libvorbis allocas the whole pending buffer on the stack, so one big write of a
     # 2-minute take overflows a thread's stack (libsndfile issue #1095, a segfault).
-    block = int(rate * ENCODE_BLOCK_S)
     with sf.SoundFile(
         buffer,
         "w",
-        samplerate=rate,
+        samplerate=SAMPLE_RATE_HZ,
         channels=1,
         format=fmt,
         subtype=subtype,
         compression_level=EMBED_COMPRESSION,
     ) as out:
-        for start in range(0, len(mono), block):
-            out.write(mono[start : start + block])
-    return f"data:{mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
+        for block in iter_16k_mono(Path(path), ENCODE_BLOCK_S):
+            out.write(block)
+    return f"data:{mime};base64,{base64.b64encode(buffer.getbuffer()).decode('ascii')}"
 
 
 def link_audio(path: Path, page_dir: Path) -> str:
@@ -135,7 +142,7 @@ def _audio_sources(
             return link_audio(path, link_from)
         try:
             return embed_audio(path)
-        except (RuntimeError, ValueError):  # soundfile's LibsndfileError is a RuntimeError: not audio
+        except (RuntimeError, ValueError, MockintError):  # LibsndfileError is a RuntimeError: not audio
             return None
 
     ordered = sorted(wanted)

@@ -8,12 +8,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
+from mockint.render.console import Console
 from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
@@ -22,6 +22,9 @@ PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result
 UNREVIEWED = {
     "skip": "skipped",
     "interrupt": "interrupted — saved, not transcribed",
+    "terminated": "stopped by SIGTERM — saved, not transcribed ('mockint transcribe --session' finishes it)",
+    "hangup": "stopped: the terminal closed (SIGHUP) — saved, not transcribed",
+    "broken_pipe": "stopped: the output was closed — saved, not transcribed",
     "crash": "cut off by a crash — saved up to then, not transcribed",
     "recording": "still being recorded",
     "error": "the recording failed — what was heard is saved",

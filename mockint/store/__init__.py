@@ -10,18 +10,23 @@ Folders are created 0700 and files 0600: the recordings are the candidate's voic
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import errno
 import json
 import os
 import re
 import statistics
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mockint import safeio
 from mockint.errors import DataError, MockintError, UsageError
+from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ
 from mockint.store import recovery, schema
 
 SCHEMA_VERSION = 1
@@ -151,6 +156,20 @@ class Store:
             )
         return path
 
+    def check_writable(self) -> None:
+        """Make the recordings folder (0700) and prove a session can be saved in it, before a
+        practice loads its model: a read-only or not-a-folder path fails here, in one line."""
+        try:
+            safeio.make_private_dirs(self.root)
+            fd, probe = tempfile.mkstemp(prefix=".mockint-probe.", dir=self.root)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot save sessions in {self.root} ({exc.strerror or exc})",
+                "choose a writable folder with --recordings DIR (or MOCKINT_RECORDINGS)",
+            ) from None
+
     # ------------------------------------------------------------------ amending
 
     def add_transcript(
@@ -185,7 +204,7 @@ class Store:
     ) -> SessionWriter:
         """Start a session folder with a unique id like `2026-11-26T19-30-05-amazon`."""
         check_id(company, "company")
-        _make_private_dir(self.root, parents=True)
+        safeio.make_private_dirs(self.root)
         started = self._now()
         base = f"{started.strftime('%Y-%m-%dT%H-%M-%S')}-{company}"
         for n in range(1, MAX_SAME_SECOND + 1):
@@ -312,9 +331,9 @@ class SessionWriter:
         self.save()
         self._unlock()
 
-    def interrupted(self) -> None:
-        """Ctrl-C: keep everything, stay listed as incomplete."""
-        self._doc["ended_by"] = "interrupt"
+    def interrupted(self, *, ended_by: str = "interrupt") -> None:
+        """Ctrl-C (or SIGTERM, SIGHUP…, named by `ended_by`): keep everything, stay listed as incomplete."""
+        self._doc["ended_by"] = ended_by
         try:
             self.save()
         finally:
@@ -404,7 +423,7 @@ def _check_document(doc: Any, manifest: Path) -> None:
     try:  # every field the readers use has the type they expect (mockint.store.schema)
         schema.check_session(doc)
     except schema.Bad as exc:
-        raise bad(str(exc)) from None
+        raise bad(f"cannot be read ({exc})") from None
 
 
 def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_id: str) -> dict[str, Any]:
@@ -422,52 +441,45 @@ def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_i
     )
 
 
-def _make_private_dir(path: Path, *, parents: bool = False) -> None:
-    if path.is_dir():
-        return
-    if parents and not path.parent.is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.mkdir(path, DIR_MODE)
-    except FileExistsError:
-        return
-    os.chmod(path, DIR_MODE)  # mkdir's mode is masked by the umask
-
-
 def _read_manifest(manifest: Path) -> dict[str, Any]:
+    def bad(problem: str) -> DataError:
+        return DataError(f"{manifest} {problem}", "restore it from a backup or delete the folder")
+
     try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (
-        OSError,
-        UnicodeDecodeError,
-        ValueError,
-        RecursionError,
-    ) as exc:  # ValueError: bad JSON, huge ints
-        raise DataError(
-            f"{manifest} cannot be read ({str(exc)[:200]})", "restore it from a backup or delete the folder"
-        ) from None
+        doc = safeio.parse_json(safeio.read_document(manifest))
+    except safeio.FileProblem as exc:
+        raise bad(f"cannot be read ({exc})") from None
+    at = safeio.bad_text(doc)
+    if at is not None:
+        raise bad(f"holds text that is not Unicode at {at} (a lone surrogate)")
     _check_document(doc, manifest)
     return doc
 
 
 def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
-    """The first take whose audio is missing or not a WAV file (read: its first 12 bytes)."""
+    """The first take whose audio is missing, not a WAV file or of a sample rate no reader accepts
+    (mockint.audio.files.check_rate), read from its first 44 bytes."""
     for question in doc["questions"]:
         for take in question["takes"]:
             name = take.get("audio")
             if not name or take.get("stopped_by") == recovery.RECORDING:
                 continue
             path = folder / name
-            try:
-                with open(path, "rb") as f:
-                    head = f.read(12)
+            try:  # never blocks on a FIFO, never reads a device or through a link
+                with os.fdopen(safeio.open_regular(path, follow=False), "rb") as f:
+                    head = f.read(WAV_HEADER_BYTES)
                     size = os.fstat(f.fileno()).st_size
+            except safeio.FileProblem as exc:
+                return f"{path} {exc}"
             except OSError as exc:
                 return f"{path}: {exc.strerror or exc}"
             if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
                 return f"{path} is not a WAV file"
             if size < WAV_HEADER_BYTES:
                 return f"{path} is cut short ({size} bytes)"
+            rate = int.from_bytes(head[24:28], "little")
+            if head[12:16] == b"fmt " and not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+                return f"{path} declares a sample rate of {rate} Hz"
     return None
 
 
@@ -476,7 +488,8 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = json.dumps(doc, indent=1, ensure_ascii=False).encode("utf-8")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        tmp.unlink(missing_ok=True)  # a link planted under this name must not be written through
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
         try:
             view = memoryview(data)
             while view:
@@ -484,11 +497,15 @@ def _write_json(path: Path, doc: dict[str, Any]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-    except OSError as exc:  # a full disk: the earlier manifest stays as it was
-        tmp.unlink(missing_ok=True)
+    except OSError as exc:  # a full disk or a read-only folder: the earlier manifest stays as it was
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
         raise MockintError(
             f"could not save {path} ({exc.strerror or exc}); the previous version is kept",
-            "free some disk space, then run 'mockint sessions'",
+            "free some disk space, then run 'mockint sessions'"
+            if full
+            else f"make {path.parent} writable (or copy the session somewhere writable), then try again",
         ) from None
     os.replace(tmp, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)

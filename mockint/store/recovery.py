@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mockint.errors import MockintError
+from mockint.safeio import regular_file
 
 RECORDING = "recording"  # a take's stopped_by while it is recorded (mockint.session.RECORDING)
 CRASHED = "crash"  # stopped_by of a take, and ended_by of a session, cut off by a crash
@@ -54,6 +55,8 @@ def recover(folder: Path, read: Callable[[], Document], save: Callable[[Document
     `read` loads the manifest again once the lock is held (another reader may have just repaired
     it); `save` replaces it atomically.
     """
+    if os.path.islink(folder):  # a session folder elsewhere: shown as it is, never written
+        return None
     fd = hold(folder)
     if fd is None:
         return None
@@ -78,7 +81,8 @@ def recover(folder: Path, read: Callable[[], Document], save: Callable[[Document
             except MockintError:
                 return doc  # a full disk or read-only folder: shown repaired now, saved next time
         for stale in folder.glob(STALE_TEMPORARY):
-            stale.unlink(missing_ok=True)
+            if regular_file(stale):
+                stale.unlink(missing_ok=True)
         return doc
     finally:
         release(fd)
@@ -90,16 +94,21 @@ def _repair_take(folder: Path, take: Document) -> Document | None:
 
     name = take.get("audio")
     path = folder / name if isinstance(name, str) and name else None
-    if path is None or not path.is_file() or path.stat().st_size == 0:
-        if path is not None and path.is_file():
-            path.unlink()
+    if path is None or not os.path.lexists(path):
         return None
     take = {**take, "stopped_by": CRASHED, "transcript": take.get("transcript"), "review": take.get("review")}
+    # lstat, not stat: a link (to a WAV elsewhere), a FIFO or a device is never opened or repaired.
+    if not regular_file(path):
+        take["error"] = "cut off by a crash; its audio is not a plain file in the session folder, left alone"
+        return take
+    if path.stat().st_size == 0:
+        path.unlink()
+        return None
     try:
         repair_wav(path)
         with wave.open(str(path)) as w:
             take["duration_s"] = round(w.getnframes() / w.getframerate(), 3)
-    except (MockintError, OSError, EOFError, wave.Error) as exc:
+    except (MockintError, OSError, EOFError, wave.Error, ZeroDivisionError) as exc:
         take["error"] = f"cut off by a crash; the audio could not be repaired ({exc})"
     else:
         take["error"] = "cut off: mockint stopped while recording; the audio up to then is kept"

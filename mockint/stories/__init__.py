@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from mockint.bank import SLUG, Bank, Question, _Checker
-from mockint.errors import UsageError
+from mockint.errors import MockintError, UsageError
 
 STORIES_ENV = "MOCKINT_STORIES"
 STORIES_FILE_NAME = "stories.yaml"
@@ -146,22 +146,23 @@ def load_stories(file: Path, bank: Bank | None = None) -> list[Story]:
     With `bank`, every principle must be one of the bank's principle ids."""
     import yaml  # only commands that read stories pay for it
 
+    from mockint import safeio
+
     file = Path(file)
     if not file.exists():
         return []
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StoryError(
-            f"{file}: cannot read ({exc})", "check the file is UTF-8 text you can read"
-        ) from None
-    try:
-        raw = yaml.safe_load(text)
+        raw = safeio.parse_yaml(safeio.read_document(file))
+    except safeio.FileProblem as exc:
+        raise StoryError(f"{file} {exc}", "check the file is UTF-8 text you can read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise StoryError(f"{file}:{where}: {problem}", "fix the YAML syntax") from None
+    at = safeio.bad_text(raw)
+    if at is not None:
+        raise _StoryChecker(file).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")
     c = _StoryChecker(file)
     if raw is None:
         return []
@@ -187,26 +188,31 @@ def check_principles(stories: Sequence[Story], bank: Bank, file: Path | str) -> 
 
 
 def save_stories(file: Path, stories: Iterable[Story]) -> None:
-    """Write the stories file atomically (temporary file, fsync, rename), readable by the user only."""
+    """Write the stories file atomically (temporary file, fsync, rename), readable by the user only.
+
+    A symlinked stories file stays a link: its target is replaced (beside it), since a user who
+    links the file (into a synced notes folder, say) wants that copy updated, not forked."""
     import yaml
 
+    from mockint import safeio
+
     file = Path(file)
-    file.parent.mkdir(parents=True, exist_ok=True)
     doc = {"stories": [s.to_dict() for s in stories]}
+    at = safeio.bad_text(doc)
+    if at is not None:
+        raise UsageError(f"{at.replace('stories', 'story', 1)}: text that is not Unicode", "retype it")
     body = HEADER + yaml.safe_dump(
         doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
     )
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
+    target = Path(os.path.realpath(file)) if file.is_symlink() else file
     try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        safeio.make_private_dirs(target.parent)
+        safeio.write_atomic(target, body.encode("utf-8"), FILE_MODE)
+    except OSError as exc:
+        raise MockintError(
+            f"cannot write {file} ({exc.strerror or exc})",
+            "choose a writable place with MOCKINT_STORIES or --recordings",
+        ) from None
 
 
 def find(stories: Sequence[Story], story_id: str) -> Story:
@@ -241,7 +247,9 @@ def remove(stories: Sequence[Story], story_id: str) -> list[Story]:
 
 def slugify(title: str) -> str:
     """A story id from its title: 'The Checkout Outage!' -> 'the-checkout-outage'."""
-    words = "".join(ch.lower() if ch.isalnum() else " " for ch in title).split()
+    # ASCII, so the id is one you can type: 'Café outage' -> 'cafe-outage' (accents dropped by NFKD)
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in ascii_title).split()
     return "-".join(words)[:48].strip("-") or "story"
 
 
