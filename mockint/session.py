@@ -40,6 +40,7 @@ RECORDING = "recording"  # stopped_by of a take still being recorded (or cut by 
 
 ENDED_DONE = "done"
 ENDED_QUIT = "quit"
+ENDED_NO_ANSWERS = "answers_used"  # --answers-from ran out: ends like q, nothing more is asked
 ENDED_INTERRUPT = "interrupt"
 ENDED_ERROR = "error"
 
@@ -149,6 +150,8 @@ class _Engine:
     def questions(self) -> str:
         total = len(self.plan.questions)
         for number, question in enumerate(self.plan.questions, 1):
+            if self._out_of_answers():
+                return ENDED_NO_ANSWERS
             self.writer.ask(QuestionRef(question.id, question.text, question.principles))
             self.ports.view.question(number, total, question)
             self.ports.speaker.say(question.text)
@@ -156,9 +159,16 @@ class _Engine:
                 self._prepare(self.plan.questions[number].text)
             if self.plan.profile.prep_s > 0:
                 self.ports.view.prep(self.plan.profile.prep_s)
-            if self._question(question) == STOP_QUIT:
+            stopped = self._question(question)
+            if stopped == STOP_QUIT:
                 return ENDED_QUIT
+            if stopped == ENDED_NO_ANSWERS:
+                return ENDED_NO_ANSWERS
         return ENDED_DONE
+
+    def _out_of_answers(self) -> bool:
+        """A recorder with a known number of answers left (FileRecorder) has none: stop asking."""
+        return getattr(self.ports.recorder, "remaining", None) == 0
 
     def _prepare(self, text: str) -> None:
         """Let a speaker that can synthesize ahead (VoiceSpeaker.prepare) make the next question's
@@ -187,6 +197,8 @@ class _Engine:
             probe = followup.choose(flags, question.follow_ups, asked)
             if probe is None:
                 break
+            if self._out_of_answers():
+                return ENDED_NO_ANSWERS
             asked.append(probe.prompt)
             self.ports.view.follow_up(probe.prompt, probe.reason)
             self.ports.speaker.say(probe.prompt)

@@ -50,7 +50,10 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="answer from audio files (a file or folder; repeatable, fed in order)",
+        help="answer from audio files (a file or folder; repeatable, fed in order): one file per "
+        "answer and per follow-up, so a session asks for up to questions × (1 + follow_ups) files, "
+        "e.g. 3 × (1 + 1) = 6 for a 3-question profile with one follow-up ('mockint bank list' "
+        "shows each profile's); when the files run out the session ends there, saved",
     )
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
@@ -155,6 +158,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         close = getattr(ports.recorder, "close", None)  # the microphone's stream stays open across takes
         if close is not None:
             close()
+    if result.ended_by == session.ENDED_NO_ANSWERS:
+        console.print(f"All {len(answers)} answer file(s) from --answers-from used: the session ends here.")
     render_summary(console, result.document)
     if result.ended_by == session.ENDED_INTERRUPT:
         console.print(f"Interrupted: what was recorded is saved in {store.folder(result.session_id)}")
