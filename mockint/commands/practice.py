@@ -131,7 +131,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         follow_ups=0 if args.no_follow_ups else profile.follow_ups,
         answer_limit_s=args.answer_limit,
         streaming=not args.after_the_fact,
-        options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo},
+        options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo}
+        | ({"drill": args.drill} if args.drill else {}),
     )
     speaker = _speaker(args, settings, env)
     ports = session.Ports(
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         store=store,
         view=TerminalView(console, wait_for_prep=not answers),
         clock=_monotonic(),
-        stories=_tracker(stories),
+        stories=_tracker(stories, drilled=args.drill),
     )
     console.print(
         f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
@@ -177,12 +178,12 @@ def _drill(args: argparse.Namespace, bank, profile, stories, seed: int):
     return drill_questions(story, bank, profile.id, args.count or profile.questions_per_session, seed)
 
 
-def _tracker(stories):
+def _tracker(stories, drilled: str | None = None):
     if not stories:
         return None
     from mockint.stories.match import StoryTracker
 
-    return StoryTracker(stories)
+    return StoryTracker(stories, drilled=drilled)
 
 
 def _demo_defaults(args: argparse.Namespace, console) -> None:

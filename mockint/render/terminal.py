@@ -244,19 +244,21 @@ def story_line(story: dict[str, Any] | None) -> Text:
 
 
 def render_stories(console: Console, doc: dict[str, Any]) -> None:
-    """The prepared story each question's answer told; a story told twice is marked."""
+    """The prepared story each question's answer told; a story told twice is marked (not the
+    story a `--drill` session rehearses: telling it again is the point)."""
     told = [(n, q, newest_answer(q)) for n, q in enumerate(doc["questions"], 1)]
     told = [(n, q, t["story"]) for n, q, t in told if t is not None and "story" in t]
     if not told:
         return
+    drilled = (doc.get("options") or {}).get("drill")
     counts: dict[str, int] = {}
     for _, _, story in told:
-        if story:
+        if story and story["story"] != drilled:
             counts[story["story"]] = counts.get(story["story"], 0) + 1
     console.print("[bold]Stories told[/bold]")
     for n, question, story in told:
         name = story["title"] if story else "no prepared story"
-        twice = " — told twice" if story and counts[story["story"]] > 1 else ""
+        twice = " — told twice" if story and counts.get(story["story"], 0) > 1 else ""
         console.print(Text(f"  {n}. {question['id']}: {name}").append(twice, style="bold yellow"))
 
 
