@@ -41,8 +41,18 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--stop-on-silence", type=float, metavar="SEC", help="end an answer after SEC s of silence"
     )
-    p.add_argument("--no-voice", action="store_true", help="print the questions without speaking them")
-    p.add_argument("--voice", metavar="NAME", help="interviewer voice (see 'mockint devices')")
+    p.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="print the questions without speaking them (the wrap-up and time's-up beeps stay)",
+    )
+    p.add_argument("--no-beeps", action="store_true", help="no wrap-up and time's-up beeps")
+    p.add_argument(
+        "--voice",
+        metavar="NAME",
+        help="interviewer voice: a language (en-gb, en-us) or a name (English_(America)); "
+        "see 'mockint voices'",
+    )
     p.add_argument("--rate", type=int, metavar="WPM", help="interviewer speaking rate")
     p.add_argument("--no-follow-ups", action="store_true", help="no follow-up questions")
     p.add_argument(
@@ -115,6 +125,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         raise UsageError(
             f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120"
         )
+    if args.voice and not args.no_voice:  # before the session starts, not at its first question
+        from mockint.audio.voice import list_voices, resolve_voice
+
+        args.voice = resolve_voice(args.voice, list_voices()).id
 
     from mockint.review import review
     from mockint.speech import load_transcriber
@@ -202,7 +216,7 @@ def _demo_defaults(args: argparse.Namespace, console) -> None:
         console.print(
             "[dim]No sound output device found: the questions are printed, not spoken (--no-voice).[/dim]"
         )
-        args.no_voice = True
+        args.no_voice = args.no_beeps = True
 
 
 def _has_output_device() -> bool:
@@ -234,6 +248,7 @@ def _speaker(args: argparse.Namespace, settings: Settings, env: Environment):
         output_device=args.output_device,
         cache_dir=settings.cache,
         out=env.stdout,
+        beeps=not args.no_beeps,
     )
 
 
