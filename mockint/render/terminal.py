@@ -347,3 +347,51 @@ def _seconds(value: float | None) -> str:
     if value >= 60:
         return f"{int(value // 60)} min {value % 60:02.0f} s"
     return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
+# ---------------------------------------------------------------------- the question bank
+
+BANK_WIDTH = 80  # `bank list` wraps to this when piped; a terminal uses its own width (up to it)
+
+
+def render_bank(stream, bank, profiles) -> None:
+    """`bank list`: per profile its timings, its principles (name and summary), then one block
+    per question — id, text, principles and tags on lines of their own — so it reads at 80 columns."""
+    import shutil
+    import textwrap
+
+    isatty = getattr(stream, "isatty", None)
+    width = (
+        min(shutil.get_terminal_size((BANK_WIDTH, 24)).columns, 100) if isatty and isatty() else BANK_WIDTH
+    )
+
+    def say(text: str, indent: int = 0, hang: int = 2) -> None:
+        pad = " " * indent
+        print(textwrap.fill(text, width, initial_indent=pad, subsequent_indent=pad + " " * hang), file=stream)
+
+    for profile in profiles:
+        say(f"{profile.name} ({profile.id}) — {profile.description}")
+        say(
+            f"prep {profile.prep_s:g} s · aim {profile.answer_target_s:g} s · limit "
+            f"{profile.answer_limit_s:g} s · {profile.questions_per_session} questions · "
+            f"{profile.follow_ups} follow-up(s) each",
+            2,
+        )
+        principles = bank.principles_for(profile.id)
+        if principles:
+            print(file=stream)
+            say(f"Principles ({len(principles)})", 2)
+            for p in principles:
+                say(f"{p.id} — {p.name}: {p.summary}", 4)
+        questions = bank.questions_for(profile.id)
+        print(file=stream)
+        say(f"Questions ({len(questions)})", 2)
+        for q in questions:
+            print(file=stream)
+            say(q.id, 4)
+            say(q.text, 6, hang=0)
+            names = [bank.principles[pid].name if pid in bank.principles else pid for pid in q.principles]
+            say("principles: " + (", ".join(names) or "–"), 6)
+            if q.tags:
+                say("tags: " + ", ".join(q.tags), 6)
+        print(file=stream)
