@@ -53,8 +53,11 @@ def compute(docs: Iterable[dict[str, Any]], company: str | None = None) -> dict[
     """The `stats --json` document."""
     docs = list(docs)
     rows = answers(docs, company)
+    companies = sorted({r["company"] or "" for r in rows})
     return {
         "company": company,
+        # Companies are kept apart: each against its own profile's target.
+        "by_company": [_company(c, docs, [r for r in rows if (r["company"] or "") == c]) for c in companies],
         "sessions": sum(1 for d in docs if not company or d.get("company") == company),
         "answers": len(rows),
         "timing": _timing(rows),
@@ -66,6 +69,17 @@ def compute(docs: Iterable[dict[str, Any]], company: str | None = None) -> dict[
         "flags": _flag_counts(rows),
         "principles": _principles(rows),
         "progress": _progress(rows),
+    }
+
+
+def _company(company: str, docs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    scores = [r["score"] for r in rows if isinstance(r["score"], (int, float))]
+    return {
+        "company": company or None,
+        "sessions": sum(1 for d in docs if (d.get("company") or "") == company),
+        "answers": len(rows),
+        "average_score": round(statistics.fmean(scores)) if scores else None,
+        "timing": _timing(rows),
     }
 
 
@@ -170,10 +184,37 @@ def render(console, stats: dict[str, Any]) -> None:
         return
     t = stats["timing"]
     console.rule(f"{stats['answers']} answers in {stats['sessions']} sessions{scope}")
-    console.print(
-        f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
-        f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
-    )
+    groups = stats.get("by_company") or []
+    if len(groups) > 1:  # one target per profile: never one median against a mixed target
+        table = Table(title="Per company (each against its own profile's target)")
+        for column in (
+            "company",
+            "sessions",
+            "answers",
+            "median answer",
+            "target",
+            "over target",
+            "avg score",
+        ):
+            table.add_column(column)
+        for g in groups:
+            gt = g["timing"]
+            table.add_row(
+                g["company"] or "–",
+                str(g["sessions"]),
+                str(g["answers"]),
+                _s(gt["median_answer_s"]),
+                _s(gt["median_target_s"]),
+                str(gt["over_target"]),
+                "–" if g["average_score"] is None else str(g["average_score"]),
+            )
+        console.print(table)
+        console.print(f"Thinking time: median {_s(t['median_thinking_s'], 1)}")
+    else:
+        console.print(
+            f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
+            f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
+        )
     d = stats["delivery"]
     wpm = "–" if d["median_wpm"] is None else f"{d['median_wpm']:.0f} wpm (comfortable: 130–160)"
     fpm = (

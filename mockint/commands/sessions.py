@@ -89,6 +89,10 @@ def run_show(args: argparse.Namespace, settings: Settings, env: Environment) -> 
 def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint import stats
 
+    if args.company:  # an unknown company is the same usage error as in 'practice'
+        from mockint.bank import load_bank
+
+        load_bank(settings.bank).profile(args.company)
     figures = stats.compute(_store(settings).documents(), company=args.company)
     if args.json:
         _dump(env, figures)
