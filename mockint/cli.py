@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "devices",
     "doctor",
     "voices",
+    "check",
 )
 
 

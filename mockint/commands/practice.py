@@ -163,6 +163,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
         f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}"
     )
+    if not answers and not store.ids():  # the first practice: a muted microphone would waste it
+        console.print(
+            "[dim]First session? Check your microphone and speaker first: 'mockint check' (under a minute).[/dim]"
+        )
     if not answers and env.interactive:
         console.print(
             "[dim]Enter ends an answer · r retake · s skip · q end the session · Ctrl-C save and stop[/dim]"
