@@ -79,7 +79,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--realtime",
         action="store_true",
-        help="with --answers-from: feed the audio at speaking pace, as a microphone would",
+        help="with --answers-from: feed the audio at speaking pace, as a microphone would, "
+        "and play it on the speaker (unless --no-voice)",
     )
     p.add_argument(
         "--demo",
@@ -260,7 +261,14 @@ def _recorder(args: argparse.Namespace, answers: list[Path], env: Environment, s
     from mockint.audio import record
 
     if answers:
-        return record.FileRecorder(answers, realtime=args.realtime, stop_on_silence_s=args.stop_on_silence)
+        return record.FileRecorder(
+            answers,
+            realtime=args.realtime,
+            stop_on_silence_s=args.stop_on_silence,
+            out=env.stdout,
+            play=not args.no_voice,  # heard with --realtime, where there is a speaker
+            output_device=args.output_device,
+        )
     return record.MicrophoneRecorder(
         device=args.input_device,
         interactive=env.interactive,

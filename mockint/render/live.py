@@ -120,7 +120,7 @@ class LiveView:
         self._live.update(self.render(elapsed_s, level_dbfs), refresh=True)
 
     def finish(self, elapsed_s: float, how: str) -> None:
-        self.console.print(f"answer recorded: {format_clock(elapsed_s)} ({how.replace('_', ' ')})")
+        self.console.print(f"Answer recorded: {format_clock(elapsed_s)} ({how.replace('_', ' ')})")
 
     def render(self, elapsed_s: float, level_dbfs: float):
         from rich.text import Text
