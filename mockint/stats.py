@@ -181,6 +181,7 @@ def render(console, stats: dict[str, Any]) -> None:
     scope = f" for {stats['company']}" if stats["company"] else ""
     if not stats["answers"]:
         console.print(f"No reviewed answers yet{scope} — start with 'mockint practice'.")
+        _render_next(console, stats.get("next"))
         return
     t = stats["timing"]
     console.rule(f"{stats['answers']} answers in {stats['sessions']} sessions{scope}")
@@ -252,6 +253,15 @@ def render(console, stats: dict[str, Any]) -> None:
             change = "–" if p["change"] is None else f"{p['change']:+.0f}"
             table.add_row(p["question"], " → ".join(str(a["score"]) for a in p["attempts"]), change)
         console.print(table)
+    _render_next(console, stats.get("next"))
+
+
+def _render_next(console, plan: dict[str, Any] | None) -> None:
+    if not plan or not plan["steps"]:
+        return
+    from mockint.render.terminal import render_next_steps
+
+    render_next_steps(console, [f"{n}. {s['text']}" for n, s in enumerate(plan["steps"], 1)])
 
 
 def _s(value: float | None, digits: int = 0) -> str:

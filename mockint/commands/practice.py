@@ -121,7 +121,14 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if args.drill:
         questions = _drill(args, bank, profile, stories, seed)
     else:
-        questions = pick(bank, request, stats.question_history(store.documents()))
+        from dataclasses import replace
+
+        from mockint.plan import next_plan
+
+        docs = list(store.documents())
+        if not (args.question or args.lp or args.tag):  # no filters: the plan's principles first
+            request = replace(request, focus=next_plan(docs, bank, profile.id, stories).principles)
+        questions = pick(bank, request, stats.question_history(docs))
     if args.answer_limit is not None and args.answer_limit <= 0:
         raise UsageError(
             f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120"
@@ -180,7 +187,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
             close()
     if result.ended_by == session.ENDED_NO_ANSWERS:
         console.print(f"All {len(answers)} answer file(s) from --answers-from used: the session ends here.")
-    render_summary(console, result.document)
+    from mockint.plan import next_plan, plan_lines
+
+    plan = next_plan(store.documents(), bank, profile.id, stories)
+    render_summary(console, result.document, next_steps=plan_lines(plan))
     if result.ended_by == session.ENDED_INTERRUPT:
         console.print(f"Interrupted: what was recorded is saved in {store.folder(result.session_id)}")
         return ExitCode.INTERRUPTED

@@ -93,7 +93,9 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
         from mockint.bank import load_bank
 
         load_bank(settings.bank).profile(args.company)
-    figures = stats.compute(_store(settings).documents(), company=args.company)
+    docs = list(_store(settings).documents())
+    figures = stats.compute(docs, company=args.company)
+    figures["next"] = _plan(docs, settings, env, args.company)
     if args.json:
         _dump(env, figures)
         return 0
@@ -101,6 +103,21 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
 
     stats.render(console_for(env.stdout), figures)
     return 0
+
+
+def _plan(docs: list[dict[str, Any]], settings: Settings, env: Environment, company: str | None):
+    """The plan for next time (mockint.plan) for `company`, else the newest session's company."""
+    from mockint.bank import load_bank
+    from mockint.plan import next_plan
+    from mockint.stories import session_stories
+
+    bank = load_bank(settings.bank)
+    newest = max(docs, key=lambda d: d.get("started_at") or "", default={})
+    profile = company or newest.get("company")
+    if profile not in bank.profiles:
+        return None
+    stories, _ = session_stories(settings.recordings, env.environ, env.cwd, bank)
+    return next_plan(docs, bank, profile, stories).to_dict()
 
 
 def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -> int:

@@ -171,8 +171,9 @@ def star_line(review: dict[str, Any]) -> Text:
 # ---------------------------------------------------------------------- after the session
 
 
-def render_summary(console: Console, doc: dict[str, Any]) -> None:
-    """Per question: time, thinking, STAR parts, flags, score; totals; the three most useful tips."""
+def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[str] | None = None) -> None:
+    """Per question: time, thinking, STAR parts, flags, score; totals; the three most useful tips;
+    with `next_steps` (mockint.plan), what to practise next time."""
     console.rule(f"Session {doc['id']}")
     table = Table(show_lines=False)
     for column in ("#", "question", "time", "thinking", "STAR", "flags", "score"):
@@ -223,6 +224,15 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
         f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
         f"read it with 'mockint show {doc['id']}'"
     )
+    if next_steps:
+        render_next_steps(console, next_steps)
+
+
+def render_next_steps(console: Console, lines: list[str]) -> None:
+    """The plan for next time (mockint.plan), last: what the candidate walks away with."""
+    console.print("[bold]Next time, practise[/bold] [dim](plain 'mockint practice' asks these first)[/dim]")
+    for line in lines:
+        console.print(f"  {line}", markup=False)
 
 
 def story_line(story: dict[str, Any] | None) -> Text:
