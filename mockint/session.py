@@ -61,8 +61,9 @@ class View(Protocol):
 
     def question(self, number: int, total: int, question: Question) -> None: ...
 
-    def prep(self, seconds: float) -> None:
-        """The preparation countdown; returns when preparation time is over."""
+    def prep(self, seconds: float) -> str | None:
+        """The preparation countdown; returns when preparation time is over, or early with
+        STOP_SKIP / STOP_QUIT (None: answer now, e.g. Enter)."""
 
     def follow_up(self, prompt: str, reason: str) -> None: ...
 
@@ -157,9 +158,12 @@ class _Engine:
             self.ports.speaker.say(question.text)
             if number < total:
                 self._prepare(self.plan.questions[number].text)
-            if self.plan.profile.prep_s > 0:
-                self.ports.view.prep(self.plan.profile.prep_s)
-            stopped = self._question(question)
+            stopped = self.ports.view.prep(self.plan.profile.prep_s) if self.plan.profile.prep_s > 0 else None
+            if stopped == STOP_SKIP:  # s during the preparation: the question is skipped unanswered
+                self.writer.mark_skipped(question.id)
+                continue
+            if stopped != STOP_QUIT:
+                stopped = self._question(question)
             if stopped == STOP_QUIT:
                 return ENDED_QUIT
             if stopped == ENDED_NO_ANSWERS:

@@ -163,7 +163,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         transcriber=transcriber,
         review=reviewer,
         store=store,
-        view=TerminalView(console, wait_for_prep=not answers),
+        view=TerminalView(console, wait_for_prep=not answers, keys=env.stdin if env.interactive else None),
         clock=_monotonic(),
         stories=_tracker(stories, drilled=args.drill),
     )

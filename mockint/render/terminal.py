@@ -41,32 +41,60 @@ def console_for(stream) -> Console:
 
 
 class TerminalView:
-    """The session engine's view on a terminal (or any stream)."""
+    """The session engine's view on a terminal (or any stream). With `keys` (a terminal), the
+    preparation countdown takes Enter (answer now), s (skip the question) and q (end)."""
 
     def __init__(
-        self, console: Console, *, wait_for_prep: bool = True, sleep: Callable[[float], None] = time.sleep
+        self,
+        console: Console,
+        *,
+        wait_for_prep: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        keys=None,
     ) -> None:
         self.console = console
         self.wait_for_prep = wait_for_prep
         self.sleep = sleep
+        self.keys = keys
 
     def question(self, number: int, total: int, question: Question) -> None:
         principles = f" · {', '.join(question.principles)}" if question.principles else ""
         self.console.rule(f"Question {number} of {total} · {question.id}{principles}")
 
-    def prep(self, seconds: float) -> None:
+    def prep(self, seconds: float) -> str | None:
         if not self.wait_for_prep:
             self.console.print(
                 f"[dim]{seconds:.0f} s to prepare — skipped: the answer comes from a file[/dim]"
             )
-            return
+            return None
+        from contextlib import nullcontext
+
         from rich.live import Live
 
-        with Live(console=self.console, transient=True) as live:
+        from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_SKIP
+        from mockint.render.live import KeyReader
+
+        hint = " · Enter: answer now · s: skip · q: quit" if self.keys is not None else ""
+        stopped = None
+        # cbreak while counting down: a key is read, not echoed (an echoed Enter broke the line)
+        reader = KeyReader(self.keys) if self.keys is not None else None
+        with reader or nullcontext(), Live(console=self.console, transient=True) as live:
             for left in range(int(seconds), 0, -1):
-                live.update(Text(f"Prepare your answer — {left} s", style="bold"))
-                self.sleep(1.0)
+                live.update(Text(f"Prepare your answer — {left} s", style="bold").append(hint, style="dim"))
+                if reader is None:
+                    self.sleep(1.0)
+                    continue
+                stopped = reader.stop_key(1.0)
+                if stopped in (STOP_ENTER, STOP_SKIP, STOP_QUIT):
+                    break
+                stopped = None
+        if stopped == STOP_SKIP:
+            self.console.print("[dim]Skipped.[/dim]")
+            return STOP_SKIP
+        if stopped == STOP_QUIT:
+            return STOP_QUIT
         self.console.print("[bold]Answer now.[/bold]")
+        return None
 
     def follow_up(self, prompt: str, reason: str) -> None:
         why = {"question": "one of the question's own probes", "generic": "a closing probe"}.get(
