@@ -22,12 +22,12 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
 class Terminal:
     """`mockint practice` with its stdin and stdout on a pty; what it printed, ANSI stripped."""
 
-    def __init__(self, pulse, tmp_path: Path, *args: str) -> None:
+    def __init__(self, pulse, tmp_path: Path, *args: str, command: str = "practice") -> None:
         env = {**pulse.env, "MOCKINT_RECORDINGS": str(tmp_path / "rec"), "MOCKINT_CACHE": str(tmp_path / "c")}
         env["COLUMNS"] = "100"
         self.controller, terminal = pty.openpty()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mockint", "practice", *args],
+            [sys.executable, "-m", "mockint", command, *args],
             cwd=tmp_path,
             env=env,
             stdin=terminal,

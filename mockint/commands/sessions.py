@@ -22,7 +22,13 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON contract")
     p.set_defaults(handler=run_show)
 
-    p = sub.add_parser("replay", parents=[common], help="play an answer (or one STAR part) with its words")
+    p = sub.add_parser(
+        "replay",
+        parents=[common],
+        help="play an answer (or one STAR part) with its words",
+        description="Play answers with their words. On a terminal: space pauses, left/right arrows "
+        "jump 5 s, q stops; the word being spoken is highlighted.",
+    )
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
     p.add_argument(
         "question", nargs="?", metavar="QUESTION", help="question id or number (default: every answer)"
@@ -129,11 +135,23 @@ def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -
     clips = plan_replay(doc, args.question, part=args.part, kind=args.take)
     if not clips:
         raise DataError(f"session {doc['id']} has no recorded answer to replay", "answer a question first")
+    player = None
+    if env.interactive and getattr(env.stdout, "isatty", lambda: False)():  # keys and a screen
+        from mockint.render.replay_view import ReplayPlayer
+
+        player = ReplayPlayer(env.stdout, env.stdin, audio.play, output_device=args.output_device)
     for clip in clips:
         path = store.take_audio(doc["id"], clip.audio)
         env.stdout.write(f"{clip.title}\n")
         printer = WordPrinter(clip.words, env.stdout)
         try:
+            if player is not None:
+                import soundfile as sf
+
+                end_s = clip.end_s if clip.end_s is not None else sf.info(str(path)).duration
+                if not player.play(path, clip.words, clip.start_s or 0.0, end_s):
+                    break
+                continue
             audio.play(
                 path,
                 device=args.output_device,
