@@ -12,6 +12,7 @@ from mockint.picker import QuestionHistory
 from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
+COVERAGE_DAYS = 14  # rows of the STAR coverage table for people (the JSON keeps every day)
 
 
 def answers(docs: Iterable[dict[str, Any]], company: str | None = None) -> list[dict[str, Any]]:
@@ -222,10 +223,14 @@ def render(console, stats: dict[str, Any]) -> None:
         "–" if d["median_fillers_per_minute"] is None else f"{d['median_fillers_per_minute']:.1f} per minute"
     )
     console.print(f"Pace: {wpm} · fillers: {fpm}")
-    coverage = Table(title="STAR coverage (share of answers with each part)")
+    days = stats["star_coverage"]["by_day"]
+    shown = (
+        f"the last {COVERAGE_DAYS} days of {len(days)}; --json has all" if len(days) > COVERAGE_DAYS else ""
+    )
+    coverage = Table(title=f"STAR coverage (share of answers with each part{'; ' + shown if shown else ''})")
     for column in ("day", "answers", *PARTS, "all four"):
         coverage.add_column(column)
-    for day in stats["star_coverage"]["by_day"]:
+    for day in days[-COVERAGE_DAYS:]:
         coverage.add_row(
             day["date"], str(day["answers"]), *(f"{day[p]:.0%}" for p in PARTS), f"{day['all_four']:.0%}"
         )

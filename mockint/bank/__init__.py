@@ -263,7 +263,8 @@ def _read_yaml(file: Path, shown: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError(f"{shown}: cannot read ({exc})", "check the file is UTF-8 text") from None
     try:
-        return yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the same safe subset, several times faster
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""

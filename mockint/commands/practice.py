@@ -124,8 +124,9 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         from dataclasses import replace
 
         from mockint.plan import next_plan
+        from mockint.store.index import SessionIndex
 
-        docs = list(store.documents())
+        docs = SessionIndex(store).documents()
         if not (args.question or args.lp or args.tag):  # no filters: the plan's principles first
             request = replace(request, focus=next_plan(docs, bank, profile.id, stories).principles)
         questions = pick(bank, request, stats.question_history(docs))
@@ -188,8 +189,9 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if result.ended_by == session.ENDED_NO_ANSWERS:
         console.print(f"All {len(answers)} answer file(s) from --answers-from used: the session ends here.")
     from mockint.plan import next_plan, plan_lines
+    from mockint.store.index import SessionIndex
 
-    plan = next_plan(store.documents(), bank, profile.id, stories)
+    plan = next_plan(SessionIndex(store).documents(), bank, profile.id, stories)
     render_summary(console, result.document, next_steps=plan_lines(plan))
     if result.ended_by == session.ENDED_INTERRUPT:
         console.print(f"Interrupted: what was recorded is saved in {store.folder(result.session_id)}")

@@ -57,7 +57,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         out = _output(args.output, env, "mockint-progress.html")
         if args.company and bank is not None:
             bank.profile(args.company)  # an unknown company is a usage error that lists the known ones
-        rows = store.list()  # names the damaged sessions that store.documents() leaves out
+        from mockint.store.index import SessionIndex
+
+        index = SessionIndex(store)
+        rows = index.rows()  # names the damaged sessions that documents() leaves out
         damaged = [r["id"] for r in rows if "damaged" in r]
         if damaged:
             print(
@@ -65,7 +68,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
                 "— see 'mockint sessions'",
                 file=env.stderr,
             )
-        docs = [d for d in store.documents() if not args.company or d.get("company") == args.company]
+        docs = [d for d in index.documents() if not args.company or d.get("company") == args.company]
         sections = progress_sections(settings.recordings, env.environ, env.cwd, bank)
         plan = _plan(docs, bank, settings, env, args.company)
         html = build_progress_report(docs, bank, extra_sections=sections + ([plan] if plan else []))

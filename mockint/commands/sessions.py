@@ -69,8 +69,14 @@ def _dump(env: Environment, doc: Any) -> None:
     env.stdout.write("\n")
 
 
+def _index(settings: Settings):
+    from mockint.store.index import SessionIndex
+
+    return SessionIndex(_store(settings))
+
+
 def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    rows = _store(settings).list(check_audio=True)
+    rows = _index(settings).rows(check_audio=True)
     if args.json:
         _dump(env, rows)
         return 0
@@ -99,7 +105,7 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
         from mockint.bank import load_bank
 
         load_bank(settings.bank).profile(args.company)
-    docs = list(_store(settings).documents())
+    docs = _index(settings).documents()
     figures = stats.compute(docs, company=args.company)
     figures["next"] = _plan(docs, settings, env, args.company)
     if args.json:

@@ -354,17 +354,22 @@ def marked_transcript(take: dict[str, Any]) -> Text:
 
 
 def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
+    """One line per session, in aligned columns (plain text: fast for a thousand sessions)."""
     if not rows:
         console.print("No sessions yet — start one with 'mockint practice'.")
         return
-    table = Table()
-    for column in ("session", "date", "company", "questions", "answered", "avg score", "duration", "state"):
-        table.add_column(column)
+    header = ("session", "date", "company", "questions", "answered", "avg score", "duration", "state")
+    lines: list[tuple[list[str], Text]] = []
     for row in rows:
         if "damaged" in row:
-            table.add_row(row["id"], "", "", "", "", "", "", Text(f"damaged: {row['damaged']}", style="red"))
+            lines.append(
+                ([row["id"], "", "", "", "", "", ""], Text(f"damaged: {row['damaged']}", style="red"))
+            )
             continue
-        table.add_row(
+        state = Text("complete" if row["complete"] else "incomplete")
+        if row.get("damaged_audio"):
+            state.append(f" · damaged audio: {row['damaged_audio']}", style="red")
+        cells = [
             row["id"],
             (row.get("started_at") or "")[:16].replace("T", " "),
             row.get("company") or "",
@@ -372,11 +377,21 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
             str(row["answered"]),
             "–" if row["average_score"] is None else str(row["average_score"]),
             _seconds(row.get("duration_s")),
-            Text("complete" if row["complete"] else "incomplete").append(
-                f" · damaged audio: {row['damaged_audio']}" if row.get("damaged_audio") else "", style="red"
-            ),
+        ]
+        lines.append((cells, state))
+    widths = [max(len(header[i]), *(len(c[i]) for c, _ in lines)) for i in range(len(header) - 1)]
+    right = {3, 4, 5, 6}  # numbers
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
-    console.print(table)
+
+    out = Text(fmt(list(header[:-1])) + "  " + header[-1] + "\n", style="bold")
+    for cells, state in lines:
+        out.append(fmt(cells) + "  ").append_text(state).append("\n")
+    console.print(out, end="")
 
 
 def _seconds(value: float | None) -> str:
