@@ -94,7 +94,7 @@ def test_question_ids_from_the_command_line_are_refused(run_cli, recordings, bad
     ],
 )
 def test_a_manifest_whose_audio_leaves_the_session_is_damaged(run_cli, recordings, audio):
-    folder = next(recordings.iterdir())
+    folder = next(p for p in recordings.iterdir() if p.is_dir())
     manifest = folder / "session.json"
     doc = json.loads(manifest.read_text())
     doc["questions"][0]["takes"][0]["audio"] = audio
