@@ -41,6 +41,7 @@ DEVICE_GONE_S = 10.0  # an input that delivers nothing this long is reopened eve
 STREAM_START_TIMEOUT_S = 5.0  # the first audio must arrive within this after opening the input
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".aiff", ".aif")
 SPOKEN_BACKLOG_S = 1.0  # a shown file answer runs at most this far ahead of its decoder
+DECODER_STALL_S = 5.0  # ...unless the decoder makes no progress this long
 
 
 class DeviceLost(MockintError):
@@ -183,8 +184,8 @@ class FileRecorder:
                 take.writer.sync()
                 take.drain(on_chunk)
                 view.update(take.meter.duration_s, take.meter.level_dbfs)
-                if self.out is not None and not self.realtime:
-                    self._keep_pace(backlog, take, view)
+                if self.out is not None and not self.realtime and not self._keep_pace(backlog, take, view):
+                    backlog = None
                 if take.writer.failed:
                     break  # close() below says why (e.g. a full disk)
                 if take.writer.full.is_set():
@@ -206,10 +207,21 @@ class FileRecorder:
         return take.recording(stopped)
 
     @staticmethod
-    def _keep_pace(backlog: Callable[[], float] | None, take: _Take, view) -> None:
-        while backlog is not None and backlog() > SPOKEN_BACKLOG_S:
+    def _keep_pace(backlog: Callable[[], float] | None, take: _Take, view) -> bool:
+        """Wait while the decoder is behind. False: it stopped catching up (it failed, and
+        finish() will say why) — not to be waited for again in this take."""
+        if backlog is None:
+            return True
+        behind, since = backlog(), time.monotonic()
+        while behind > SPOKEN_BACKLOG_S:
+            if time.monotonic() - since > DECODER_STALL_S:
+                return False
             time.sleep(TICK_S)
             view.update(take.meter.duration_s, take.meter.level_dbfs)
+            now = backlog()
+            if now < behind:
+                behind, since = now, time.monotonic()
+        return True
 
     def _view(self, limit_s: float, target_s: float, partial_words: Callable[[], str] | None):
         from mockint.render.live import LiveView
