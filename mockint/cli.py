@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "stories",
     "devices",
     "doctor",
+    "voices",
+    "check",
 )
 
 

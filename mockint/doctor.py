@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes.util
 import importlib
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +138,8 @@ def check_recordings(settings: Settings) -> Check:
             f"{folder} is not writable",
             "pass --recordings DIR or set MOCKINT_RECORDINGS to a folder you own",
         )
+    if not folder.exists():
+        return Check("recordings folder", True, f"{folder} does not exist yet (it will be created)")
     return Check("recordings folder", True, str(folder))
 
 
@@ -157,22 +158,9 @@ def check_bank(settings: Settings) -> Check:
     )
 
 
-def check_tools() -> Check:
-    missing = [tool for tool in ("text2wave",) if not shutil.which(tool)]
-    if missing:
-        return Check(
-            "sample voice (festival)",
-            False,
-            "text2wave not found",
-            APT_FIX.format(pkg="festival festvox-us-slt-hts") + " (only to regenerate demo samples)",
-            required=False,
-        )
-    return Check("sample voice (festival)", True, shutil.which("text2wave") or "", required=False)
-
-
 def run_checks(settings: Settings) -> list[Check]:
     checks = [check_python_packages(), check_portaudio(), check_espeak(), check_recognizer_model()]
     if checks[1].ok:
         checks += check_devices()
-    checks += [check_recordings(settings), check_bank(settings), check_tools()]
+    checks += [check_recordings(settings), check_bank(settings)]
     return checks

@@ -27,6 +27,7 @@ class PickRequest:
     principle: str | None = None  # --lp
     tag: str | None = None  # --tag
     seed: int | None = None
+    focus: tuple[str, ...] = ()  # principles asked first, in order (mockint.plan's next steps)
 
 
 def pick(
@@ -34,8 +35,9 @@ def pick(
 ) -> list[Question]:
     """Return the session's questions.
 
-    Order of preference: never practised, then the weakest past reviews, then the least
-    recently practised; a seeded shuffle breaks ties so the same seed gives the same picks.
+    Order of preference: a question for each `focus` principle (the plan for next time), then
+    never practised, then the weakest past reviews, then the least recently practised; a seeded
+    shuffle breaks ties so the same seed gives the same picks.
     """
     profile = bank.profile(request.profile)
     history = history or {}
@@ -59,6 +61,14 @@ def pick(
     # A question's first principle is the one it tests. The first pass keeps those distinct
     # (an Amazon session covers distinct principles); a second pass fills up if the pool runs short.
     used = {_primary(q) for q in chosen}
+    for principle in request.focus:
+        if len(chosen) >= count:
+            break
+        testing = [q for q in pool if q not in chosen and principle in q.principles]
+        testing.sort(key=lambda q: _primary(q) != principle)  # stable: a question *on* it first
+        if testing:
+            chosen.append(testing[0])
+            used.add(_primary(testing[0]))
     for distinct in (True, False):
         for question in pool:
             if len(chosen) >= count:

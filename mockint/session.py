@@ -40,6 +40,7 @@ RECORDING = "recording"  # stopped_by of a take still being recorded (or cut by 
 
 ENDED_DONE = "done"
 ENDED_QUIT = "quit"
+ENDED_NO_ANSWERS = "answers_used"  # --answers-from ran out: ends like q, nothing more is asked
 ENDED_INTERRUPT = "interrupt"
 # Ended early like Ctrl-C, and said how: SIGTERM, SIGHUP, stdout closed (mockint.stopsignals).
 ENDED_EARLY = stopsignals.ENDINGS
@@ -62,8 +63,9 @@ class View(Protocol):
 
     def question(self, number: int, total: int, question: Question) -> None: ...
 
-    def prep(self, seconds: float) -> None:
-        """The preparation countdown; returns when preparation time is over."""
+    def prep(self, seconds: float) -> str | None:
+        """The preparation countdown; returns when preparation time is over, or early with
+        STOP_SKIP / STOP_QUIT (None: answer now, e.g. Enter)."""
 
     def follow_up(self, prompt: str, reason: str) -> None: ...
 
@@ -159,16 +161,28 @@ class _Engine:
     def questions(self) -> str:
         total = len(self.plan.questions)
         for number, question in enumerate(self.plan.questions, 1):
+            if self._out_of_answers():
+                return ENDED_NO_ANSWERS
             self.writer.ask(QuestionRef(question.id, question.text, question.principles))
             self.ports.view.question(number, total, question)
             self.ports.speaker.say(question.text)
             if number < total:
                 self._prepare(self.plan.questions[number].text)
-            if self.plan.profile.prep_s > 0:
-                self.ports.view.prep(self.plan.profile.prep_s)
-            if self._question(question) == STOP_QUIT:
+            stopped = self.ports.view.prep(self.plan.profile.prep_s) if self.plan.profile.prep_s > 0 else None
+            if stopped == STOP_SKIP:  # s during the preparation: the question is skipped unanswered
+                self.writer.mark_skipped(question.id)
+                continue
+            if stopped != STOP_QUIT:
+                stopped = self._question(question)
+            if stopped == STOP_QUIT:
                 return ENDED_QUIT
+            if stopped == ENDED_NO_ANSWERS:
+                return ENDED_NO_ANSWERS
         return ENDED_DONE
+
+    def _out_of_answers(self) -> bool:
+        """A recorder with a known number of answers left (FileRecorder) has none: stop asking."""
+        return getattr(self.ports.recorder, "remaining", None) == 0
 
     def _prepare(self, text: str) -> None:
         """Let a speaker that can synthesize ahead (VoiceSpeaker.prepare) make the next question's
@@ -197,6 +211,8 @@ class _Engine:
             probe = followup.choose(flags, question.follow_ups, asked)
             if probe is None:
                 break
+            if self._out_of_answers():
+                return ENDED_NO_ANSWERS
             asked.append(probe.prompt)
             self.ports.view.follow_up(probe.prompt, probe.reason)
             self.ports.speaker.say(probe.prompt)

@@ -12,6 +12,7 @@ from mockint.picker import QuestionHistory
 from mockint.store import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
+COVERAGE_DAYS = 14  # rows of the STAR coverage table for people (the JSON keeps every day)
 
 
 def answers(docs: Iterable[dict[str, Any]], company: str | None = None) -> list[dict[str, Any]]:
@@ -53,8 +54,11 @@ def compute(docs: Iterable[dict[str, Any]], company: str | None = None) -> dict[
     """The `stats --json` document."""
     docs = list(docs)
     rows = answers(docs, company)
+    companies = sorted({r["company"] or "" for r in rows})
     return {
         "company": company,
+        # Companies are kept apart: each against its own profile's target.
+        "by_company": [_company(c, docs, [r for r in rows if (r["company"] or "") == c]) for c in companies],
         "sessions": sum(1 for d in docs if not company or d.get("company") == company),
         "answers": len(rows),
         "timing": _timing(rows),
@@ -66,6 +70,17 @@ def compute(docs: Iterable[dict[str, Any]], company: str | None = None) -> dict[
         "flags": _flag_counts(rows),
         "principles": _principles(rows),
         "progress": _progress(rows),
+    }
+
+
+def _company(company: str, docs: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    scores = [r["score"] for r in rows if isinstance(r["score"], (int, float))]
+    return {
+        "company": company or None,
+        "sessions": sum(1 for d in docs if (d.get("company") or "") == company),
+        "answers": len(rows),
+        "average_score": round(statistics.fmean(scores)) if scores else None,
+        "timing": _timing(rows),
     }
 
 
@@ -167,23 +182,55 @@ def render(console, stats: dict[str, Any]) -> None:
     scope = f" for {stats['company']}" if stats["company"] else ""
     if not stats["answers"]:
         console.print(f"No reviewed answers yet{scope} — start with 'mockint practice'.")
+        _render_next(console, stats.get("next"))
         return
     t = stats["timing"]
     console.rule(f"{stats['answers']} answers in {stats['sessions']} sessions{scope}")
-    console.print(
-        f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
-        f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
-    )
+    groups = stats.get("by_company") or []
+    if len(groups) > 1:  # one target per profile: never one median against a mixed target
+        table = Table(title="Per company (each against its own profile's target)")
+        for column in (
+            "company",
+            "sessions",
+            "answers",
+            "median answer",
+            "target",
+            "over target",
+            "avg score",
+        ):
+            table.add_column(column)
+        for g in groups:
+            gt = g["timing"]
+            table.add_row(
+                g["company"] or "–",
+                str(g["sessions"]),
+                str(g["answers"]),
+                _s(gt["median_answer_s"]),
+                _s(gt["median_target_s"]),
+                str(gt["over_target"]),
+                "–" if g["average_score"] is None else str(g["average_score"]),
+            )
+        console.print(table)
+        console.print(f"Thinking time: median {_s(t['median_thinking_s'], 1)}")
+    else:
+        console.print(
+            f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
+            f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
+        )
     d = stats["delivery"]
     wpm = "–" if d["median_wpm"] is None else f"{d['median_wpm']:.0f} wpm (comfortable: 130–160)"
     fpm = (
         "–" if d["median_fillers_per_minute"] is None else f"{d['median_fillers_per_minute']:.1f} per minute"
     )
     console.print(f"Pace: {wpm} · fillers: {fpm}")
-    coverage = Table(title="STAR coverage (share of answers with each part)")
+    days = stats["star_coverage"]["by_day"]
+    shown = (
+        f"the last {COVERAGE_DAYS} days of {len(days)}; --json has all" if len(days) > COVERAGE_DAYS else ""
+    )
+    coverage = Table(title=f"STAR coverage (share of answers with each part{'; ' + shown if shown else ''})")
     for column in ("day", "answers", *PARTS, "all four"):
         coverage.add_column(column)
-    for day in stats["star_coverage"]["by_day"]:
+    for day in days[-COVERAGE_DAYS:]:
         coverage.add_row(
             day["date"], str(day["answers"]), *(f"{day[p]:.0%}" for p in PARTS), f"{day['all_four']:.0%}"
         )
@@ -211,6 +258,15 @@ def render(console, stats: dict[str, Any]) -> None:
             change = "–" if p["change"] is None else f"{p['change']:+.0f}"
             table.add_row(p["question"], " → ".join(str(a["score"]) for a in p["attempts"]), change)
         console.print(table)
+    _render_next(console, stats.get("next"))
+
+
+def _render_next(console, plan: dict[str, Any] | None) -> None:
+    if not plan or not plan["steps"]:
+        return
+    from mockint.render.terminal import render_next_steps
+
+    render_next_steps(console, [f"{n}. {s['text']}" for n, s in enumerate(plan["steps"], 1)])
 
 
 def _s(value: float | None, digits: int = 0) -> str:

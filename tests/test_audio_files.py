@@ -169,3 +169,30 @@ def test_ctrl_c_keeps_the_partial_answer(tmp_path, speech):
     np.testing.assert_array_equal(
         sf.read(rec.path, dtype="int16")[0], read_16k_mono(src)[: sf.info(rec.path).frames]
     )
+
+
+def test_a_shown_answer_waits_for_its_decoder_but_not_for_a_stuck_one(tmp_path, speech, monkeypatch):
+    """The live view "speaks" a file at the decoder's pace; a decoder that never catches up
+    (it failed) holds the feeding back only DECODER_STALL_S, never forever."""
+    import io
+
+    from mockint.audio import record
+
+    monkeypatch.setattr(record, "DECODER_STALL_S", 0.3)
+
+    class StuckStream:
+        fed = 0
+
+        def feed(self, chunk):
+            self.fed += len(chunk)
+
+        def backlog_s(self):
+            return self.fed / 16_000  # nothing is ever decoded
+
+    stream = StuckStream()
+    answer = write(tmp_path / "a.wav", np.tile(speech[:16000], 5))  # 5 s: 40 chunks past the backlog
+    rec = FileRecorder([answer], out=io.StringIO())
+    started = time.monotonic()
+    got = rec.record(tmp_path / "take.wav", limit_s=60, target_s=30, on_chunk=stream.feed)
+    assert got.duration_s == 5.0 and stream.fed == 5 * 16_000
+    assert time.monotonic() - started < 2.0  # one stall waited out, not one per chunk

@@ -43,7 +43,7 @@ def test_view_without_a_terminal_prints_start_and_end_only():
         for t in range(50):
             view.update(t / 10, -20.0, force=True)
     view.finish(5.0, "end_of_audio")
-    assert out.getvalue() == f"recording (limit 2:00) — {KEY_HELP}\nanswer recorded: 0:05 (end of audio)\n"
+    assert out.getvalue() == f"recording (limit 2:00) — {KEY_HELP}\nAnswer recorded: 0:05 (end of audio)\n"
 
 
 @pytest.mark.parametrize(

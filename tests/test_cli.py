@@ -54,6 +54,52 @@ def test_bank_check_good_and_bad(run_cli, tmp_path):
     assert len(r.err.strip().splitlines()) == 1
 
 
+def test_bank_check_reports_every_mistake_with_did_you_mean(run_cli, tmp_path):
+    """Four mistakes, one run: each named with file and path, typos with the closest spelling."""
+    bad = tmp_path / "question_bank"
+    shutil.copytree(FIXTURES / "google_bank", bad)
+    text = (bad / "google.yaml").read_text()
+    text = text.replace(
+        "    principles: [googleyness]\n    tags: [initiative]", "    principles: [googlyness]\n    tag: [x]"
+    )
+    text = text.replace('    follow_ups: ["How did the group', '    folow_ups: ["How did the group')
+    text = text.replace(
+        "principles: [google-leadership, googleyness]", "principles: [google-leadrship, googleyness]"
+    )
+    (bad / "google.yaml").write_text(text)
+    r = run_cli("bank", "check", str(bad))
+    assert r.code == 2
+    lines = r.err.rstrip().splitlines()
+    assert lines[:-1] == [
+        "  question_bank/google.yaml: questions[0].tag: unknown key — did you mean 'tags'? (allowed: "
+        "follow_ups, id, limit_s, principles, profiles, tags, talking_points, target_s, text)",
+        "  question_bank/google.yaml: questions[1].folow_ups: unknown key — did you mean 'follow_ups'? "
+        "(allowed: follow_ups, id, limit_s, principles, profiles, tags, talking_points, target_s, text)",
+        "  question_bank/google.yaml: questions[0].principles[0]: unknown principle 'googlyness'"
+        " — did you mean 'googleyness'?",
+        "  question_bank/google.yaml: questions[2].principles[0]: unknown principle 'google-leadrship'"
+        " — did you mean 'google-leadership'?",
+    ]
+    assert lines[-1] == (
+        f"mockint: error: {bad}: 4 problem(s), listed above — fix them, then run 'mockint bank check'"
+    )
+
+
+def test_bank_list_reads_at_80_columns_piped(run_cli):
+    r = run_cli("bank", "list", "--company", "amazon")
+    assert r.code == 0
+    lines = r.out.splitlines()
+    assert max(map(len, lines)) <= 80
+    # principles with their names and summaries
+    assert "    dive-deep — Dive Deep: Stay close to the details, question numbers that look" in lines
+    # one block per question: id, text, principles (by name) and tags on lines of their own
+    at = lines.index("    amazon-ownership-1")
+    assert lines[at + 1].startswith("      Tell me about a time you took on something significant")
+    block = lines[at + 1 : lines.index("", at)]
+    assert "      principles: Ownership" in block
+    assert any(line.startswith("      tags: ") and "initiative" in line for line in block)
+
+
 def test_bank_env_and_flag(run_cli):
     r = run_cli("bank", "list", "--json", environ={"MOCKINT_BANK": str(FIXTURES / "google_bank")})
     assert [p["id"] for p in json.loads(r.out)["profiles"]] == ["google"]

@@ -49,7 +49,31 @@ def test_devices_command_without_devices(no_devices):
         "Output devices (* default):",
         "    (none)",
     ]
-    assert r.stderr.strip() == NO_INPUT
+    # it does not send you to the command you are running
+    assert r.stderr.strip() == (
+        "mockint: error: no input device found — plug in or unmute a microphone, "
+        "or install PortAudio: apt-get install libportaudio2"
+    )
+
+
+@pytest.mark.device
+def test_devices_lists_pulseaudios_sources(pulse):
+    import os
+
+    r = subprocess.run(
+        [sys.executable, "-m", "mockint", "devices"],
+        env=pulse.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    at = lines.index("PulseAudio sources (what 'pulse'/'default' record from; pactl):")
+    sources = [line.split()[0] for line in lines[at + 1 :] if line.startswith("    ")]
+    assert {"micfeed.monitor", "speaker.monitor"} <= set(sources), r.stdout
+    assert "pactl set-default-source NAME" in r.stdout
+    assert os.environ.get("PULSE_SERVER") is not None  # (the fixture's own server)
 
 
 def test_recording_without_an_input_device(no_devices, tmp_path):

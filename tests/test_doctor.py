@@ -39,3 +39,10 @@ def test_doctor_command_reports_each_check(run_cli):
     assert r.code == (1 if failed else 0)
     for line in failed:
         assert "fix:" in r.out.split(line, 1)[1].splitlines()[1]
+
+
+def test_doctor_says_a_missing_recordings_folder_will_be_created(run_cli, tmp_path):
+    r = run_cli("doctor", "--recordings", str(tmp_path / "not-yet"))
+    line = next(line for line in r.out.splitlines() if "recordings folder" in line)
+    assert line == f"ok   recordings folder: {tmp_path / 'not-yet'} does not exist yet (it will be created)"
+    assert "festival" not in r.out and "sample voice" not in r.out  # a maintainer's tool, not the user's

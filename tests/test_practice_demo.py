@@ -109,19 +109,33 @@ def test_practice_from_one_answer_file(run_cli, tmp_path):
     assert take["transcript"]["engine"] == "sphinx" and take["review"] is not None
 
 
-def test_too_few_answer_files_is_one_clear_error_and_the_answer_is_kept(run_cli, tmp_path):
+def test_answer_files_running_out_end_the_session_like_q(run_cli, tmp_path):
+    """Two questions, one file: the session ends after the first answer, summarized and saved."""
     r = run_cli(
         "practice",
         "--question",
         "amazon-dive-deep-1",
+        "--question",
+        "amazon-customer-obsession-1",
         "--answers-from",
         str(short_answer(tmp_path)),
         "--no-voice",
     )
-    assert r.code == 2
-    assert r.err.startswith("mockint: error: --answers-from") and len(r.err.strip().splitlines()) == 1
+    assert r.code == 0, r.err
+    assert r.err == ""
+    assert "All 1 answer file(s) from --answers-from used: the session ends here." in r.out
+    assert "Session saved: " in r.out and "Answered " in r.out
+    assert "amazon-customer-obsession-1" not in r.out  # never asked
     row = json.loads(run_cli("sessions", "--json").out)[0]
-    assert row["complete"] is False and row["answered"] == 1
+    assert row["complete"] is True and row["questions"] == 1
+    doc = json.loads(run_cli("show", "last", "--json").out)
+    assert doc["ended_by"] == "answers_used"
+    assert [t["kind"] for t in doc["questions"][0]["takes"]] == ["answer"]  # no follow-up without a file
+
+
+def test_practice_help_says_how_many_answer_files_a_session_asks_for(run_cli):
+    out = " ".join(run_cli("practice", "--help").out.split())
+    assert "questions × (1 + follow_ups) files" in out and "the session ends there" in out
 
 
 def test_unknown_things_are_usage_errors(run_cli, tmp_path):

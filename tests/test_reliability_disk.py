@@ -30,7 +30,7 @@ def _fingerprint(folder) -> dict[str, str]:
 def _earlier_session(rec, tmp_path) -> tuple:
     done = run([*QUESTION, "--answers-from", str(CLIP)], env_for(rec, tmp_path / "cache"), tmp_path)
     assert done.returncode == 0, done.stderr
-    folder = next(rec.iterdir())
+    folder = next(p for p in rec.iterdir() if p.is_dir())  # (beside it: the session index)
     return folder, _fingerprint(folder)
 
 

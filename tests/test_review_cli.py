@@ -110,3 +110,16 @@ def test_review_audio_file_gives_timed_segments(run_cli):
     assert not doc["components"]["result"]["present"]
     d = doc["delivery"]
     assert 15 < d["duration_s"] < 30 and 100 < d["wpm"] < 220 and d["i_count"] >= 3
+
+
+def test_a_typed_draft_table_shows_word_shares_only(run_cli):
+    r = run_cli("review", "--text", STORY)
+    assert r.code == 0, r.err
+    header = next(line for line in r.out.splitlines() if line.startswith("part"))
+    assert header.split() == ["part", "present", "share", "of", "words"]
+    rows = [line for line in r.out.splitlines() if line.split()[:1] in (["situation"], ["result"])]
+    assert rows and all("—" not in row and row.rstrip().endswith("%") for row in rows)
+
+
+def test_transcribe_help_names_every_format_it_reads(run_cli):
+    assert "WAV, FLAC, Ogg or AIFF" in " ".join(run_cli("transcribe", "--help").out.split())

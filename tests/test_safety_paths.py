@@ -94,7 +94,7 @@ def test_question_ids_from_the_command_line_are_refused(run_cli, recordings, bad
     ],
 )
 def test_a_manifest_whose_audio_leaves_the_session_is_damaged(run_cli, recordings, audio):
-    folder = next(recordings.iterdir())
+    folder = next(p for p in recordings.iterdir() if p.is_dir())
     manifest = folder / "session.json"
     doc = json.loads(manifest.read_text())
     doc["questions"][0]["takes"][0]["audio"] = audio
@@ -134,7 +134,9 @@ def test_a_real_session_is_private_even_with_umask_0(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert _mode(rec) == 0o700
-    folders = list(rec.iterdir())
+    folders = [p for p in rec.iterdir() if p.is_dir()]
+    assert [p.name for p in rec.iterdir() if not p.is_dir()] == [".index.json"]  # the session index
+    assert _mode(rec / ".index.json") == 0o600
     files = [p for folder in folders for p in folder.iterdir()]
     assert [_mode(f) for f in folders] == [0o700]
     assert {p.suffix for p in files} == {".json", ".wav"} and len(files) >= 3  # manifest, answer, follow-up

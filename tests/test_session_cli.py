@@ -149,6 +149,66 @@ def test_stats_for_a_company_without_sessions(run_cli, recordings):
     assert r.code == 0 and "Progress on repeated questions" in r.out and "50 → 74" in r.out
 
 
+def test_sessions_duration_is_the_time_spent_answering(run_cli, tmp_path):
+    """Two 95 s answers and a 40 s follow-up: 230 s, however long the program ran."""
+    root = tmp_path / "timed"
+    make_session(
+        root,
+        [Say("one", duration_s=95.0), Say("two", duration_s=95.0, flags=("missing_result",))],
+    )
+    doc = json.loads(next(root.glob("*/session.json")).read_text())
+    spoken = sum(t["duration_s"] for q in doc["questions"] for t in q["takes"])
+    rows = json.loads(run_cli("sessions", "--json", "--recordings", str(root)).out)
+    assert rows[0]["duration_s"] == spoken == 190.0
+    assert "3 min 10 s" in run_cli("sessions", "--recordings", str(root)).out
+
+
+def test_stats_keeps_companies_apart_each_against_its_target(run_cli, recordings):
+    from mockint.bank import Profile
+
+    jpmc = Profile(
+        id="jpmc",
+        name="JPMorgan Chase",
+        description="test",
+        prep_s=30,
+        answer_target_s=90,
+        answer_limit_s=120,
+        questions_per_session=1,
+        follow_ups=0,
+    )
+    store = Store(recordings, now=WallClock(datetime(2026, 11, 27, 9, 0, 0, tzinfo=timezone.utc)))
+    plan = session.Plan(profile=jpmc, questions=(question("jpmc-teamwork-1", pid="jpmc"),))
+    script = [Say("short and sweet", duration_s=100.0, score=80)]
+    session.run(
+        plan,
+        session.Ports(
+            FakeSpeaker(),
+            FakeRecorder(script),
+            FakeTranscriber(),
+            FakeReviewer(script),
+            store,
+            FakeView(),
+            StepClock(),
+        ),
+    )
+    stats = json.loads(run_cli("stats", "--json", "--recordings", str(recordings)).out)
+    groups = {g["company"]: g for g in stats["by_company"]}
+    assert groups["amazon"]["timing"]["median_target_s"] == 120 and groups["amazon"]["answers"] == 3
+    assert groups["jpmc"]["timing"]["median_target_s"] == 90 and groups["jpmc"]["timing"]["over_target"] == 1
+    assert groups["jpmc"]["average_score"] == 80
+    out = run_cli("stats", "--recordings", str(recordings)).out
+    assert "Per company (each against its own profile's target)" in out
+    assert "against a target of" not in out  # no single mixed target
+
+
+def test_stats_unknown_company_is_the_same_usage_error_as_practice(run_cli, recordings):
+    r = run_cli("stats", "--company", "google", "--recordings", str(recordings))
+    p = run_cli("practice", "--company", "google", "--no-voice")
+    assert r.code == p.code == 2
+    assert r.err == p.err and r.err.startswith("mockint: error: unknown company 'google'")
+    assert len(r.err.strip().splitlines()) == 1 and r.out == ""
+
+
 def test_practice_history_prefers_unpractised_then_weakest(recordings):
     from mockint.stats import question_history
 

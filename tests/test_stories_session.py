@@ -178,3 +178,50 @@ def test_review_without_stories_or_with_a_broken_file(run_cli, tmp_path):
         "mockint: warning: prepared stories are not recognized: " in r.err
         and "stories[0].title: missing" in r.err
     )
+
+
+def test_drill_does_not_warn_about_the_story_it_drills(run_cli):
+    """`practice --drill` tells the same story twice on purpose: no "already told", no "told twice"."""
+    from importlib import resources
+    from pathlib import Path
+
+    samples = Path(str(resources.files("mockint.samples")))
+    answer = next(samples.glob("04-*.ogg"))  # the hospital audit: passed on time, contract renewed
+    r = run_cli(
+        "stories",
+        "add",
+        "--id",
+        "audit",
+        "--title",
+        "Hospital audit export",
+        "--situation",
+        "a hospital could not export monthly reports before a state audit",
+        "--result",
+        "the hospital passed the audit on time, the office manager thanked our chief executive, "
+        "they renewed their contract for three more years, the script became a feature",
+        "--principle",
+        "customer-obsession",
+        "--principle",
+        "ownership",
+    )
+    assert r.code == 0, r.err
+    r = run_cli(
+        "practice",
+        "--drill",
+        "audit",
+        "--count",
+        "2",
+        "--no-follow-ups",
+        "--no-voice",
+        "--answers-from",
+        str(answer),
+        "--answers-from",
+        str(answer),
+    )
+    assert r.code == 0, r.err
+    assert "Story: Hospital audit export" in r.out  # the story was recognized...
+    assert "already told" not in r.out and "told twice" not in r.out  # ...and not held against it
+    doc = json.loads(run_cli("show", "last", "--json").out)
+    assert doc["options"]["drill"] == "audit"
+    stories = [q["takes"][0]["story"] for q in doc["questions"]]
+    assert [s["story"] for s in stories] == ["audit", "audit"] and stories[1]["told_for"] == []

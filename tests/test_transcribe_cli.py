@@ -90,7 +90,7 @@ def test_session_is_retranscribed_keeping_the_earlier_transcript(run_cli, tmp_pa
     session_id = _saved_session(root)
     r = run_cli("transcribe", "--session", "last", "--recordings", str(root))
     assert r.code == 0, r.err
-    assert "amazon-ownership-1 take 0" in r.out and "earlier: text" in r.out
+    assert "amazon-ownership-1 take 1 " in r.out and "earlier: text" in r.out  # counted from 1
     take = Store(root).load(session_id)["questions"][0]["takes"][0]
     assert take["transcript"]["engine"] == "sphinx" and take["transcript"]["text"] == "one two three"
     assert [t["engine"] for t in take["transcripts"]] == ["text", "sphinx"]

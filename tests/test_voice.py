@@ -57,7 +57,7 @@ def test_voice_by_name(tmp_path):
     assert speech_span_s(synthesize("Hello there.", voice="en-us", rate=None, cache_dir=tmp_path)) > 0.3
     with pytest.raises(UsageError) as err:
         synthesize("Hello there.", voice="no-such-voice", rate=None, cache_dir=tmp_path)
-    assert err.value.message == "unknown voice 'no-such-voice' — list the voices with: espeak-ng --voices"
+    assert err.value.message == "unknown voice 'no-such-voice' — list the voices with 'mockint voices'"
 
 
 def test_a_hanging_synthesizer_is_cut_off(tmp_path, monkeypatch):
@@ -82,7 +82,7 @@ def test_a_failing_synthesizer_names_the_fix(tmp_path, monkeypatch):
 
 def test_no_voice_prints_the_question_and_cues(tmp_path):
     out = io.StringIO()
-    speaker = make_speaker(enabled=False, cache_dir=tmp_path, out=out)
+    speaker = make_speaker(enabled=False, cache_dir=tmp_path, out=out, beeps=False)
     speaker.say(QUESTION)
     speaker.cue("wrap_up")
     speaker.cue("times_up")

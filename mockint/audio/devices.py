@@ -14,6 +14,35 @@ if TYPE_CHECKING:
     import sounddevice
 
 NO_INPUT_FIX = "run 'mockint devices', or install PortAudio: apt-get install libportaudio2"
+# said by `mockint devices` itself, which has just listed what there is
+NO_INPUT_HERE_FIX = "plug in or unmute a microphone, or install PortAudio: apt-get install libportaudio2"
+PACTL_TIMEOUT_S = 3.0
+
+
+def pulse_sources() -> list[tuple[str, str]] | None:
+    """PulseAudio's sources as (name, state), when `pactl` reaches a server; None otherwise.
+
+    PortAudio shows a PulseAudio server as one `pulse`/`default` device; its sources (the
+    microphones, and monitors of outputs) are chosen in PulseAudio (`pactl set-default-source`)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pactl") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["pactl", "list", "short", "sources"],
+            capture_output=True,
+            text=True,
+            timeout=PACTL_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    rows = [line.split("\t") for line in done.stdout.splitlines() if line.strip()]
+    return [(r[1], r[-1]) for r in rows if len(r) >= 2]
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,13 @@ def play(
     start_s: float = 0.0,
     end_s: float | None = None,
     on_progress: Callable[[float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> None:
     """Play an audio file (or int16/float samples at SAMPLE_RATE_HZ) and return when it is heard.
 
     `on_progress(seconds)` is called on this thread with the position in `source` being played:
     first as soon as the first frame has gone to the device, then about every 50 ms.
+    `should_stop()`, asked as often, ends playback early when it returns True (replay's keys).
     """
     sd = sounddevice_module()
     samples, rate = _playable(source)
@@ -95,6 +97,9 @@ def play(
                 )
             if done.wait(PROGRESS_S):
                 break
+            if should_stop is not None and should_stop():
+                stream.abort()  # at once, not after the buffered audio
+                return
             if pos != seen:
                 seen, seen_at = pos, time.monotonic()
             elif time.monotonic() - seen_at > PLAY_STALL_S:

@@ -41,6 +41,8 @@ DEVICE_STALL_S = 2.0  # an input silent this long, whose stream has stopped, is 
 DEVICE_GONE_S = 10.0  # an input that delivers nothing this long is reopened even if "active"
 STREAM_START_TIMEOUT_S = 5.0  # the first audio must arrive within this after opening the input
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".aiff", ".aif")
+SPOKEN_BACKLOG_S = 1.0  # a shown file answer runs at most this far ahead of its decoder
+DECODER_STALL_S = 5.0  # ...unless the decoder makes no progress this long
 
 
 class DeviceLost(MockintError):
@@ -124,6 +126,9 @@ class FileRecorder:
     """Answers from audio files (`--answers-from`), through the same writer and meter as the mic.
 
     Each record() consumes the next file. `realtime=True` paces the chunks at real time.
+    With `out`, the answer is shown being "spoken" (timer, level, the words decoded so far), as
+    the microphone's live view does; with `play` too (realtime only), it is heard on that
+    output device (None: the default one) while it is fed.
     """
 
     def __init__(
@@ -133,11 +138,17 @@ class FileRecorder:
         realtime: bool = False,
         stop_on_silence_s: float | None = None,
         clock: Clock = time.monotonic,
+        out: TextIO | None = None,
+        play: bool = False,
+        output_device: str | int | None = None,
     ) -> None:
         self._files = deque(audio_files(paths))
         self.realtime = realtime
         self.stop_on_silence_s = stop_on_silence_s
         self._clock = clock
+        self.out = out
+        self.play = play and realtime
+        self.output_device = output_device
 
     @property
     def remaining(self) -> int:
@@ -162,12 +173,22 @@ class FileRecorder:
         first = next(blocks, None)  # an unreadable file fails here, before the take file is written to
         take = _Take(path, limit_s)
         stopped = STOP_END
+        view = self._view(limit_s, target_s, partial_words)
+        # A decoder that says how far behind it is (BackgroundStream.backlog_s): a shown answer
+        # is "spoken" at the pace it is understood, so timer and words move instead of a
+        # frozen screen while the decoder catches up at the end.
+        backlog = getattr(getattr(on_chunk, "__self__", None), "backlog_s", None)
+        if self.play:
+            self._play(source, limit_s)
         start = self._clock()
         try:
             for i, chunk in enumerate(_chunks(first, blocks)):
                 take.put(chunk)
                 take.writer.sync()
                 take.drain(on_chunk)
+                view.update(take.meter.duration_s, take.meter.level_dbfs)
+                if self.out is not None and not self.realtime and not self._keep_pace(backlog, take, view):
+                    backlog = None
                 if take.writer.failed:
                     break  # close() below says why (e.g. a full disk)
                 if take.writer.full.is_set():
@@ -184,8 +205,59 @@ class FileRecorder:
         finally:
             blocks.close()  # the file is closed now, not when garbage-collected
             take.writer.close()
+            view.__exit__(None, None, None)
         take.drain(on_chunk)
+        if self.out is not None:
+            view.finish(take.meter.duration_s, stopped)
         return take.recording(stopped)
+
+    @staticmethod
+    def _keep_pace(backlog: Callable[[], float] | None, take: _Take, view) -> bool:
+        """Wait while the decoder is behind. False: it stopped catching up (it failed, and
+        finish() will say why) — not to be waited for again in this take."""
+        if backlog is None:
+            return True
+        behind, since = backlog(), time.monotonic()
+        while behind > SPOKEN_BACKLOG_S:
+            if time.monotonic() - since > DECODER_STALL_S:
+                return False
+            time.sleep(TICK_S)
+            view.update(take.meter.duration_s, take.meter.level_dbfs)
+            now = backlog()
+            if now < behind:
+                behind, since = now, time.monotonic()
+        return True
+
+    def _view(self, limit_s: float, target_s: float, partial_words: Callable[[], str] | None):
+        from mockint.render.live import LiveView
+
+        if self.out is None:
+            return _NoView()
+        view = LiveView(
+            self.out, limit_s=limit_s, target_s=target_s, interactive=False, partial_words=partial_words
+        )
+        return view.__enter__()
+
+    def _play(self, source: Path, limit_s: float) -> None:
+        """Let the answer be heard while it is fed (up to the limit); a speaker that fails stays
+        silent from then on."""
+        from mockint.audio.playback import play
+
+        def run() -> None:
+            try:
+                play(source, device=self.output_device, end_s=limit_s)
+            except MockintError:
+                self.play = False
+
+        threading.Thread(target=run, name="mockint-answer-playback", daemon=True).start()
+
+
+class _NoView:
+    def update(self, elapsed_s: float, level_dbfs: float) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def _chunks(first: np.ndarray | None, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:

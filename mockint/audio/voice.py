@@ -6,12 +6,14 @@ child process with a timeout: a hang costs one timeout, never the session.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -27,6 +29,8 @@ CACHE_SUBDIR = "voice"
 CACHE_VERSION = 2  # bump when the synthesis changes, so old cached audio is not reused
 TTS_FIX = "install espeak-ng (apt-get install espeak-ng), or practise with --no-voice"
 _UNKNOWN_VOICE_EXIT = 3
+VOICES_TIMEOUT_S = 20.0
+VOICES_FIX = "list the voices with 'mockint voices'"
 
 CUE_TEXT = {"times_up": "(time's up)", "wrap_up": "(time to wrap up)"}
 # Cues are short tones: (frequency Hz, seconds) per beep, with a gap between beeps.
@@ -72,6 +76,73 @@ for _ in range(1500):
         break
     time.sleep(0.01)
 """
+
+
+# Lists pyttsx3's voices as JSON: [[id, name, [languages]], ...]
+_LIST_CHILD = r"""
+import json, pyttsx3
+def lang(value):
+    return value.decode("utf-8", "replace").lstrip("\x05") if isinstance(value, bytes) else str(value)
+voices = pyttsx3.init().getProperty("voices")
+print(json.dumps([[v.id, v.name or "", [lang(x) for x in (v.languages or [])]] for v in voices]))
+"""
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str  # pyttsx3's id, e.g. "gmw/en-us"
+    name: str  # e.g. "English (America)"; espeak-ng --voices writes it English_(America)
+    languages: tuple[str, ...]  # e.g. ("en-us",): espeak-ng --voices' Language column
+
+    def names(self) -> set[str]:
+        """Every spelling that picks this voice, lower case."""
+        base = self.id.lower().rsplit("/", 1)[-1]
+        return {self.id.lower(), base, self.name.lower(), self.name.lower().replace(" ", "_")} | {
+            lang.lower() for lang in self.languages
+        }
+
+
+def list_voices() -> list[Voice]:
+    """The voices the speech synthesizer offers (in a child process, like synthesis)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _LIST_CHILD],
+            capture_output=True,
+            text=True,
+            timeout=VOICES_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        raise SetupError(
+            f"listing the voices did not finish within {VOICES_TIMEOUT_S:.0f} s", TTS_FIX
+        ) from None
+    try:
+        rows = json.loads(done.stdout) if done.returncode == 0 else None
+    except json.JSONDecodeError:
+        rows = None
+    if rows is None:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SetupError(f"the speech synthesizer is not available ({last})", TTS_FIX)
+    return [Voice(vid, name, tuple(langs)) for vid, name, langs in rows]
+
+
+def resolve_voice(wanted: str, voices: list[Voice]) -> Voice:
+    """`--voice`: an id (gmw/en-us), a language (en-gb) or a name (English_(America)), any case.
+
+    An exact language wins over a voice that merely lists it, so en-gb is British English."""
+    key = wanted.strip().lower()
+    for voice in voices:
+        if key in (voice.id.lower(), *(lang.lower() for lang in voice.languages[:1])):
+            return voice
+    for voice in voices:
+        if key in voice.names():
+            return voice
+    spellings = sorted(
+        {n for v in voices for n in (*(lang.lower() for lang in v.languages), v.name.replace(" ", "_"))}
+    )
+    close = difflib.get_close_matches(wanted, spellings, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UsageError(f"unknown voice '{wanted}'", f"{hint}{VOICES_FIX}")
 
 
 def cache_path(text: str, *, voice: str | None, rate: int | None, cache_dir: Path) -> Path:
@@ -139,7 +210,7 @@ def _run_child(text: str, voice: str | None, rate: int, path: Path) -> None:
     except subprocess.TimeoutExpired:
         raise SetupError(f"speech synthesis did not finish within {SYNTH_TIMEOUT_S:.0f} s", TTS_FIX) from None
     if done.returncode == _UNKNOWN_VOICE_EXIT:
-        raise UsageError(f"unknown voice '{voice}'", "list the voices with: espeak-ng --voices")
+        raise UsageError(f"unknown voice '{voice}'", VOICES_FIX)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
         raise SetupError(f"speech synthesis failed ({last})", TTS_FIX)
@@ -159,16 +230,28 @@ def cue_samples(kind: str) -> np.ndarray:
 
 
 class PrintedSpeaker:
-    """`--no-voice`: the interviewer's words are printed only."""
+    """`--no-voice`: the interviewer's words are printed only; the wrap-up and time's-up cues
+    still beep (unless `beeps=False`, i.e. --no-beeps): they matter most while eyes are away."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, *, beeps: bool = False, output_device: str | int | None = None) -> None:
         self.out = out
+        self.beeps = beeps
+        self.output_device = output_device
 
     def say(self, text: str) -> None:
         print(f"\nInterviewer: {text}", file=self.out, flush=True)
 
     def cue(self, kind: str) -> None:
         print(CUE_TEXT[kind], file=self.out, flush=True)
+        if not self.beeps:
+            return
+        from mockint.audio.playback import play
+
+        try:
+            play(cue_samples(kind), device=self.output_device)
+        except SetupError as exc:  # no speaker after all: the printed cue stands in, said once
+            self.beeps = False
+            print(f"(no beeps: {exc.message})", file=self.out, flush=True)
 
 
 class VoiceSpeaker(PrintedSpeaker):
@@ -182,8 +265,9 @@ class VoiceSpeaker(PrintedSpeaker):
         rate: int | None,
         output_device: str | int | None,
         cache_dir: Path,
+        beeps: bool = True,
     ) -> None:
-        super().__init__(out)
+        super().__init__(out, beeps=beeps, output_device=output_device)
         self.voice = voice
         self.rate = rate
         self.output_device = output_device
@@ -199,12 +283,6 @@ class VoiceSpeaker(PrintedSpeaker):
         super().say(text)
         play(self.prepare(text), device=self.output_device)
 
-    def cue(self, kind: str) -> None:
-        from mockint.audio.playback import play
-
-        super().cue(kind)
-        play(cue_samples(kind), device=self.output_device)
-
 
 def make_speaker(
     *,
@@ -214,8 +292,12 @@ def make_speaker(
     output_device: str | int | None = None,
     cache_dir: Path,
     out: TextIO,
+    beeps: bool = True,
 ) -> Speaker:
-    """The interviewer: spoken and printed when `enabled`, printed only otherwise."""
+    """The interviewer: spoken and printed when `enabled`, printed only otherwise; cues beep
+    with `beeps` either way."""
     if not enabled:
-        return PrintedSpeaker(out)
-    return VoiceSpeaker(out, voice=voice, rate=rate, output_device=output_device, cache_dir=cache_dir)
+        return PrintedSpeaker(out, beeps=beeps, output_device=output_device)
+    return VoiceSpeaker(
+        out, voice=voice, rate=rate, output_device=output_device, cache_dir=cache_dir, beeps=beeps
+    )

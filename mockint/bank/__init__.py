@@ -6,6 +6,7 @@ questions. Adding a company is adding a file. Every error names the file and ent
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -97,22 +98,37 @@ class Bank:
 
 
 class _Checker:
-    """Reads one file's parsed YAML, raising BankError with `file: path: problem`."""
+    """Reads one file's parsed YAML, raising BankError with `file: path: problem`.
 
-    def __init__(self, file: Path) -> None:
+    With an `errors` list (`bank check`), problems that do not stop the entry from being read
+    (an unknown key, an unknown reference, a duplicate) are collected there instead of raised."""
+
+    def __init__(self, file: Path, errors: list[BankError] | None = None) -> None:
         self.file = file
+        self.errors = errors
 
     def fail(self, path: str, problem: str) -> BankError:
         where = f"{self.file}: {path}" if path else str(self.file)
         return BankError(f"{where}: {problem}", "fix the entry, then run 'mockint bank check'")
 
+    def report(self, error: BankError) -> None:
+        if self.errors is None:
+            raise error
+        self.errors.append(error)
+
     def mapping(self, value: Any, path: str, required: set[str], optional: set[str]) -> dict:
         if not isinstance(value, dict):
             raise self.fail(path, f"expected a mapping, got {_kind(value)}")
-        for key in value:
-            if not isinstance(key, str) or key not in required | optional:
-                allowed = ", ".join(sorted(required | optional))
-                raise self.fail(_join(path, str(key)), f"unknown key (allowed: {allowed})")
+        allowed = required | optional
+        for key in list(value):
+            if not isinstance(key, str) or key not in allowed:
+                self.report(
+                    self.fail(
+                        _join(path, str(key)),
+                        f"unknown key{did_you_mean(str(key), allowed)} (allowed: {', '.join(sorted(allowed))})",
+                    )
+                )
+        value = {k: v for k, v in value.items() if k in allowed}
         for key in sorted(required):
             if key not in value:
                 raise self.fail(_join(path, key), "missing")
@@ -153,6 +169,12 @@ class _Checker:
         if any(not isinstance(v, str) for v in value):
             raise self.fail(path, "expected a list of strings")
         return tuple(item(v, f"{path}[{i}]") for i, v in enumerate(value))
+
+
+def did_you_mean(wrong: str, known: Iterable[str]) -> str:
+    """' — did you mean 'x'?' for the closest known spelling (difflib), or ''."""
+    close = difflib.get_close_matches(wrong, sorted(known), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
 
 
 def _join(path: str, key: str) -> str:
@@ -261,36 +283,74 @@ def _read_yaml(file: Path, shown: Path) -> Any:
 
 
 def load_bank(folder: Path) -> Bank:
-    """Load and validate every `*.yaml` file in `folder`."""
-    folder = Path(folder)
+    """Load and validate every `*.yaml` file in `folder`; the first problem raises BankError."""
+    return _load(Path(folder), None)
+
+
+def check_bank(folder: Path) -> tuple[Bank, list[BankError]]:
+    """`bank check`: every problem in the bank, not only the first (entries that fail are left out)."""
+    errors: list[BankError] = []
+    return _load(Path(folder), errors), errors
+
+
+def _load(folder: Path, errors: list[BankError] | None) -> Bank:
     if not folder.is_dir():
         raise UsageError(f"question bank folder {folder} not found", "pass --bank DIR or set MOCKINT_BANK")
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not files:
         raise UsageError(f"no .yaml files in question bank folder {folder}", "add a company file, see README")
+
+    failed = object()  # what attempt() returns when it collected an error
+
+    def attempt(c: _Checker, read: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return read(*args)
+        except BankError as exc:
+            c.report(exc)
+            return failed
+
+    def entries(c: _Checker, value: Any, path: str) -> Iterable[Any]:
+        found = attempt(c, _list, c, value, path)
+        return () if found is failed else found
+
     bank = Bank(folder=folder)
     question_origin: dict[str, Path] = {}
     pending: list[tuple[_Checker, str, Question]] = []
     for file in files:
         shown = _shown(file)
-        c = _Checker(shown)
-        raw = _read_yaml(file, shown)
-        top = c.mapping(raw, "", {"profile"}, {"principles", "questions"})
-        profile = _parse_profile(c, top["profile"], file.stem)
-        if profile.id in bank.profiles:
-            raise c.fail("profile.id", f"duplicate profile id '{profile.id}'")
-        bank.profiles[profile.id] = profile
-        for i, raw_p in enumerate(_list(c, top.get("principles", []), "principles")):
-            principle = _parse_principle(c, raw_p, f"principles[{i}]", profile.id)
+        c = _Checker(shown, errors)
+        raw = attempt(c, _read_yaml, file, shown)
+        top = (
+            failed
+            if raw is failed
+            else attempt(c, c.mapping, raw, "", {"profile"}, {"principles", "questions"})
+        )
+        if top is failed:
+            continue
+        profile = attempt(c, _parse_profile, c, top["profile"], file.stem)
+        profile = None if profile is failed else profile
+        if profile is not None and profile.id in bank.profiles:
+            c.report(c.fail("profile.id", f"duplicate profile id '{profile.id}'"))
+        elif profile is not None:
+            bank.profiles[profile.id] = profile
+        profile_id = profile.id if profile is not None else file.stem
+        for i, raw_p in enumerate(entries(c, top.get("principles", []), "principles")):
+            principle = attempt(c, _parse_principle, c, raw_p, f"principles[{i}]", profile_id)
+            if principle is failed:
+                continue
             if principle.id in bank.principles:
-                raise c.fail(f"principles[{i}].id", f"duplicate principle id '{principle.id}'")
+                c.report(c.fail(f"principles[{i}].id", f"duplicate principle id '{principle.id}'"))
+                continue
             bank.principles[principle.id] = principle
-        for i, raw_q in enumerate(_list(c, top.get("questions", []), "questions")):
+        for i, raw_q in enumerate(entries(c, top.get("questions", []), "questions")):
             path = f"questions[{i}]"
-            question = _parse_question(c, raw_q, path, profile.id)
+            question = attempt(c, _parse_question, c, raw_q, path, profile_id)
+            if question is failed:
+                continue
             if question.id in bank.questions:
                 first = question_origin[question.id]
-                raise c.fail(f"{path}.id", f"duplicate question id '{question.id}' (first in {first})")
+                c.report(c.fail(f"{path}.id", f"duplicate question id '{question.id}' (first in {first})"))
+                continue
             bank.questions[question.id] = question
             question_origin[question.id] = shown
             pending.append((c, path, question))
@@ -298,10 +358,12 @@ def load_bank(folder: Path) -> Bank:
     for c, path, question in pending:
         for j, pid in enumerate(question.principles):
             if pid not in bank.principles:
-                raise c.fail(f"{path}.principles[{j}]", f"unknown principle '{pid}'")
+                hint = did_you_mean(pid, bank.principles)
+                c.report(c.fail(f"{path}.principles[{j}]", f"unknown principle '{pid}'{hint}"))
         for j, prof in enumerate(question.profiles):
             if prof not in bank.profiles:
-                raise c.fail(f"{path}.profiles[{j}]", f"unknown profile '{prof}'")
+                hint = did_you_mean(prof, bank.profiles)
+                c.report(c.fail(f"{path}.profiles[{j}]", f"unknown profile '{prof}'{hint}"))
     return bank
 
 

@@ -66,35 +66,26 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
         env.stdout.write("\n")
         return 0
 
-    from rich.table import Table
+    from mockint.render.terminal import render_bank
 
-    from mockint.render.console import Console
-
-    console = Console(file=env.stdout, highlight=False)
-    for profile in profiles:
-        console.print(
-            f"[bold]{profile.name}[/] ({profile.id}) — {profile.description}\n"
-            f"  prep {profile.prep_s:g} s · aim {profile.answer_target_s:g} s · limit "
-            f"{profile.answer_limit_s:g} s · {profile.questions_per_session} questions · "
-            f"{profile.follow_ups} follow-up(s) each",
-            markup=True,
-        )
-        table = Table(show_lines=False, box=None, pad_edge=False)
-        table.add_column("id", style="cyan", no_wrap=True)
-        table.add_column("principles / tags", style="magenta")
-        table.add_column("question")
-        for q in bank.questions_for(profile.id):
-            table.add_row(q.id, ", ".join(q.principles + q.tags), q.text)
-        console.print(table)
-        console.print()
+    render_bank(env.stdout, bank, profiles)
     return 0
 
 
 def run_check(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint.bank import load_bank
+    from mockint.bank import check_bank
+    from mockint.errors import BankError
 
     folder = Path(args.dir) if args.dir else settings.bank
-    bank = load_bank(folder if folder.is_absolute() else env.cwd / folder)
+    bank, errors = check_bank(folder if folder.is_absolute() else env.cwd / folder)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        for error in errors:  # every problem at once: one run, one round of fixes
+            print(f"  {error.what}", file=env.stderr)
+        raise BankError(
+            f"{folder}: {len(errors)} problem(s), listed above", "fix them, then run 'mockint bank check'"
+        )
     env.stdout.write(
         f"{folder}: ok — {len(bank.profiles)} profiles, {len(bank.principles)} principles, "
         f"{len(bank.questions)} questions\n"

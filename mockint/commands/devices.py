@@ -30,10 +30,11 @@ def device_lines(devices: list, kind: str) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    from mockint.audio.devices import NO_INPUT_FIX, list_devices
+    from mockint.audio.devices import NO_INPUT_HERE_FIX, list_devices, pulse_sources
     from mockint.errors import SetupError
 
     devices = list_devices()
+    sources = pulse_sources()
     if args.json:
         json.dump([d.to_dict() for d in devices], env.stdout, indent=2)
         env.stdout.write("\n")
@@ -42,6 +43,11 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
             print(f"{kind.capitalize()} devices (* default):", file=env.stdout)
             print("\n".join(device_lines(devices, kind) or ["    (none)"]), file=env.stdout)
         print("Choose one with --input-device / --output-device INDEX or NAME.", file=env.stdout)
+        if sources:
+            print("PulseAudio sources (what 'pulse'/'default' record from; pactl):", file=env.stdout)
+            for name, state in sources:
+                print(f"    {name}  ({state.lower()})", file=env.stdout)
+            print("Choose one with: pactl set-default-source NAME", file=env.stdout)
     if not any(d.inputs > 0 for d in devices):
-        raise SetupError("no input device found", NO_INPUT_FIX)
+        raise SetupError("no input device found", NO_INPUT_HERE_FIX)
     return 0

@@ -42,8 +42,18 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--stop-on-silence", type=float, metavar="SEC", help="end an answer after SEC s of silence"
     )
-    p.add_argument("--no-voice", action="store_true", help="print the questions without speaking them")
-    p.add_argument("--voice", metavar="NAME", help="interviewer voice (see 'mockint devices')")
+    p.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="print the questions without speaking them (the wrap-up and time's-up beeps stay)",
+    )
+    p.add_argument("--no-beeps", action="store_true", help="no wrap-up and time's-up beeps")
+    p.add_argument(
+        "--voice",
+        metavar="NAME",
+        help="interviewer voice: a language (en-gb, en-us) or a name (English_(America)); "
+        "see 'mockint voices'",
+    )
     p.add_argument("--rate", type=int, metavar="WPM", help="interviewer speaking rate")
     p.add_argument("--no-follow-ups", action="store_true", help="no follow-up questions")
     p.add_argument(
@@ -51,7 +61,10 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PATH",
-        help="answer from audio files (a file or folder; repeatable, fed in order)",
+        help="answer from audio files (a file or folder; repeatable, fed in order): one file per "
+        "answer and per follow-up, so a session asks for up to questions × (1 + follow_ups) files, "
+        "e.g. 3 × (1 + 1) = 6 for a 3-question profile with one follow-up ('mockint bank list' "
+        "shows each profile's); when the files run out the session ends there, saved",
     )
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
@@ -67,7 +80,8 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--realtime",
         action="store_true",
-        help="with --answers-from: feed the audio at speaking pace, as a microphone would",
+        help="with --answers-from: feed the audio at speaking pace, as a microphone would, "
+        "and play it on the speaker (unless --no-voice)",
     )
     p.add_argument(
         "--demo",
@@ -109,11 +123,23 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if args.drill:
         questions = _drill(args, bank, profile, stories, seed)
     else:
-        questions = pick(bank, request, stats.question_history(store.documents()))
+        from dataclasses import replace
+
+        from mockint.plan import next_plan
+        from mockint.store.index import SessionIndex
+
+        docs = SessionIndex(store).documents()
+        if not (args.question or args.lp or args.tag):  # no filters: the plan's principles first
+            request = replace(request, focus=next_plan(docs, bank, profile.id, stories).principles)
+        questions = pick(bank, request, stats.question_history(docs))
     if args.answer_limit is not None and args.answer_limit <= 0:
         raise UsageError(
             f"--answer-limit {args.answer_limit:g} is not a positive number of seconds", "use e.g. 120"
         )
+    if args.voice and not args.no_voice:  # before the session starts, not at its first question
+        from mockint.audio.voice import list_voices, resolve_voice
+
+        args.voice = resolve_voice(args.voice, list_voices()).id
 
     from mockint.review import review
     from mockint.speech import load_transcriber
@@ -130,7 +156,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         follow_ups=0 if args.no_follow_ups else profile.follow_ups,
         answer_limit_s=args.answer_limit,
         streaming=not args.after_the_fact,
-        options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo},
+        options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo}
+        | ({"drill": args.drill} if args.drill else {}),
     )
     speaker = _speaker(args, settings, env)
     ports = session.Ports(
@@ -139,14 +166,18 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         transcriber=transcriber,
         review=reviewer,
         store=store,
-        view=TerminalView(console, wait_for_prep=not answers),
+        view=TerminalView(console, wait_for_prep=not answers, keys=env.stdin if env.interactive else None),
         clock=_monotonic(),
-        stories=_tracker(stories),
+        stories=_tracker(stories, drilled=args.drill),
     )
     console.print(
         f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
         f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}"
     )
+    if not answers and not store.ids():  # the first practice: a muted microphone would waste it
+        console.print(
+            "[dim]First session? Check your microphone and speaker first: 'mockint check' (under a minute).[/dim]"
+        )
     if not answers and env.interactive:
         console.print(
             "[dim]Enter ends an answer · r retake · s skip · q end the session · Ctrl-C save and stop[/dim]"
@@ -161,7 +192,13 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if result.ended_by == stopsignals.BROKEN_PIPE:  # nobody reads stdout any more: say it on stderr
         print(_saved_line(result, store), file=env.stderr)
         return stopsignals.exit_code(result.ended_by)
-    render_summary(console, result.document)
+    if result.ended_by == session.ENDED_NO_ANSWERS:
+        console.print(f"All {len(answers)} answer file(s) from --answers-from used: the session ends here.")
+    from mockint.plan import next_plan, plan_lines
+    from mockint.store.index import SessionIndex
+
+    plan = next_plan(SessionIndex(store).documents(), bank, profile.id, stories)
+    render_summary(console, result.document, next_steps=plan_lines(plan))
     if result.ended_by in session.ENDED_EARLY:
         console.print(_saved_line(result, store), markup=False)
         return stopsignals.exit_code(result.ended_by)
@@ -186,12 +223,12 @@ def _drill(args: argparse.Namespace, bank, profile, stories, seed: int):
     return drill_questions(story, bank, profile.id, args.count or profile.questions_per_session, seed)
 
 
-def _tracker(stories):
+def _tracker(stories, drilled: str | None = None):
     if not stories:
         return None
     from mockint.stories.match import StoryTracker
 
-    return StoryTracker(stories)
+    return StoryTracker(stories, drilled=drilled)
 
 
 def _demo_defaults(args: argparse.Namespace, console) -> None:
@@ -210,7 +247,7 @@ def _demo_defaults(args: argparse.Namespace, console) -> None:
         console.print(
             "[dim]No sound output device found: the questions are printed, not spoken (--no-voice).[/dim]"
         )
-        args.no_voice = True
+        args.no_voice = args.no_beeps = True
 
 
 def _has_output_device() -> bool:
@@ -242,6 +279,7 @@ def _speaker(args: argparse.Namespace, settings: Settings, env: Environment):
         output_device=args.output_device,
         cache_dir=settings.cache,
         out=env.stdout,
+        beeps=not args.no_beeps,
     )
 
 
@@ -249,7 +287,14 @@ def _recorder(args: argparse.Namespace, answers: list[Path], env: Environment, s
     from mockint.audio import record
 
     if answers:
-        return record.FileRecorder(answers, realtime=args.realtime, stop_on_silence_s=args.stop_on_silence)
+        return record.FileRecorder(
+            answers,
+            realtime=args.realtime,
+            stop_on_silence_s=args.stop_on_silence,
+            out=env.stdout,
+            play=not args.no_voice,  # heard with --realtime, where there is a speaker
+            output_device=args.output_device,
+        )
     return record.MicrophoneRecorder(
         device=args.input_device,
         interactive=env.interactive,

@@ -56,7 +56,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         out = _output(args.output, env, "mockint-progress.html")
         if args.company and bank is not None:
             bank.profile(args.company)  # an unknown company is a usage error that lists the known ones
-        rows = store.list()  # names the damaged sessions that store.documents() leaves out
+        from mockint.store.index import SessionIndex
+
+        index = SessionIndex(store)
+        rows = index.rows()  # names the damaged sessions that documents() leaves out
         damaged = [r["id"] for r in rows if "damaged" in r]
         if damaged:
             print(
@@ -64,10 +67,10 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
                 "— see 'mockint sessions'",
                 file=env.stderr,
             )
-        docs = [d for d in store.documents() if not args.company or d.get("company") == args.company]
-        html = build_progress_report(
-            docs, bank, extra_sections=progress_sections(settings.recordings, env.environ, env.cwd, bank)
-        )
+        docs = [d for d in index.documents() if not args.company or d.get("company") == args.company]
+        sections = progress_sections(settings.recordings, env.environ, env.cwd, bank)
+        plan = _plan(docs, bank, settings, env, args.company)
+        html = build_progress_report(docs, bank, extra_sections=sections + ([plan] if plan else []))
     else:
         from mockint.render.session_page import build_session_report, session_profile
 
@@ -114,6 +117,21 @@ def _session_id(store, given: str) -> str:
 def _output(flag: str | None, env: Environment, default_name: str) -> Path:
     path = Path(flag).expanduser() if flag else Path(default_name)
     return path if path.is_absolute() else env.cwd / path
+
+
+def _plan(docs, bank, settings: Settings, env: Environment, company: str | None):
+    """The page's plan for next time: for --company, else the newest session's company."""
+    if bank is None or not docs:
+        return None
+    from mockint.plan import next_plan
+    from mockint.render.progress_page import plan_section
+    from mockint.stories import session_stories
+
+    profile = company or max(docs, key=lambda d: d.get("started_at") or "").get("company")
+    if profile not in bank.profiles:
+        return None
+    stories, _ = session_stories(settings.recordings, env.environ, env.cwd, bank)
+    return plan_section(next_plan(docs, bank, profile, stories))
 
 
 def _bank(settings: Settings, env: Environment):

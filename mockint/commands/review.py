@@ -165,17 +165,21 @@ def _print_human(result, question, env: Environment) -> None:
     console.print(Text("S situation  T task  A action  R result  · other", style="dim"))
     console.print()
 
+    # A typed draft has no times: its table shows the share of words only, no empty time columns.
+    timed = any(comp.share is not None for comp in result.components.values())
+    columns = (
+        ("part", "present", "seconds", "share of time", "share of words")
+        if timed
+        else ("part", "present", "share of words")
+    )
     table = Table(box=None, pad_edge=False)
-    for col in ("part", "present", "seconds", "share", "words"):
+    for col in columns:
         table.add_column(col, justify="left" if col == "part" else "right")
     for part, comp in result.components.items():
-        table.add_row(
-            Text(part, style=PART_STYLE[part]),
-            "yes" if comp.present else Text("missing", style="red"),
-            _fmt_s(comp.seconds),
-            "—" if comp.share is None else f"{comp.share:.0%}",
-            f"{comp.word_share:.0%}",
-        )
+        cells = [Text(part, style=PART_STYLE[part]), "yes" if comp.present else Text("missing", style="red")]
+        if timed:
+            cells += [_fmt_s(comp.seconds), "—" if comp.share is None else f"{comp.share:.0%}"]
+        table.add_row(*cells, f"{comp.word_share:.0%}")
     console.print(table)
     d = result.delivery
     figures = [f"{d.words} words"]

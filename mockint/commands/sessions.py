@@ -22,7 +22,13 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the JSON contract")
     p.set_defaults(handler=run_show)
 
-    p = sub.add_parser("replay", parents=[common], help="play an answer (or one STAR part) with its words")
+    p = sub.add_parser(
+        "replay",
+        parents=[common],
+        help="play an answer (or one STAR part) with its words",
+        description="Play answers with their words. On a terminal: space pauses, left/right arrows "
+        "jump 5 s, q stops; the word being spoken is highlighted.",
+    )
     p.add_argument("session", metavar="SESSION", help="session id, or 'last'")
     p.add_argument(
         "question", nargs="?", metavar="QUESTION", help="question id or number (default: every answer)"
@@ -63,8 +69,14 @@ def _dump(env: Environment, doc: Any) -> None:
     env.stdout.write("\n")
 
 
+def _index(settings: Settings):
+    from mockint.store.index import SessionIndex
+
+    return SessionIndex(_store(settings))
+
+
 def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
-    rows = _store(settings).list(check_audio=True)
+    rows = _index(settings).rows(check_audio=True)
     if args.json:
         _dump(env, rows)
         return 0
@@ -89,7 +101,13 @@ def run_show(args: argparse.Namespace, settings: Settings, env: Environment) -> 
 def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint import stats
 
-    figures = stats.compute(_store(settings).documents(), company=args.company)
+    if args.company:  # an unknown company is the same usage error as in 'practice'
+        from mockint.bank import load_bank
+
+        load_bank(settings.bank).profile(args.company)
+    docs = _index(settings).documents()
+    figures = stats.compute(docs, company=args.company)
+    figures["next"] = _plan(docs, settings, env, args.company)
     if args.json:
         _dump(env, figures)
         return 0
@@ -97,6 +115,21 @@ def run_stats(args: argparse.Namespace, settings: Settings, env: Environment) ->
 
     stats.render(console_for(env.stdout), figures)
     return 0
+
+
+def _plan(docs: list[dict[str, Any]], settings: Settings, env: Environment, company: str | None):
+    """The plan for next time (mockint.plan) for `company`, else the newest session's company."""
+    from mockint.bank import load_bank
+    from mockint.plan import next_plan
+    from mockint.stories import session_stories
+
+    bank = load_bank(settings.bank)
+    newest = max(docs, key=lambda d: d.get("started_at") or "", default={})
+    profile = company or newest.get("company")
+    if profile not in bank.profiles:
+        return None
+    stories, _ = session_stories(settings.recordings, env.environ, env.cwd, bank)
+    return next_plan(docs, bank, profile, stories).to_dict()
 
 
 def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
@@ -108,11 +141,23 @@ def run_replay(args: argparse.Namespace, settings: Settings, env: Environment) -
     clips = plan_replay(doc, args.question, part=args.part, kind=args.take)
     if not clips:
         raise DataError(f"session {doc['id']} has no recorded answer to replay", "answer a question first")
+    player = None
+    if env.interactive and getattr(env.stdout, "isatty", lambda: False)():  # keys and a screen
+        from mockint.render.replay_view import ReplayPlayer
+
+        player = ReplayPlayer(env.stdout, env.stdin, audio.play, output_device=args.output_device)
     for clip in clips:
         path = store.take_audio(doc["id"], clip.audio)
         env.stdout.write(f"{clip.title}\n")
         printer = WordPrinter(clip.words, env.stdout)
         try:
+            if player is not None:
+                import soundfile as sf
+
+                end_s = clip.end_s if clip.end_s is not None else sf.info(str(path)).duration
+                if not player.play(path, clip.words, clip.start_s or 0.0, end_s):
+                    break
+                continue
             audio.play(
                 path,
                 device=args.output_device,

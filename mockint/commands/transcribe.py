@@ -18,7 +18,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="speech to text with word times (an audio file or a saved session)",
     )
     parser.add_argument(
-        "audio", nargs="?", metavar="AUDIO", help="WAV, FLAC or AIFF file, mono or stereo, 8-48 kHz"
+        "audio", nargs="?", metavar="AUDIO", help="WAV, FLAC, Ogg or AIFF file, mono or stereo, 8-48 kHz"
     )
     parser.add_argument(
         "--session",
@@ -173,7 +173,7 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
             was = f" (earlier: {r['earlier_engine']})" if r["earlier_engine"] else ""
             was += ", now reviewed" if r["reviewed"] else ""
             env.stdout.write(
-                f"{r['question']} take {r['take']} — {t['engine']}{was}, "
+                f"{r['question']} take {r['take'] + 1} — {t['engine']}{was}, "  # people count from 1
                 f"{t['duration_s']:.1f} s, {len(t['words'])} words\n  {t['text'] or '(no speech)'}\n"
             )
         for what in missing:

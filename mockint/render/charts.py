@@ -17,6 +17,8 @@ DPI = 72
 POINT_COLOUR = "#4a78c2"
 MEAN_COLOUR = "#1d232b"
 BAND_COLOUR = "#bfe6c6"
+MARGINS = {"left": 0.1, "right": 0.8, "bottom": 0.2, "top": 0.88}  # of the figure
+MAX_DOTS = 400  # more answers than this: a dot per day (the day's mean), so a year stays readable
 
 
 @dataclass(frozen=True)
@@ -40,17 +42,25 @@ def line_chart(series: Series) -> str:
     from matplotlib.figure import Figure
 
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "mockint", "font.size": 10}):
-        fig = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI, layout="constrained")
+        # Fixed margins (room for the legend on the right): constrained layout measured every
+        # tick label again and cost most of the drawing time with a year of sessions.
+        fig = Figure(figsize=FIGURE_SIZE_IN, dpi=DPI)
+        fig.subplots_adjust(**MARGINS)
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
         if series.band:
             ax.axhspan(
                 *series.band, color=BAND_COLOUR, alpha=0.6, lw=0, label=series.band_label or "good band"
             )
-        xs = [t for t, _ in series.points]
-        ys = [v for _, v in series.points]
-        ax.plot(xs, ys, "o", color=POINT_COLOUR, ms=5, alpha=0.8, label="an answer")
+        dots, label = series.points, "an answer"
+        if len(dots) > MAX_DOTS:
+            dots, label = _day_means(dots), "a day's mean"
+        xs = [t for t, _ in dots]
+        ys = [v for _, v in dots]
+        ax.plot(xs, ys, "o", color=POINT_COLOUR, ms=5 if label == "an answer" else 3, alpha=0.8, label=label)
         means = _session_means(series.points)
+        if len(means) > MAX_DOTS:
+            means = _day_means(means)
         if len(means) > 1:
             ax.plot(
                 [t for t, _ in means],
@@ -84,6 +94,13 @@ def _session_means(points: Sequence[tuple[datetime, float]]) -> list[tuple[datet
     for t, v in points:
         by_time.setdefault(t, []).append(v)
     return [(t, sum(vs) / len(vs)) for t, vs in sorted(by_time.items())]
+
+
+def _day_means(points: Sequence[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+    by_day: dict[datetime, list[float]] = {}
+    for t, v in points:
+        by_day.setdefault(t.replace(hour=12, minute=0, second=0, microsecond=0), []).append(v)
+    return [(t, sum(vs) / len(vs)) for t, vs in sorted(by_day.items())]
 
 
 def _inline(svg: str) -> str:

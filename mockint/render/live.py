@@ -45,6 +45,11 @@ class KeyReader:
             termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
             self._saved = None
 
+    def read(self, timeout_s: float) -> str:
+        """What was typed within `timeout_s` ("" for nothing): keys, or escape sequences (arrows)."""
+        ready, _, _ = select.select([self._fd], [], [], timeout_s)
+        return os.read(self._fd, 64).decode("utf-8", errors="ignore") if ready else ""
+
     def stop_key(self, timeout_s: float) -> str | None:
         """Wait up to `timeout_s` for a key; the STOP_* code it means, if any."""
         ready, _, _ = select.select([self._fd], [], [], timeout_s)
@@ -120,7 +125,7 @@ class LiveView:
         self._live.update(self.render(elapsed_s, level_dbfs), refresh=True)
 
     def finish(self, elapsed_s: float, how: str) -> None:
-        self.console.print(f"answer recorded: {format_clock(elapsed_s)} ({how.replace('_', ' ')})")
+        self.console.print(f"Answer recorded: {format_clock(elapsed_s)} ({how.replace('_', ' ')})")
 
     def render(self, elapsed_s: float, level_dbfs: float):
         from rich.text import Text

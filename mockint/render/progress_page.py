@@ -201,6 +201,16 @@ def _date_span(found: Sequence[Attempt]) -> str:
     return f", {first}" if first == last else f", {first} to {last}"
 
 
+def plan_section(plan) -> ProgressSection:
+    """The plan for next time (mockint.plan.NextPlan), the page's last section."""
+    items = "".join(f"<li>{esc(step.text)}</li>" for step in plan.steps)
+    return ProgressSection(
+        "Next time, practise",
+        f"<ol class='plan'>{items}</ol><p class='small muted'>A plain <code>mockint practice --company "
+        f"{esc(plan.profile)}</code> asks these principles first.</p>",
+    )
+
+
 def _extra(sections: Sequence[ProgressSection]) -> str:
     return "".join(f"<section class='extra'><h2>{esc(s.title)}</h2>{s.html}</section>" for s in sections)
 

@@ -44,32 +44,60 @@ def console_for(stream) -> Console:
 
 
 class TerminalView:
-    """The session engine's view on a terminal (or any stream)."""
+    """The session engine's view on a terminal (or any stream). With `keys` (a terminal), the
+    preparation countdown takes Enter (answer now), s (skip the question) and q (end)."""
 
     def __init__(
-        self, console: Console, *, wait_for_prep: bool = True, sleep: Callable[[float], None] = time.sleep
+        self,
+        console: Console,
+        *,
+        wait_for_prep: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        keys=None,
     ) -> None:
         self.console = console
         self.wait_for_prep = wait_for_prep
         self.sleep = sleep
+        self.keys = keys
 
     def question(self, number: int, total: int, question: Question) -> None:
         principles = f" · {', '.join(question.principles)}" if question.principles else ""
         self.console.rule(f"Question {number} of {total} · {question.id}{principles}")
 
-    def prep(self, seconds: float) -> None:
+    def prep(self, seconds: float) -> str | None:
         if not self.wait_for_prep:
             self.console.print(
                 f"[dim]{seconds:.0f} s to prepare — skipped: the answer comes from a file[/dim]"
             )
-            return
+            return None
+        from contextlib import nullcontext
+
         from rich.live import Live
 
-        with Live(console=self.console, transient=True) as live:
+        from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_SKIP
+        from mockint.render.live import KeyReader
+
+        hint = " · Enter: answer now · s: skip · q: quit" if self.keys is not None else ""
+        stopped = None
+        # cbreak while counting down: a key is read, not echoed (an echoed Enter broke the line)
+        reader = KeyReader(self.keys) if self.keys is not None else None
+        with reader or nullcontext(), Live(console=self.console, transient=True) as live:
             for left in range(int(seconds), 0, -1):
-                live.update(Text(f"Prepare your answer — {left} s", style="bold"))
-                self.sleep(1.0)
+                live.update(Text(f"Prepare your answer — {left} s", style="bold").append(hint, style="dim"))
+                if reader is None:
+                    self.sleep(1.0)
+                    continue
+                stopped = reader.stop_key(1.0)
+                if stopped in (STOP_ENTER, STOP_SKIP, STOP_QUIT):
+                    break
+                stopped = None
+        if stopped == STOP_SKIP:
+            self.console.print("[dim]Skipped.[/dim]")
+            return STOP_SKIP
+        if stopped == STOP_QUIT:
+            return STOP_QUIT
         self.console.print("[bold]Answer now.[/bold]")
+        return None
 
     def follow_up(self, prompt: str, reason: str) -> None:
         why = {"question": "one of the question's own probes", "generic": "a closing probe"}.get(
@@ -174,8 +202,9 @@ def star_line(review: dict[str, Any]) -> Text:
 # ---------------------------------------------------------------------- after the session
 
 
-def render_summary(console: Console, doc: dict[str, Any]) -> None:
-    """Per question: time, thinking, STAR parts, flags, score; totals; the three most useful tips."""
+def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[str] | None = None) -> None:
+    """Per question: time, thinking, STAR parts, flags, score; totals; the three most useful tips;
+    with `next_steps` (mockint.plan), what to practise next time."""
     console.rule(f"Session {doc['id']}")
     table = Table(show_lines=False)
     for column in ("#", "question", "time", "thinking", "STAR", "flags", "score"):
@@ -226,6 +255,15 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
         f"Session {state}: {doc['id']} — replay with 'mockint replay {doc['id']}', "
         f"read it with 'mockint show {doc['id']}'"
     )
+    if next_steps:
+        render_next_steps(console, next_steps)
+
+
+def render_next_steps(console: Console, lines: list[str]) -> None:
+    """The plan for next time (mockint.plan), last: what the candidate walks away with."""
+    console.print("[bold]Next time, practise[/bold] [dim](plain 'mockint practice' asks these first)[/dim]")
+    for line in lines:
+        console.print(f"  {line}", markup=False)
 
 
 def story_line(story: dict[str, Any] | None) -> Text:
@@ -247,19 +285,21 @@ def story_line(story: dict[str, Any] | None) -> Text:
 
 
 def render_stories(console: Console, doc: dict[str, Any]) -> None:
-    """The prepared story each question's answer told; a story told twice is marked."""
+    """The prepared story each question's answer told; a story told twice is marked (not the
+    story a `--drill` session rehearses: telling it again is the point)."""
     told = [(n, q, newest_answer(q)) for n, q in enumerate(doc["questions"], 1)]
     told = [(n, q, t["story"]) for n, q, t in told if t is not None and "story" in t]
     if not told:
         return
+    drilled = (doc.get("options") or {}).get("drill")
     counts: dict[str, int] = {}
     for _, _, story in told:
-        if story:
+        if story and story["story"] != drilled:
             counts[story["story"]] = counts.get(story["story"], 0) + 1
     console.print("[bold]Stories told[/bold]")
     for n, question, story in told:
         name = story["title"] if story else "no prepared story"
-        twice = " — told twice" if story and counts[story["story"]] > 1 else ""
+        twice = " — told twice" if story and counts.get(story["story"], 0) > 1 else ""
         console.print(Text(f"  {n}. {question['id']}: {name}").append(twice, style="bold yellow"))
 
 
@@ -317,17 +357,22 @@ def marked_transcript(take: dict[str, Any]) -> Text:
 
 
 def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
+    """One line per session, in aligned columns (plain text: fast for a thousand sessions)."""
     if not rows:
         console.print("No sessions yet — start one with 'mockint practice'.")
         return
-    table = Table()
-    for column in ("session", "date", "company", "questions", "answered", "avg score", "duration", "state"):
-        table.add_column(column)
+    header = ("session", "date", "company", "questions", "answered", "avg score", "duration", "state")
+    lines: list[tuple[list[str], Text]] = []
     for row in rows:
         if "damaged" in row:
-            table.add_row(row["id"], "", "", "", "", "", "", Text(f"damaged: {row['damaged']}", style="red"))
+            lines.append(
+                ([row["id"], "", "", "", "", "", ""], Text(f"damaged: {row['damaged']}", style="red"))
+            )
             continue
-        table.add_row(
+        state = Text("complete" if row["complete"] else "incomplete")
+        if row.get("damaged_audio"):
+            state.append(f" · damaged audio: {row['damaged_audio']}", style="red")
+        cells = [
             row["id"],
             (row.get("started_at") or "")[:16].replace("T", " "),
             row.get("company") or "",
@@ -335,11 +380,21 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
             str(row["answered"]),
             "–" if row["average_score"] is None else str(row["average_score"]),
             _seconds(row.get("duration_s")),
-            Text("complete" if row["complete"] else "incomplete").append(
-                f" · damaged audio: {row['damaged_audio']}" if row.get("damaged_audio") else "", style="red"
-            ),
+        ]
+        lines.append((cells, state))
+    widths = [max(len(header[i]), *(len(c[i]) for c, _ in lines)) for i in range(len(header) - 1)]
+    right = {3, 4, 5, 6}  # numbers
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
-    console.print(table)
+
+    out = Text(fmt(list(header[:-1])) + "  " + header[-1] + "\n", style="bold")
+    for cells, state in lines:
+        out.append(fmt(cells) + "  ").append_text(state).append("\n")
+    console.print(out, end="")
 
 
 def _seconds(value: float | None) -> str:
@@ -348,3 +403,51 @@ def _seconds(value: float | None) -> str:
     if value >= 60:
         return f"{int(value // 60)} min {value % 60:02.0f} s"
     return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
+
+
+# ---------------------------------------------------------------------- the question bank
+
+BANK_WIDTH = 80  # `bank list` wraps to this when piped; a terminal uses its own width (up to it)
+
+
+def render_bank(stream, bank, profiles) -> None:
+    """`bank list`: per profile its timings, its principles (name and summary), then one block
+    per question — id, text, principles and tags on lines of their own — so it reads at 80 columns."""
+    import shutil
+    import textwrap
+
+    isatty = getattr(stream, "isatty", None)
+    width = (
+        min(shutil.get_terminal_size((BANK_WIDTH, 24)).columns, 100) if isatty and isatty() else BANK_WIDTH
+    )
+
+    def say(text: str, indent: int = 0, hang: int = 2) -> None:
+        pad = " " * indent
+        print(textwrap.fill(text, width, initial_indent=pad, subsequent_indent=pad + " " * hang), file=stream)
+
+    for profile in profiles:
+        say(f"{profile.name} ({profile.id}) — {profile.description}")
+        say(
+            f"prep {profile.prep_s:g} s · aim {profile.answer_target_s:g} s · limit "
+            f"{profile.answer_limit_s:g} s · {profile.questions_per_session} questions · "
+            f"{profile.follow_ups} follow-up(s) each",
+            2,
+        )
+        principles = bank.principles_for(profile.id)
+        if principles:
+            print(file=stream)
+            say(f"Principles ({len(principles)})", 2)
+            for p in principles:
+                say(f"{p.id} — {p.name}: {p.summary}", 4)
+        questions = bank.questions_for(profile.id)
+        print(file=stream)
+        say(f"Questions ({len(questions)})", 2)
+        for q in questions:
+            print(file=stream)
+            say(q.id, 4)
+            say(q.text, 6, hang=0)
+            names = [bank.principles[pid].name if pid in bank.principles else pid for pid in q.principles]
+            say("principles: " + (", ".join(names) or "–"), 6)
+            if q.tags:
+                say("tags: " + ", ".join(q.tags), 6)
+        print(file=stream)

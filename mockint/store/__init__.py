@@ -391,13 +391,11 @@ def question_score(question: dict[str, Any]) -> int | None:
 
 
 def session_duration_s(doc: dict[str, Any]) -> float | None:
-    """Wall time from start to end (or to the last save, for an interrupted session)."""
-    try:
-        start = datetime.fromisoformat(doc["started_at"])
-        end = datetime.fromisoformat(doc.get("ended_at") or doc["updated_at"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return round((end - start).total_seconds(), 1)
+    """The time spent answering: every take's recorded length, answers and follow-ups (not the
+    program's run time, which includes listening, preparing and reading reviews)."""
+    takes = [t.get("duration_s") for q in doc["questions"] for t in q.get("takes", [])]
+    present = [float(d) for d in takes if isinstance(d, (int, float))]
+    return round(sum(present), 1) if present else None
 
 
 def _check_document(doc: Any, manifest: Path) -> None:

@@ -242,12 +242,19 @@ class StoryTracker:
     """Takes a session's answers in order; says which story each tells and when one repeats.
 
     Retakes and follow-ups of the same question may retell its story: only a story told for
-    two different questions is a repeat."""
+    two different questions is a repeat. A `drilled` story (`practice --drill`) is meant to be
+    told again and again: it is never a repeat."""
 
     def __init__(
-        self, stories: Sequence[Story], *, background: Iterable[str] = (), threshold: float = MATCH_THRESHOLD
+        self,
+        stories: Sequence[Story],
+        *,
+        background: Iterable[str] = (),
+        threshold: float = MATCH_THRESHOLD,
+        drilled: str | None = None,
     ) -> None:
         self.matcher = StoryMatcher(stories, background=background, threshold=threshold)
+        self.drilled = drilled
         self._told: dict[str, list[str]] = {}  # question id -> story ids, in order told
 
     def observe(self, question_id: str, text: str) -> StoryEvent:
@@ -256,6 +263,8 @@ class StoryTracker:
             self._told.setdefault(question_id, [])
             return StoryEvent(question_id, None)
         told_for = tuple(q for q, ids in self._told.items() if q != question_id and match.story_id in ids)
+        if match.story_id == self.drilled:
+            told_for = ()
         ids = self._told.setdefault(question_id, [])
         if match.story_id not in ids:
             ids.append(match.story_id)
@@ -271,4 +280,4 @@ class StoryTracker:
         for q, ids in self._told.items():
             for sid in ids:
                 where.setdefault(sid, []).append(q)
-        return {sid: tuple(qs) for sid, qs in where.items() if len(qs) > 1}
+        return {sid: tuple(qs) for sid, qs in where.items() if len(qs) > 1 and sid != self.drilled}

@@ -1,0 +1,152 @@
+"""JPMC's 30 s preparation takes keys on a terminal (pty, virtual sound card): Enter starts the
+answer at once, s skips the question; the countdown line is not duplicated."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.device
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
+
+
+class Terminal:
+    """`mockint practice` with its stdin and stdout on a pty; what it printed, ANSI stripped."""
+
+    def __init__(self, pulse, tmp_path: Path, *args: str, command: str = "practice") -> None:
+        env = {**pulse.env, "MOCKINT_RECORDINGS": str(tmp_path / "rec"), "MOCKINT_CACHE": str(tmp_path / "c")}
+        env["COLUMNS"] = "100"
+        self.controller, terminal = pty.openpty()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mockint", command, *args],
+            cwd=tmp_path,
+            env=env,
+            stdin=terminal,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+        )
+        os.close(terminal)
+        self.raw = bytearray()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.controller, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.raw.extend(data)
+
+    @property
+    def text(self) -> str:
+        return ANSI.sub("", self.raw.decode("utf-8", "replace"))
+
+    def wait_for(self, marker: str, timeout_s: float = 60, after: int = 0) -> float:
+        start = time.monotonic()
+        while marker not in self.text[after:]:
+            if time.monotonic() - start > timeout_s:
+                raise AssertionError(f"{marker!r} not shown: {self.text[-2000:]}")
+            if self.proc.poll() is not None:
+                raise AssertionError(f"exited {self.proc.returncode}: {self.proc.stderr.read()}")
+            time.sleep(0.05)
+        return time.monotonic() - start
+
+    def press(self, key: str) -> None:
+        os.write(self.controller, key.encode())
+
+    def close(self) -> None:
+        self.proc.wait(60)
+        os.close(self.controller)
+
+
+CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
+
+
+def screen(raw: bytes) -> list[str]:
+    """What a terminal shows after `raw`: enough of VT100 for rich's Live (\\r, \\n, cursor up,
+    erase line; colours ignored) — so a line left behind by an echoed key is seen."""
+    lines, row, col = [""], 0, 0
+    text = raw.decode("utf-8", "replace")
+    i = 0
+    while i < len(text):
+        m = CSI.match(text, i)
+        if m:
+            arg, op = m.groups()
+            if op == "A":
+                row = max(0, row - int(arg or 1))
+            elif op == "K" and arg == "2":
+                lines[row] = ""
+            elif op == "K":
+                lines[row] = lines[row][:col]
+            i = m.end()
+            continue
+        ch = text[i]
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            row += 1
+            col = 0
+            if row == len(lines):
+                lines.append("")
+        elif ch >= " ":
+            line = lines[row].ljust(col)
+            lines[row] = line[:col] + ch + line[col + 1 :]
+            col += 1
+        i += 1
+    return lines
+
+
+def saved(tmp_path: Path) -> dict:
+    return json.loads(next((tmp_path / "rec").glob("*/session.json")).read_text())
+
+
+def test_enter_starts_the_answer_early_and_s_skips_during_the_preparation(pulse, tmp_path):
+    term = Terminal(
+        pulse,
+        tmp_path,
+        "--company",
+        "jpmc",
+        "--question",
+        "jpmc-teamwork-successful-team",
+        "--question",
+        "jpmc-client-exceeded-expectations",
+        "--no-voice",
+        "--no-beeps",
+    )
+    try:
+        term.wait_for("Prepare your answer — ")
+        assert "s: skip" in term.text
+        term.press("s")  # skip the first question while preparing
+        term.wait_for("Question 2 of 2", timeout_s=5)
+        at = len(term.text)
+        term.wait_for("Prepare your answer — ", after=at)
+        time.sleep(1.2)
+        term.press("\r")  # answer now, 28 s early
+        assert term.wait_for("● REC", timeout_s=5, after=at) < 5
+        time.sleep(1.0)
+        term.press("\r")  # end the answer
+        term.wait_for("Session saved", timeout_s=90)
+        term.close()
+    finally:
+        term.proc.kill()
+    assert term.proc.returncode == 0, term.proc.stderr.read()
+    doc = saved(tmp_path)
+    first, second = doc["questions"]
+    assert first["skipped"] is True and first["takes"] == []
+    assert [t["stopped_by"] for t in second["takes"]] == ["enter"]
+    assert second["takes"][0]["duration_s"] < 10
+    # Keys are read, not echoed: no countdown line is left behind on the screen
+    shown = screen(bytes(term.raw))
+    assert not [line for line in shown if "Prepare your answer" in line], shown
+    assert sum("Answer now." in line for line in shown) == 1 and "Skipped." in "\n".join(shown)
