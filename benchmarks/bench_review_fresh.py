@@ -81,12 +81,16 @@ def _labels(row: dict) -> tuple[set[str], list[str] | None]:
 
 
 def _we(text: str) -> str:
-    text = re.sub(r"\bI'm\b", "we're", text)
-    text = re.sub(r"\bI've\b", "we've", text)
-    text = re.sub(r"\bI'd\b", "we'd", text)
-    text = re.sub(r"\bI\b", "we", text)
-    text = re.sub(r"\bmy\b", "our", text)
-    return re.sub(r"\bme\b", "us", text)
+    for a, b in (
+        ("I'm", "we're"),
+        ("I've", "we've"),
+        ("I'd", "we'd"),
+        ("I", "we"),
+        ("my", "our"),
+        ("me", "us"),
+    ):
+        text = re.sub(rf"\b{a}\b", b, text, flags=re.IGNORECASE)
+    return text
 
 
 def _weakened(name: str, row: dict, good: Item, other_q: Question | None) -> list[tuple[Item, Item]]:
@@ -259,12 +263,35 @@ TARGETS = {
 }
 
 
+def dump(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> None:
+    """Per-answer detail, for the in-sample sets only (never the fresh one)."""
+    for it in items:
+        r = run(it, bank)
+        print(
+            f"{it.name:<16}{it.kind:<13}{r.score!s:>5} {','.join(r.flags)}  rel={r.relevance.to_dict()['score']} {r.relevance.basis}"
+        )
+    for good, weak in pairs:
+        g, w = run(good, bank), run(weak, bank)
+        print(f"PAIR {weak.name:<28}{g.score!s:>5}{w.score!s:>5}  {','.join(w.flags)}")
+
+
 def main() -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fresh", action="store_true", help="also the held-out fresh set (for the record)")
+    ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
+    args = ap.parse_args()
     bank = load_bank(bundled_bank_dir())
     ins_items, ins_pairs = load(IN_SAMPLE, bank, fresh=False)
-    fr_items, fr_pairs = load([FRESH], bank, fresh=True)
+    if args.dump:
+        dump(ins_items, ins_pairs, bank)
     ins = figures(ins_items, ins_pairs, bank)
-    fr = figures(fr_items, fr_pairs, bank)
+    if args.fresh:
+        fr_items, fr_pairs = load([FRESH], bank, fresh=True)
+        fr = figures(fr_items, fr_pairs, bank)
+    else:
+        fr_items, fr_pairs, fr = [], [], {k: "(not run)" for k in ins}
     print(
         f"typed; in-sample {len(ins_items)} answers + {len(ins_pairs)} pairs, fresh {len(fr_items)} + {len(fr_pairs)}"
     )

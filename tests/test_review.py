@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 import pytest
 
 from mockint.bank import Principle, Profile, Question
 from mockint.review import PARTS, Review, review
+from mockint.review.rubric import TOO_SHORT_S
 from mockint.review.star import score_phrase
-from mockint.transcript import Transcript, Word
+from mockint.transcript import Transcript, Utterance, Word
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -214,6 +216,22 @@ LONG_SETUP = (
 )
 
 
+RAMBLE = (
+    "The billing system was really old, like really old. Everyone kind of knew it was a problem and "
+    "there were meetings about it. The team was busy and things were hard. Things kind of worked out "
+    "in the end, I think, and people were happier, more or less, over time."
+)
+
+
+def _confident(t: Transcript, confidence: float) -> Transcript:
+    return replace(t, words=tuple(replace(w, confidence=confidence) for w in t.words))
+
+
+def _with_utterances(t: Transcript, **figures: float) -> Transcript:
+    """One utterance spanning the words, with Whisper's figures."""
+    return replace(t, utterances=(Utterance(t.words[0].start, t.words[-1].end, t.text, **figures),))
+
+
 FILLED = ". ".join(f"um {s}" if i % 2 else f"{s} uh" for i, s in enumerate(((STORY + " ") * 2).split(". ")))
 
 
@@ -305,14 +323,63 @@ FLAG_ROWS = [  # (id, transcript, question, expect present, expect absent)
         set(),
     ),
     ("on topic", Transcript.from_text(STORY), _question(), set(), {"off_topic"}),
+    # Heard first: silence, noise read as words, and unintelligible audio get no score.
+    (
+        "silence (Enter pressed)",
+        Transcript("", "whisper", 4.6, None, ()),
+        None,
+        {"no_speech"},
+        {"not_a_story"},
+    ),
+    ("two words in the noise", spoken("thank you"), None, {"no_speech"}, {"too_short", "missing_result"}),
+    (
+        "every utterance is non-speech",
+        _with_utterances(
+            spoken("thanks for watching everyone out there"), no_speech_prob=0.92, avg_logprob=-1.4
+        ),
+        None,
+        {"no_speech"},
+        set(),
+    ),
+    (
+        "unintelligible (confidence 0.37)",
+        _confident(spoken(STORY), 0.37),
+        None,
+        {"unclear_audio"},
+        {"missing_task"},
+    ),
+    (
+        "decoder repeating itself",
+        _with_utterances(spoken(STORY), compression_ratio=3.1),
+        None,
+        {"unclear_audio"},
+        set(),
+    ),
+    (
+        "clearly heard",
+        _confident(spoken(" ".join([STORY] * 2)), 0.91),
+        None,
+        set(),
+        {"unclear_audio", "no_speech"},
+    ),
+    (
+        "cut by the limit",
+        spoken(NO_RESULT),
+        None,
+        {"cut_at_limit", "missing_result"},
+        {"too_long", "too_short"},
+    ),
+    ("ramble, nobody does anything", Transcript.from_text(RAMBLE), None, {"not_a_story"}, set()),
 ]
+# Review arguments besides the transcript and question, by row id.
+ROW_KWARGS = {"cut by the limit": {"stopped_by": "limit"}}
 
 
 @pytest.mark.parametrize(
     "name, transcript, question, present, absent", FLAG_ROWS, ids=[r[0] for r in FLAG_ROWS]
 )
 def test_flags(name, transcript, question, present, absent):
-    r = review(transcript, question)
+    r = review(transcript, question, **ROW_KWARGS.get(name, {}))
     assert present <= set(r.flags), (r.flags, [(s.label, s.text) for s in r.segments])
     assert not (absent & set(r.flags)), r.flags
 
@@ -496,3 +563,68 @@ def test_huge_answer_reviews_in_under_a_second():
     r = review(Transcript.from_text(text), _question())
     assert time.process_time() - t0 < 1.0
     assert r.delivery.words >= 20_000
+
+
+# ----------------------------------------------------------------------------- honest score
+
+WE_ONLY = (
+    "Last year our checkout was slow during big sales. We had to fix it before the holiday sale. "
+    "We profiled the service and we found a slow query. Then we added an index, we set up alerts and "
+    "we load-tested the whole flow. As a result, checkout got 3 times faster and sales rose by 12%."
+)
+
+
+@pytest.mark.parametrize(
+    "name, transcript",
+    [
+        ("silence", Transcript("", "whisper", 4.6, None, ())),
+        ("unintelligible", _confident(spoken(" ".join([STORY] * 2)), 0.37)),
+    ],
+)
+def test_unheard_audio_gets_no_score_and_a_fix(name, transcript):
+    r = review(transcript, _question())
+    assert r.score is None and not r.heard and len(r.flags) == 1
+    d = r.to_dict()
+    assert d["score"] is None and d["reliability"]["level"] in ("none", "low")
+    assert "mockint doctor" in r.tips[0]
+    assert Review.from_dict(d).score is None
+
+
+def test_typed_text_is_always_reliable():
+    r = review(Transcript.from_text(STORY))
+    assert r.heard and r.reliability.level == "ok" and r.to_dict()["reliability"]["mean_confidence"] is None
+
+
+def test_we_only_actions_cost_ownership_heavily():
+    good = review(Transcript.from_text(" ".join([STORY] * 3)))
+    we = review(Transcript.from_text(" ".join([WE_ONLY] * 3)))
+    assert "low_ownership" in we.flags and we.score <= 50 and good.score - we.score >= 25
+
+
+def test_cut_at_limit_is_said_and_capped():
+    full = spoken(" ".join([STORY] * 3), wpm=145)
+    cut = review(spoken(NO_RESULT + " " + NO_RESULT), stopped_by="limit")
+    assert "cut_at_limit" in cut.flags and "missing_result" in cut.flags
+    assert any("limit stopped the answer" in t for t in cut.tips)
+    assert review(full).score - cut.score >= 25
+
+
+def test_too_short_tip_and_rule_agree_on_speaking_time():
+    r = review(spoken(STORY, start_s=10.0))  # 10 s of thinking before the first word
+    assert "too_short" in r.flags
+    tip = next(t for t in r.tips if "short" in t)
+    shown = int(re.search(r"At (\d+) s", tip).group(1))
+    assert shown == round(r.delivery.speaking_s) and shown < TOO_SHORT_S
+    assert f"at least {TOO_SHORT_S:.0f} s" in tip
+
+
+def test_thresholds_compare_on_the_printed_value():
+    # A setup share that prints as 35% is not "over 35%".
+    from mockint.review.rubric import LONG_SETUP_SHARE, _pct
+
+    assert _pct(0.3504) == _pct(LONG_SETUP_SHARE)
+    for text in (LONG_SETUP, STORY):
+        r = review(Transcript.from_text(text))
+        for tip in r.tips:
+            m = re.search(r"(\d+)% of the answer.*aim for (?:under|at most) (\d+)%", tip)
+            assert not m or int(m.group(1)) > int(m.group(2)), tip
