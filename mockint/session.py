@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -29,6 +28,7 @@ from mockint.ports import (
     Speaker,
     Transcriber,
 )
+from mockint.review.confidence import UNHEARD_FLAGS
 from mockint.store import QuestionRef, SessionWriter, Store
 from mockint.stories.match import StoryTracker
 from mockint.transcript import Transcript
@@ -45,14 +45,26 @@ ENDED_ERROR = "error"
 
 
 class ReviewLike(Protocol):
-    score: int
+    score: int | None  # None: nothing (intelligible) was heard
     flags: tuple[str, ...] | list[str]
 
     def to_dict(self) -> dict[str, Any]: ...
 
 
-# (transcript, question, thinking seconds) -> the review; the CLI binds profile and bank.
-Reviewer = Callable[[Transcript, Question, "float | None"], ReviewLike]
+class Reviewer(Protocol):
+    """(transcript, question, thinking seconds, the take's stop code) -> the review; the CLI binds
+    profile and bank."""
+
+    def __call__(
+        self, transcript: Transcript, question: Question, thinking_s: float | None, *, stopped_by: str | None
+    ) -> ReviewLike: ...
+
+
+NOT_HEARD = (
+    "I didn't hear an answer there — nothing is counted. Check the microphone (`mockint doctor`), "
+    "then answer again now; keys: Enter ends, r retakes, s skips."
+)
+MAX_UNHEARD_RETRIES = 1  # after a take in which nothing was heard, the prompt is asked once more
 
 
 class View(Protocol):
@@ -196,9 +208,18 @@ class _Engine:
         return outcome.stopped_by
 
     def _prompt(self, question: Question, kind: str, prompt: str, *, reason: str | None = None) -> _Outcome:
-        """Record takes of one prompt until one is not a retake."""
+        """Record takes of one prompt until one is not a retake. A take in which nothing was heard
+        is kept but not counted: the interviewer says so and offers the retake (once)."""
+        unheard = 0
         for _ in range(MAX_TAKES):
             outcome = self._take(question, kind, prompt, reason)
+            if outcome.review is not None and _unheard(outcome.review) and outcome.stopped_by != STOP_RETAKE:
+                if unheard >= MAX_UNHEARD_RETRIES:
+                    return _Outcome(outcome.stopped_by, None)  # no follow-up on what was not heard
+                unheard += 1
+                self.ports.view.notice(NOT_HEARD)
+                self.ports.speaker.say("I didn't hear an answer. Please answer again.")
+                continue
             if outcome.stopped_by != STOP_RETAKE:
                 return outcome
             self.ports.view.notice("Retake — the earlier take is kept. Answer again when ready.")
@@ -272,7 +293,9 @@ class _Engine:
         except KeyboardInterrupt:  # Ctrl-C while waiting for the transcript: the answer itself is whole
             self._keep_partial(question, index, take, recording.path)
             raise _Interrupted from None
-        review = self.ports.review(transcript, question, recording.thinking_s)
+        review = self.ports.review(
+            transcript, question, recording.thinking_s, stopped_by=recording.stopped_by
+        )
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
         if kind == "answer" and self.ports.stories is not None:
             take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
@@ -317,6 +340,10 @@ def _profile_dict(profile: Profile) -> dict[str, Any]:
         "questions_per_session": profile.questions_per_session,
         "follow_ups": profile.follow_ups,
     }
+
+
+def _unheard(review: ReviewLike) -> bool:
+    return bool(set(review.flags) & set(UNHEARD_FLAGS))
 
 
 def _round(value: float | None) -> float | None:

@@ -313,3 +313,53 @@ def test_the_next_question_is_synthesized_while_this_one_is_answered(tmp_path):
     run(tmp_path, [Say("a"), Say("b"), Say("c"), Say("d")], speaker=speaker)
     assert speaker.done.wait(5)
     assert speaker.prepared == ["Tell me about q-two."]  # the next question only: none after the last
+
+
+def test_a_take_with_no_speech_is_kept_not_counted_and_the_retake_offered(tmp_path):
+    script = [
+        Say("", flags=("no_speech",), score=None),  # Enter pressed after silence
+        Say("the real answer", flags=("missing_result",)),
+        Say("the outcome"),  # the follow-up
+        Say("second question"),
+        Say("probe two"),
+    ]
+    _, doc, speaker, *_, view = run(tmp_path, script)
+    first = takes(doc, 0)
+    assert [t["kind"] for t in first][:2] == ["answer", "answer"]
+    assert first[0]["review"]["score"] is None and first[0]["audio"]  # kept, with its audio
+    assert ("notice", session.NOT_HEARD) in view.events and "mockint doctor" in session.NOT_HEARD
+    assert speaker.said[1] == "I didn't hear an answer. Please answer again."
+    row = Store(tmp_path / "recordings").list()[0]
+    assert row["answered"] == 2 and row["average_score"] == 70  # the silent take counts for nothing
+
+
+def test_twice_nothing_heard_moves_on_without_a_follow_up(tmp_path):
+    script = [
+        Say("", flags=("no_speech",), score=None),
+        Say(" ", flags=("no_speech",), score=None),
+        Say("b"),
+        Say("probe b"),
+    ]
+    _, doc, speaker, *_ = run(tmp_path, script, follow_ups=1)
+    assert len(takes(doc, 0)) == 2 and all(t["kind"] == "answer" for t in takes(doc, 0))
+    row = Store(tmp_path / "recordings").list()[0]
+    assert row["answered"] == 1
+
+
+def test_the_reviewer_hears_that_the_limit_stopped_the_answer(tmp_path):
+    from mockint.ports import STOP_LIMIT
+
+    script = [Say("cut mid-story", stopped_by=STOP_LIMIT), Say("probe"), Say("b"), Say("probe b")]
+    recorder, reviewer = FakeRecorder(script), FakeReviewer(script)
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=0)
+    ports = session.Ports(
+        FakeSpeaker(),
+        recorder,
+        FakeTranscriber(),
+        reviewer,
+        Store(tmp_path / "r", now=WallClock()),
+        FakeView(),
+        StepClock(),
+    )
+    session.run(plan, ports)
+    assert reviewer.stopped_by[0] == STOP_LIMIT

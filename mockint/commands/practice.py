@@ -118,8 +118,15 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
 
     transcriber = load_transcriber(args.engine, args.model)  # once per session, not per answer
 
-    def reviewer(transcript, question, thinking_s):
-        return review(transcript, question=question, profile=profile, bank=bank, thinking_s=thinking_s)
+    def reviewer(transcript, question, thinking_s, *, stopped_by=None):
+        return review(
+            transcript,
+            question=question,
+            profile=profile,
+            bank=bank,
+            thinking_s=thinking_s,
+            stopped_by=stopped_by,
+        )
 
     plan = session.Plan(
         profile=profile,

@@ -96,14 +96,17 @@ def render_take(
         render_follow_up(console, take, review)
         return
     line = Text(f"{label} review: ")
-    line.append(f"score {review.get('score', '–')}/100", style="bold")
-    line.append(f" · {_seconds(take.get('duration_s'))}")
+    score = review.get("score")
+    line.append(f"score {score}/100" if score is not None else "no score", style="bold")
+    line.append(f" · {_seconds(speaking_s(take, review))}")
     if take.get("thinking_s") is not None:
         line.append(f" · thinking {_seconds(take['thinking_s'])}")
     delivery = review.get("delivery") or {}
     if delivery.get("wpm"):
         line.append(f" · {delivery['wpm']:.0f} wpm")
     console.print(line)
+    if take.get("stopped_by") == "limit":
+        console.print(Text(f"Stopped by the {_seconds(take.get('limit_s'))} limit.", style="yellow"))
     console.print(star_line(review))
     if figures:
         console.print(figures_line(delivery))
@@ -113,6 +116,12 @@ def render_take(
         console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
     for tip in list(review.get("tips") or [])[:tips]:
         console.print(f"  • {tip}")
+
+
+def speaking_s(take: dict[str, Any], review: dict[str, Any]) -> float | None:
+    """The one duration a review prints: speaking time (first word to last), else the take's."""
+    spoken = (review.get("delivery") or {}).get("speaking_s")
+    return spoken if spoken is not None else take.get("duration_s")
 
 
 def figures_line(delivery: dict[str, Any]) -> Text:
@@ -202,7 +211,7 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
             _seconds(take.get("thinking_s")),
             star_letters(review),
             ", ".join(review.get("flags") or []) or "–",
-            str(review.get("score", "–")),
+            "–" if review.get("score") is None else str(review["score"]),
         )
     console.print(table)
     answered = len(scores)
