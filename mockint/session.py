@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -119,6 +119,8 @@ class Result:
 class _Outcome:
     stopped_by: str
     review: ReviewLike | None
+    transcript: Transcript | None = None
+    thinking_s: float | None = None
 
 
 class _Interrupted(Exception):
@@ -202,17 +204,25 @@ class _Engine:
             asked.append(probe.prompt)
             self.ports.view.follow_up(probe.prompt, probe.reason)
             self.ports.speaker.say(probe.prompt)
-            follow = self._prompt(question, "follow_up", probe.prompt, reason=probe.reason)
+            follow = self._prompt(question, "follow_up", probe.prompt, reason=probe.reason, base=outcome)
             if follow.stopped_by in (STOP_SKIP, STOP_QUIT):
                 return follow.stopped_by
         return outcome.stopped_by
 
-    def _prompt(self, question: Question, kind: str, prompt: str, *, reason: str | None = None) -> _Outcome:
+    def _prompt(
+        self,
+        question: Question,
+        kind: str,
+        prompt: str,
+        *,
+        reason: str | None = None,
+        base: _Outcome | None = None,
+    ) -> _Outcome:
         """Record takes of one prompt until one is not a retake. A take in which nothing was heard
         is kept but not counted: the interviewer says so and offers the retake (once)."""
         unheard = 0
         for _ in range(MAX_TAKES):
-            outcome = self._take(question, kind, prompt, reason)
+            outcome = self._take(question, kind, prompt, reason, base)
             if outcome.review is not None and _unheard(outcome.review) and outcome.stopped_by != STOP_RETAKE:
                 if unheard >= MAX_UNHEARD_RETRIES:
                     return _Outcome(outcome.stopped_by, None)  # no follow-up on what was not heard
@@ -226,7 +236,9 @@ class _Engine:
         self.ports.view.notice(f"{MAX_TAKES} takes of one question: moving on.")
         return outcome
 
-    def _take(self, question: Question, kind: str, prompt: str, reason: str | None) -> _Outcome:
+    def _take(
+        self, question: Question, kind: str, prompt: str, reason: str | None, base: _Outcome | None = None
+    ) -> _Outcome:
         limit_s, target_s = self._timing(question, kind)
         path = self.writer.take_path(question.id, kind)
         stream = self.ports.transcriber.stream() if self.plan.streaming else None
@@ -297,12 +309,47 @@ class _Engine:
             transcript, question, recording.thinking_s, stopped_by=recording.stopped_by
         )
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
+        if (
+            base is not None
+            and base.transcript is not None
+            and base.review is not None
+            and not _unheard(review)
+        ):
+            take["combined"] = self._combined(question, base, transcript, reason)
         if kind == "answer" and self.ports.stories is not None:
             take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
         self.ports.view.take_done(take)
         take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
         self.writer.add_take(question.id, take, index=index)
-        return _Outcome(recording.stopped_by, review)
+        return _Outcome(recording.stopped_by, review, transcript, recording.thinking_s)
+
+    def _combined(
+        self, question: Question, base: _Outcome, follow: Transcript, reason: str | None
+    ) -> dict[str, Any]:
+        """The answer and this follow-up reviewed as one story: the question's status and score
+        once the gap is (or is not) filled, kept beside the first answer's own score."""
+        assert base.transcript is not None and base.review is not None
+        combined = self.ports.review(
+            join(base.transcript, follow), question, base.thinking_s, stopped_by=None
+        )
+        part = followup.PROBED_PART.get(reason or "")
+        before = set(base.review.flags)
+        after = set(combined.flags)
+        if part and f"missing_{part}" in before:
+            filled = f"missing_{part}" not in after
+        elif reason:
+            filled = reason in before and reason not in after
+        else:
+            filled = False
+        what = part or (reason or "").replace("_", " ")
+        status = f"{what} given in the follow-up" if filled else f"still missing after the follow-up: {what}"
+        return {
+            "score": combined.score,
+            "answer_score": base.review.score,
+            "flags": list(combined.flags),
+            "status": status,
+            "filled": filled,
+        }
 
     def _drop_unrecorded(
         self, question: Question, index: int, take: dict[str, Any], path: Path, exc: BaseException
@@ -340,6 +387,24 @@ def _profile_dict(profile: Profile) -> dict[str, Any]:
         "questions_per_session": profile.questions_per_session,
         "follow_ups": profile.follow_ups,
     }
+
+
+def join(answer: Transcript, follow: Transcript) -> Transcript:
+    """The answer then the follow-up, as one transcript (the follow-up's times shifted after the answer's)."""
+    if answer.duration_s is None or follow.duration_s is None:
+        return Transcript.from_text(f"{answer.text} {follow.text}".strip())
+    shift = answer.duration_s
+    words = answer.words + tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in follow.words)
+    utterances = answer.utterances + tuple(
+        replace(u, start=u.start + shift, end=u.end + shift) for u in follow.utterances
+    )
+    return replace(
+        answer,
+        text=f"{answer.text} {follow.text}".strip(),
+        duration_s=answer.duration_s + follow.duration_s,
+        words=words,
+        utterances=utterances,
+    )
 
 
 def _unheard(review: ReviewLike) -> bool:

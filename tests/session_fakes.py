@@ -142,6 +142,7 @@ class FakeReviewer:
         self.by_text = {s.text: s for s in script}
         self.reviewed: list[tuple[str, str, float | None]] = []  # (question id, text, thinking_s)
         self.stopped_by: list[str | None] = []  # each take's stop code, as the reviewer got it
+        self.combined: list[tuple[str, str]] = []  # (question id, answer + follow-up text)
 
     def __call__(
         self,
@@ -151,6 +152,9 @@ class FakeReviewer:
         *,
         stopped_by: str | None = None,
     ) -> FakeReview:
+        if transcript.text not in self.by_text:  # the answer and a follow-up reviewed as one
+            self.combined.append((question.id, transcript.text))
+            return FakeReview(80, (), (), transcript.text)
         self.reviewed.append((question.id, transcript.text, thinking_s))
         self.stopped_by.append(stopped_by)
         say = self.by_text[transcript.text]

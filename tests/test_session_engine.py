@@ -363,3 +363,41 @@ def test_the_reviewer_hears_that_the_limit_stopped_the_answer(tmp_path):
     )
     session.run(plan, ports)
     assert reviewer.stopped_by[0] == STOP_LIMIT
+
+
+def test_a_follow_up_that_supplies_the_result_updates_the_status_and_combined_score(tmp_path):
+    from mockint.review import review
+    from mockint.transcript import Transcript, Word
+
+    def spoken(text: str) -> Transcript:
+        words = tuple(Word(w, 0.3 * k, 0.3 * k + 0.25, 0.9) for k, w in enumerate(text.lower().split()))
+        return Transcript(text.lower(), "whisper", 0.3 * len(words) + 0.5, None, words)
+
+    answer = spoken(
+        "last spring our nightly billing job failed twice a week and invoices went out late "
+        "i had to make it reliable before the quarter closed "
+        "i traced the failures to a race in the locking code and i rewrote the lock "
+        "then i added an alert and i ran the job by hand for a week"
+    )
+    follow = spoken(
+        "as a result the job has not failed in four months and billing tickets fell by seventy percent"
+    )
+    first = review(answer, question("q-one"))
+    assert "missing_result" in first.flags
+
+    class Engine(session._Engine):
+        def __init__(self) -> None:
+            self.ports = session.Ports(
+                FakeSpeaker(),
+                None,
+                None,
+                lambda t, q, th, stopped_by=None: review(t, q),
+                None,
+                None,
+                StepClock(),
+            )
+
+    base = session._Outcome("enter", first, answer, 1.0)
+    combined = Engine()._combined(question("q-one"), base, follow, "missing_result")
+    assert combined["filled"] and combined["status"] == "result given in the follow-up"
+    assert combined["answer_score"] == first.score and combined["score"] > first.score

@@ -159,6 +159,14 @@ def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, A
             style="green" if owned else "bold red",
         )
     console.print(line)
+    combined = take.get("combined")
+    if isinstance(combined, dict):
+        status = combined.get("status") or "answer and follow-up together"
+        console.print(
+            Text(f"  {status} · with the follow-up: score ", style="dim")
+            .append(_score(combined.get("score")), style="bold")
+            .append(f" (answer alone {_score(combined.get('answer_score'))})", style="dim")
+        )
     flags = [f for f in review.get("flags") or [] if f in FOLLOW_UP_FLAGS]
     if flags:
         console.print(Text("Flags: ", style="bold").append(", ".join(flags), style="red"))
@@ -204,14 +212,22 @@ def render_summary(console: Console, doc: dict[str, Any]) -> None:
         if isinstance(review.get("score"), (int, float)):
             scores.append(review["score"])
         extra = f" +{len(follow_ups)} follow-up" if follow_ups else ""
+        combined = next(
+            (t["combined"] for t in reversed(follow_ups) if isinstance(t.get("combined"), dict)), None
+        )
+        flags = ", ".join(review.get("flags") or []) or "–"
+        score = _score(review.get("score"))
+        if combined and combined.get("filled") and combined.get("status"):
+            flags += f" ({combined['status']})"
+            score += f" → {_score(combined.get('score'))}"
         table.add_row(
             str(n),
             question["id"],
-            _seconds(take.get("duration_s")) + extra,
+            _seconds(speaking_s(take, review)) + extra,
             _seconds(take.get("thinking_s")),
             star_letters(review),
-            ", ".join(review.get("flags") or []) or "–",
-            "–" if review.get("score") is None else str(review["score"]),
+            flags,
+            score,
         )
     console.print(table)
     answered = len(scores)
@@ -346,6 +362,10 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
             ),
         )
     console.print(table)
+
+
+def _score(value: Any) -> str:
+    return "–" if value is None else str(value)
 
 
 def _seconds(value: float | None) -> str:
