@@ -120,6 +120,15 @@ ANSWERS = [  # (answer, expected label per segment)
         "when there is a clear goal.",
         ["situation", "task", "action", "result", "other"],
     ),
+    # A sentence that turns: the task clause and the decision after ", so I…" are labelled apart;
+    # the quantified outcome after the actions is the Result, not another Action.
+    (
+        "At my last job our biggest client was about to leave. The renewal was not formally mine, "
+        "but nobody else was going to do it, so I decided to own it. I called the client every week "
+        "and fixed their three worst bugs. They renewed their contract for three more years worth "
+        "about $120,000.",
+        ["situation", "task", "action", "action", "result"],
+    ),
 ]
 
 
@@ -139,6 +148,21 @@ def test_recognizer_style_input_without_punctuation_is_split_by_pauses_and_label
     assert order == sorted(order)
     # word-level: the last sentence's words are result, the first sentence's situation
     assert r.segments[0].label == "situation" and r.segments[-1].label == "result"
+
+
+def test_speech_with_the_recognizers_full_stops_is_split_at_them():
+    # Whisper punctuates: sentence ends split phrases even where the speaker did not pause.
+    t = spoken(STORY, sentence_pause_s=0.0)
+    shown = [s.rstrip() for s in re.split(r"(?<=[.!?])\s+", STORY)]
+    ends = set()
+    k = 0
+    for sentence in shown:
+        k += len([w for w in sentence.split() if re.sub(r"[^\w'%$]", "", w)])
+        ends.add(k - 1)
+    words = tuple(replace(w, display=w.word + ("." if i in ends else "")) for i, w in enumerate(t.words))
+    r = review(replace(t, words=words))
+    assert labels_by_sentence(r)[:2] == ["situation", "task"]
+    assert len(r.segments) >= len(shown)
 
 
 def test_short_sentence_pauses_still_split_speech():

@@ -128,8 +128,9 @@ class Token:
     char_end: int | None = None
     start: float | None = None  # seconds, spoken answers only
     end: float | None = None
-    comma_after: bool = False  # typed text: followed by a comma
+    comma_after: bool = False  # followed by a comma (typed, or a recognizer that punctuates)
     gap_text: str = ""  # typed text: what stands between this token and the next
+    sentence_end: bool = False  # spoken: the recognizer ended a sentence here (Whisper's "done.")
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,18 @@ def tokens_of(answer: Transcript) -> list[Token]:
             text = w.word.split("(")[0]  # pocketsphinx alternates: "read(2)"
             if not text or _RECOGNIZER_NOISE.match(text):
                 continue
-            out.append(Token(text, normalize(text), len(out), start=w.start, end=w.end))
+            shown = (w.display or "").rstrip("\"')”’")
+            out.append(
+                Token(
+                    text,
+                    normalize(text),
+                    len(out),
+                    start=w.start,
+                    end=w.end,
+                    comma_after=shown.endswith(","),
+                    sentence_end=shown.endswith((".", "!", "?")),
+                )
+            )
         return out
     text = answer.text
     matches = list(_WORD.finditer(text))
@@ -223,7 +235,7 @@ def _split_at_pauses(tokens: list[Token]) -> list[list[Token]]:
     threshold = pause_threshold(tokens)
     for prev, tok in zip(tokens, tokens[1:], strict=False):
         gap = (tok.start or 0.0) - (prev.end or 0.0)
-        if gap >= threshold:
+        if gap >= threshold or prev.sentence_end:  # a pause, or the recognizer's full stop
             runs.append([tok])
         else:
             runs[-1].append(tok)

@@ -89,6 +89,11 @@ _rule(
     r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
 )
 _rule(
+    "ownership gap",
+    {T: 2.0},
+    r"\b(not (formally |really |officially )?(mine|my job|my responsibility|my role)|wasn't (formally |really |officially )?(mine|my job|in my job description|anybody's|anyone's)|(nobody|no one|no-one) (else )?(was going to|owned|wanted to)|someone had to|somebody had to|fell between)\b",
+)
+_rule(
     "purpose",
     {T: 0.6},
     r"\b(to ensure|to make sure|in order to|so that|within \d+|by the deadline|on time)\b",
