@@ -9,7 +9,7 @@ scores") and implemented in mockint/rubric.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockint.bank import Bank, Profile, Question
@@ -204,6 +204,13 @@ def review(
         norms=[t.norm for t in tokens],
         stopped_by=stopped_by,
     )
+    if segments and rubric.not_a_story(facts):
+        # No story, so no STAR parts: a habit or a ramble has no Situation, Action or Result to
+        # credit ("the billing system was really old" is not an Action).
+        labels = ["other"] * len(labels)
+        segments = tuple(replace(s, label="other") for s in segments)
+        components = _components(segments, timed)
+        facts = replace(facts, components=components, segments=segments, labels=labels)
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = rubric.points(facts, flags)

@@ -168,20 +168,22 @@ def we_only(f: Facts) -> bool:
     return (i_n == 0 and we_n >= 1) or (f.delivery.i_count <= 1 and f.delivery.we_count >= 3)
 
 
-def _not_a_story(f: Facts) -> bool:
+def not_a_story(f: Facts) -> bool:
     text = " ".join(f.norms)
     generic = len(_GENERIC.findall(text))
     narrative = len(_NARRATIVE.findall(text))
     if f.delivery.words < 8:
         return True
-    if _deeds(f.norms) == 0:
-        return True  # a ramble: no one in it did anything ("things kind of worked out")
+    if _deeds(f) == 0 and sum(f.delivery.hedges.values()) >= 2:
+        return True  # a ramble: no one in it did anything ("things kind of worked out, I think")
     return (generic >= 1 and narrative == 0) or (generic >= 3 and generic > narrative)
 
 
-def _deeds(norms: list[str]) -> int:
-    """First-person deeds: "I"/"we" (an adverb or two between) and a past-tense verb."""
-    n = 0
+def _deeds(f: Facts) -> int:
+    """Deeds: "I"/"we" (an adverb or two between) and a past-tense verb, or a phrase that opens
+    with one ("Implemented circuit breakers…")."""
+    norms = f.norms
+    n = sum(bool(p.words) and is_past_tense(p.words[0]) for p in f.phrases)
     for k, w in enumerate(norms):
         if w in ("i", "we"):
             rest = [x for x in norms[k + 1 : k + 4] if x not in ADVERBS]
@@ -191,7 +193,7 @@ def _deeds(norms: list[str]) -> int:
 
 def flags(f: Facts) -> tuple[str, ...]:
     out = [f"missing_{p}" for p in ("situation", "task", "action", "result") if not f.components[p].present]
-    if _not_a_story(f):
+    if not_a_story(f):
         out.append("not_a_story")
     if f.components["situation"].present or f.components["task"].present:
         if _pct(f.share("situation", "task")) > _pct(LONG_SETUP_SHARE):

@@ -110,6 +110,8 @@ NOT_DEEDS = frozenset(
     "need needed wanted volunteered offered believed realized realised felt knew thought".split()
 )
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
+# A clause is not cut after these: "the library where | I volunteered" is one clause.
+RELATIVES = frozenset("where when that who which while because if whom whose".split())
 SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
 # and typed run-on sentences)
 
@@ -288,6 +290,7 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
         rest = len(run) - i
         cut = (
             len(current) >= MIN_PHRASE_WORDS
+            and current[-1].norm not in RELATIVES
             and rest >= MIN_PHRASE_WORDS
             and _cue_at(run, i)
             and (spoken or _unpunctuated_or_long(current, run))
@@ -295,6 +298,7 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
         cut = cut or (
             (spoken or len(run) > MAX_PHRASE_WORDS)
             and len(current) >= SPOKEN_CUE_MIN_WORDS
+            and current[-1].norm not in RELATIVES
             and rest >= MIN_PHRASE_WORDS
             and tok.norm in ("i", "we")
             and i + 1 < len(run)

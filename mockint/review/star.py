@@ -71,7 +71,7 @@ _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)
 _rule(
     "had to",
     {T: 2.5},
-    r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b",
+    r"\b((i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|the \w+) to|it was (my|our) (job|task|responsibility|role|call|decision))\b",
 )
 _rule(
     "my task was",
@@ -130,7 +130,7 @@ _rule(
 _rule(
     "outcome words",
     {R: 1.0},
-    r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b",
+    r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to|became|with distinction)\b",
 )
 _rule(
     "quantity",
