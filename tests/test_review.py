@@ -11,7 +11,8 @@ from dataclasses import replace
 
 import pytest
 
-from mockint.bank import Principle, Profile, Question
+from mockint.bank import Principle, Profile, Question, load_bank
+from mockint.config import bundled_bank_dir
 from mockint.review import PARTS, Review, review
 from mockint.review.rubric import TOO_SHORT_S
 from mockint.review.star import score_phrase
@@ -259,6 +260,9 @@ def _with_utterances(t: Transcript, **figures: float) -> Transcript:
 FILLED = ". ".join(f"um {s}" if i % 2 else f"{s} uh" for i, s in enumerate(((STORY + " ") * 2).split(". ")))
 
 
+BANK = load_bank(bundled_bank_dir())
+
+
 def _question(text="Tell me about a time you fixed a reliability problem.", points=(), principles=()):
     return Question("q", text, ("test",), principles=principles, talking_points=points)
 
@@ -342,7 +346,7 @@ FLAG_ROWS = [  # (id, transcript, question, expect present, expect absent)
     (
         "off topic",
         Transcript.from_text(STORY),
-        _question("Describe a time you mentored a new hire.", points=("How you onboarded the hire",)),
+        BANK.questions["amazon-customer-obsession-1"],  # above and beyond for a customer: a billing job?
         {"off_topic"},
         set(),
     ),
@@ -396,7 +400,7 @@ FLAG_ROWS = [  # (id, transcript, question, expect present, expect absent)
     ("ramble, nobody does anything", Transcript.from_text(RAMBLE), None, {"not_a_story"}, set()),
 ]
 # Review arguments besides the transcript and question, by row id.
-ROW_KWARGS = {"cut by the limit": {"stopped_by": "limit"}}
+ROW_KWARGS = {"cut by the limit": {"stopped_by": "limit"}, "off topic": {"bank": BANK}}
 
 
 @pytest.mark.parametrize(
@@ -652,3 +656,56 @@ def test_thresholds_compare_on_the_printed_value():
         for tip in r.tips:
             m = re.search(r"(\d+)% of the answer.*aim for (?:under|at most) (\d+)%", tip)
             assert not m or int(m.group(1)) > int(m.group(2)), tip
+
+
+# ----------------------------------------------------------------------------- relevance
+
+PAYMENT_STORY = (
+    "Last year our payment service started failing about one card payment in fifty, but only at night. "
+    "I was on call, and I had to find out why before the holiday sales. I pulled a week of logs and traced "
+    "the failed requests, and I found they all hit the same database replica during its backup window. "
+    "I wrote a test that reproduced the timeout, moved the backup to a replica that takes no traffic, and "
+    "added an alert on replica lag. After that the failures dropped from two percent to zero, and we have "
+    "not had a night-time payment failure since."
+)
+
+
+@pytest.fixture(scope="module")
+def real_bank():
+    return BANK
+
+
+@pytest.mark.parametrize(
+    "question_id, off_topic",
+    [
+        ("amazon-dive-deep-1", False),  # root cause: the story's own question
+        ("amazon-insist-on-the-highest-standards-3", False),  # a recurring problem fixed for good
+        ("amazon-strive-to-be-earths-best-employer-3", True),  # inclusion: nothing in the story
+    ],
+)
+def test_relevance_is_measured_against_the_bank(real_bank, question_id, off_topic):
+    q = real_bank.questions[question_id]
+    r = review(Transcript.from_text(PAYMENT_STORY), q, real_bank.profiles["amazon"], real_bank)
+    assert ("off_topic" in r.flags) == off_topic, r.relevance.basis
+    assert 0.0 <= r.relevance.score <= 1.0 and r.to_dict()["relevance"]["basis"]
+    if off_topic:
+        assert r.score <= 40
+
+
+def test_own_question_fits_better_than_an_unrelated_one(real_bank):
+    own = review(
+        Transcript.from_text(PAYMENT_STORY), real_bank.questions["amazon-dive-deep-1"], bank=real_bank
+    )
+    other = review(
+        Transcript.from_text(PAYMENT_STORY),
+        real_bank.questions["amazon-hire-and-develop-the-best-1"],
+        bank=real_bank,
+    )
+    assert own.relevance.score > other.relevance.score
+
+
+def test_a_question_of_ones_own_is_judged_conservatively():
+    # --question-text without a bank: nothing to compare against, so never off_topic.
+    for text in ("Tell me about a time you fixed a hard bug.", "Describe a time you worked under pressure."):
+        r = review(Transcript.from_text(PAYMENT_STORY), Question("custom", text, ()))
+        assert "off_topic" not in r.flags, r.relevance.basis

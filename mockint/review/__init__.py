@@ -185,7 +185,7 @@ def review(
     rivals = (
         [(q, _principles(bank, q)) for q in bank.questions.values() if _shares_profile(q, question, profile)]
         if bank is not None and question is not None and question.id in bank.questions
-        else []  # a question of one's own (--question-text) is judged on its words alone
+        else []  # a question of one's own (or no bank) has nothing like it to compare with
     )
     relevance = relevance_.judge([t.norm for t in tokens], question, principles, rivals)
     target_s, limit_s = rubric.timing_targets(question, profile)

@@ -56,6 +56,7 @@ NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no 
 OFF_TOPIC_CAP = 40
 CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
 WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
+HEAVY_PENALTY = 25  # and either costs at least this many points
 
 _GENERIC = re.compile(
     r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
@@ -385,7 +386,7 @@ def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool
     if "off_topic" in flagged:
         score = min(score, OFF_TOPIC_CAP)
     if "cut_at_limit" in flagged:
-        score = min(score, CUT_AT_LIMIT_CAP)
+        score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
     if we_only:
-        score = min(score, WE_ONLY_CAP)
+        score = max(min(score - HEAVY_PENALTY, WE_ONLY_CAP), 0)
     return int(score)
