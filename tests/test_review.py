@@ -397,10 +397,21 @@ FLAG_ROWS = [  # (id, transcript, question, expect present, expect absent)
         {"cut_at_limit", "missing_result"},
         {"too_long", "too_short"},
     ),
+    (
+        "cut by the limit mid-sentence",
+        spoken(NO_RESULT + " In the end the team decided that we should also"),
+        None,
+        {"cut_at_limit", "missing_result"},
+        set(),
+    ),
     ("ramble, nobody does anything", Transcript.from_text(RAMBLE), None, {"not_a_story"}, set()),
 ]
 # Review arguments besides the transcript and question, by row id.
-ROW_KWARGS = {"cut by the limit": {"stopped_by": "limit"}, "off topic": {"bank": BANK}}
+ROW_KWARGS = {
+    "cut by the limit": {"stopped_by": "limit"},
+    "cut by the limit mid-sentence": {"stopped_by": "limit"},
+    "off topic": {"bank": BANK},
+}
 
 
 @pytest.mark.parametrize(

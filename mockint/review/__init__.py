@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockint.bank import Bank, Profile, Question
+from mockint.ports import STOP_LIMIT
 from mockint.review import relevance as relevance_
 from mockint.review import rubric
 from mockint.review.confidence import OK, Reliability, assess
@@ -166,6 +167,12 @@ def review(
         Segment(p.text, label, p.start_s, p.end_s, len(p.tokens), s.cues)
         for p, label, s in zip(phrases, labels, scored, strict=True)
     )
+    if stopped_by == STOP_LIMIT and len(labels) > 1 and labels[-1] == "result":
+        # The limit cut the last sentence: an unfinished phrase is not the story's outcome (it is
+        # more often the start of a new point), so it keeps the label before it.
+        before = next((lab for lab in reversed(labels[:-1]) if lab != "result"), "other")
+        labels = [*labels[:-1], before]
+        segments = (*segments[:-1], replace(segments[-1], label=before))
     timed = answer.timed and all(s.start_s is not None for s in segments)
     delivery = measure(tokens, answer.duration_s if timed else None, thinking_s)
     components = _components(segments, timed)
