@@ -186,9 +186,16 @@ def load(paths: list[Path], bank: Bank, fresh: bool) -> tuple[list[Item], list[t
         if row.get("pair_of"):
             pairs.append((by_id[row["pair_of"]], it))
         if it.kind == "good" and row.get("star_labels"):
-            # another answer's question, far from this one in the file (a different topic)
+            # another answer's question, far from this one in the file (a different topic); a bank
+            # question (the in-sample rows' bank twin), since off_topic is judged against the bank
+            other_row = rows[(k + len(rows) // 2) % len(rows)][1]
             other = questions[(k + len(rows) // 2) % len(rows)]
-            pairs += _weakened(it.name, row, it, other if other and other.text != it.question.text else None)
+            if other is not None and other.id not in bank.questions:
+                twin = BANK_TWIN.get(other_row.get("question", ""))
+                other = bank.questions[twin] if twin else None
+            if other is not None and it.question is not None and other.text == it.question.text:
+                other = None
+            pairs += _weakened(it.name, row, it, other)
     return items, pairs
 
 
