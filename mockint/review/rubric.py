@@ -245,7 +245,8 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         for p in ("situation", "task", "action", "result")
         if f.components[p].evidence
     }
-    if "not_a_story" in flagged:
+    story_tip = "not_a_story" in flagged  # then the one tip says it all: no per-part tips
+    if story_tip:
         m = _GENERIC.search(" ".join(f.norms))
         said = f' — you said "{m.group()}…"' if m else ""
         out.append(
@@ -259,11 +260,11 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             f"The story hardly touches the question (relevance {score:.2f}){rival}: make the link to "
             f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
         )
-    if "missing_situation" in flagged:
+    if "missing_situation" in flagged and not story_tip:
         out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
-    if "missing_task" in flagged:
+    if "missing_task" in flagged and not story_tip:
         out.append('Say what you had to do before the actions: "My job was to…", "I had to…".')
-    if "missing_action" in flagged:
+    if "missing_action" in flagged and not story_tip:
         out.append("Tell what you did, step by step — the actions are what the interviewer scores.")
     cut = "cut_at_limit" in flagged
     if cut:
@@ -273,7 +274,7 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             f"The {f.limit_s:.0f} s limit stopped the answer{last}, before {cut_part}: "
             "shorten the context and get to the outcome sooner."
         )
-    if "missing_result" in flagged and not cut:
+    if "missing_result" in flagged and not cut and not story_tip:
         last = f' after "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
         out.append(f"The answer stops{last} with no outcome: end with what changed, for whom, by how much.")
     if "result_not_quantified" in flagged:
