@@ -353,7 +353,7 @@ def main() -> int:
     else:
         fr_items, fr_pairs, fr = [], [], {k: "(not run)" for k in ins}
     print(
-        f"typed; in-sample {len(ins_items)} answers + {len(ins_pairs)} pairs, fresh {len(fr_items)} + {len(fr_pairs)}"
+        f"{'spoken (Festival slt HTS → pocketsphinx)' if SPOKEN else 'typed'}; in-sample {len(ins_items)} answers + {len(ins_pairs)} pairs, fresh {len(fr_items)} + {len(fr_pairs)}"
     )
     print(f"  {'metric':<18}{'in-sample':>18}{'fresh (held out)':>20}{'target':>8}")
     for key in ins:
