@@ -64,7 +64,10 @@ NOT_HEARD = (
     "I didn't hear an answer there — nothing is counted. Check the microphone (`mockint doctor`), "
     "then answer again now; keys: Enter ends, r retakes, s skips."
 )
-MAX_UNHEARD_RETRIES = 1  # after a take in which nothing was heard, the prompt is asked once more
+UNHEARD_RETAKES = 1  # after a take in which nothing was heard, the prompt is asked once more
+NOT_HEARD_SCRIPTED = (
+    "Nothing was heard in that answer — it is kept, not counted. Check the audio (`mockint doctor`)."
+)
 
 
 class View(Protocol):
@@ -94,6 +97,9 @@ class Plan:
     answer_limit_s: float | None = None  # --answer-limit, overriding the bank's limits
     streaming: bool = True  # decode while recording (False: transcribe the file afterwards)
     options: dict[str, Any] = field(default_factory=dict)  # saved with the session, for the record
+    # Takes of one prompt asked again after nothing was heard; 0 for scripted answers
+    # (--answers-from, no terminal), where the next file is the next answer, not a retake.
+    unheard_retakes: int = UNHEARD_RETAKES
 
 
 @dataclass
@@ -224,7 +230,9 @@ class _Engine:
         for _ in range(MAX_TAKES):
             outcome = self._take(question, kind, prompt, reason, base)
             if outcome.review is not None and _unheard(outcome.review) and outcome.stopped_by != STOP_RETAKE:
-                if unheard >= MAX_UNHEARD_RETRIES:
+                if unheard >= self.plan.unheard_retakes:
+                    if not self.plan.unheard_retakes:
+                        self.ports.view.notice(NOT_HEARD_SCRIPTED)
                     return _Outcome(outcome.stopped_by, None)  # no follow-up on what was not heard
                 unheard += 1
                 self.ports.view.notice(NOT_HEARD)

@@ -107,6 +107,8 @@ def test_practice_from_one_answer_file(run_cli, tmp_path):
     take = doc["questions"][0]["takes"][0]
     assert take["stopped_by"] == "end_of_audio" and abs(take["duration_s"] - 1.0) < 0.01
     assert take["transcript"]["engine"] == "sphinx" and take["review"] is not None
+    # a second of near-silence: kept, reviewed as nothing heard, not counted as an answer
+    assert take["review"]["score"] is None and take["review"]["flags"] == ["no_speech"]
 
 
 def test_too_few_answer_files_is_one_clear_error_and_the_answer_is_kept(run_cli, tmp_path):
@@ -115,7 +117,7 @@ def test_too_few_answer_files_is_one_clear_error_and_the_answer_is_kept(run_cli,
         "--question",
         "amazon-dive-deep-1",
         "--answers-from",
-        str(short_answer(tmp_path)),
+        str(sample("02")),  # a spoken answer (a silent one would not count, nor get a follow-up)
         "--no-voice",
     )
     assert r.code == 2

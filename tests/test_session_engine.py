@@ -401,3 +401,26 @@ def test_a_follow_up_that_supplies_the_result_updates_the_status_and_combined_sc
     combined = Engine()._combined(question("q-one"), base, follow, "missing_result")
     assert combined["filled"] and combined["status"] == "result given in the follow-up"
     assert combined["answer_score"] == first.score and combined["score"] > first.score
+
+
+def test_scripted_answers_are_not_retaken_when_nothing_was_heard(tmp_path):
+    # --answers-from: the next file is the next answer, so a silent one is kept and passed over.
+    script = [Say("", flags=("no_speech",), score=None), Say("second answer")]
+    view = FakeView()
+    plan = session.Plan(
+        profile=profile(), questions=(question("q-one"), question("q-two")), follow_ups=0, unheard_retakes=0
+    )
+    ports = session.Ports(
+        FakeSpeaker(),
+        FakeRecorder(script),
+        FakeTranscriber(),
+        FakeReviewer(script),
+        Store(tmp_path / "r", now=WallClock()),
+        view,
+        StepClock(),
+    )
+    result = session.run(plan, ports)
+    doc = result.document
+    assert [len(q["takes"]) for q in doc["questions"]] == [1, 1]
+    assert ("notice", session.NOT_HEARD_SCRIPTED) in view.events
+    assert Store(tmp_path / "r").list()[0]["answered"] == 1

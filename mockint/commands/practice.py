@@ -136,6 +136,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         answer_limit_s=args.answer_limit,
         streaming=not args.after_the_fact,
         options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo},
+        # a retake is offered only to someone at the keyboard; scripted answers run in order
+        unheard_retakes=session.UNHEARD_RETAKES if (not answers and env.interactive) else 0,
     )
     speaker = _speaker(args, settings, env)
     ports = session.Ports(
