@@ -70,7 +70,9 @@ def one_run(audio: Path, *, streaming: bool, transcriber, bank, root: Path) -> d
         speaker=PrintedSpeaker(io.StringIO()),
         recorder=FileRecorder([audio], realtime=streaming),
         transcriber=transcriber,
-        review=lambda t, q, thinking: review(t, question=q, profile=profile, bank=bank, thinking_s=thinking),
+        review=lambda t, q, thinking, stopped_by=None: review(
+            t, question=q, profile=profile, bank=bank, thinking_s=thinking, stopped_by=stopped_by
+        ),
         store=Store(root),
         view=TerminalView(console_for(io.StringIO())),
         clock=time.monotonic,

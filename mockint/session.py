@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,6 +28,7 @@ from mockint.ports import (
     Speaker,
     Transcriber,
 )
+from mockint.review.confidence import UNHEARD_FLAGS
 from mockint.store import QuestionRef, SessionWriter, Store
 from mockint.stories.match import StoryTracker
 from mockint.transcript import Transcript
@@ -48,14 +48,29 @@ ENDED_ERROR = "error"
 
 
 class ReviewLike(Protocol):
-    score: int
+    score: int | None  # None: nothing (intelligible) was heard
     flags: tuple[str, ...] | list[str]
 
     def to_dict(self) -> dict[str, Any]: ...
 
 
-# (transcript, question, thinking seconds) -> the review; the CLI binds profile and bank.
-Reviewer = Callable[[Transcript, Question, "float | None"], ReviewLike]
+class Reviewer(Protocol):
+    """(transcript, question, thinking seconds, the take's stop code) -> the review; the CLI binds
+    profile and bank."""
+
+    def __call__(
+        self, transcript: Transcript, question: Question, thinking_s: float | None, *, stopped_by: str | None
+    ) -> ReviewLike: ...
+
+
+NOT_HEARD = (
+    "I didn't hear an answer there — nothing is counted. Check the microphone (`mockint doctor`), "
+    "then answer again now; keys: Enter ends, r retakes, s skips."
+)
+UNHEARD_RETAKES = 1  # after a take in which nothing was heard, the prompt is asked once more
+NOT_HEARD_SCRIPTED = (
+    "Nothing was heard in that answer — it is kept, not counted. Check the audio (`mockint doctor`)."
+)
 
 
 class View(Protocol):
@@ -86,6 +101,9 @@ class Plan:
     answer_limit_s: float | None = None  # --answer-limit, overriding the bank's limits
     streaming: bool = True  # decode while recording (False: transcribe the file afterwards)
     options: dict[str, Any] = field(default_factory=dict)  # saved with the session, for the record
+    # Takes of one prompt asked again after nothing was heard; 0 for scripted answers
+    # (--answers-from, no terminal), where the next file is the next answer, not a retake.
+    unheard_retakes: int = UNHEARD_RETAKES
 
 
 @dataclass
@@ -111,6 +129,8 @@ class Result:
 class _Outcome:
     stopped_by: str
     review: ReviewLike | None
+    transcript: Transcript | None = None
+    thinking_s: float | None = None
 
 
 class _Interrupted(Exception):
@@ -216,22 +236,43 @@ class _Engine:
             asked.append(probe.prompt)
             self.ports.view.follow_up(probe.prompt, probe.reason)
             self.ports.speaker.say(probe.prompt)
-            follow = self._prompt(question, "follow_up", probe.prompt, reason=probe.reason)
+            follow = self._prompt(question, "follow_up", probe.prompt, reason=probe.reason, base=outcome)
             if follow.stopped_by in (STOP_SKIP, STOP_QUIT):
                 return follow.stopped_by
         return outcome.stopped_by
 
-    def _prompt(self, question: Question, kind: str, prompt: str, *, reason: str | None = None) -> _Outcome:
-        """Record takes of one prompt until one is not a retake."""
+    def _prompt(
+        self,
+        question: Question,
+        kind: str,
+        prompt: str,
+        *,
+        reason: str | None = None,
+        base: _Outcome | None = None,
+    ) -> _Outcome:
+        """Record takes of one prompt until one is not a retake. A take in which nothing was heard
+        is kept but not counted: the interviewer says so and offers the retake (once)."""
+        unheard = 0
         for _ in range(MAX_TAKES):
-            outcome = self._take(question, kind, prompt, reason)
+            outcome = self._take(question, kind, prompt, reason, base)
+            if outcome.review is not None and _unheard(outcome.review) and outcome.stopped_by != STOP_RETAKE:
+                if unheard >= self.plan.unheard_retakes:
+                    if not self.plan.unheard_retakes:
+                        self.ports.view.notice(NOT_HEARD_SCRIPTED)
+                    return _Outcome(outcome.stopped_by, None)  # no follow-up on what was not heard
+                unheard += 1
+                self.ports.view.notice(NOT_HEARD)
+                self.ports.speaker.say("I didn't hear an answer. Please answer again.")
+                continue
             if outcome.stopped_by != STOP_RETAKE:
                 return outcome
             self.ports.view.notice("Retake — the earlier take is kept. Answer again when ready.")
         self.ports.view.notice(f"{MAX_TAKES} takes of one question: moving on.")
         return outcome
 
-    def _take(self, question: Question, kind: str, prompt: str, reason: str | None) -> _Outcome:
+    def _take(
+        self, question: Question, kind: str, prompt: str, reason: str | None, base: _Outcome | None = None
+    ) -> _Outcome:
         limit_s, target_s = self._timing(question, kind)
         path = self.writer.take_path(question.id, kind)
         stream = self.ports.transcriber.stream() if self.plan.streaming else None
@@ -301,8 +342,17 @@ class _Engine:
             # whole, so its stopped_by stays how the answer ended ('transcribe --session' finishes it)
             self._keep_partial(question, index, take, recording.path)
             raise _Interrupted(stopsignals.cause(exc)) from None
-        review = self.ports.review(transcript, question, recording.thinking_s)
+        review = self.ports.review(
+            transcript, question, recording.thinking_s, stopped_by=recording.stopped_by
+        )
         take.update(transcript=transcript.to_dict(), review=review.to_dict())
+        if (
+            base is not None
+            and base.transcript is not None
+            and base.review is not None
+            and not _unheard(review)
+        ):
+            take["combined"] = self._combined(question, base, transcript, reason)
         if kind == "answer" and self.ports.stories is not None:
             take["story"] = self.ports.stories.observe(question.id, transcript.text).to_dict()
         try:
@@ -310,7 +360,35 @@ class _Engine:
         finally:  # saved even when showing it failed (stdout closed, SIGTERM): the review is done
             take["review_ready_s"] = round(self.ports.clock() - answer_end, 3)
             self.writer.add_take(question.id, take, index=index)
-        return _Outcome(recording.stopped_by, review)
+        return _Outcome(recording.stopped_by, review, transcript, recording.thinking_s)
+
+    def _combined(
+        self, question: Question, base: _Outcome, follow: Transcript, reason: str | None
+    ) -> dict[str, Any]:
+        """The answer and this follow-up reviewed as one story: the question's status and score
+        once the gap is (or is not) filled, kept beside the first answer's own score."""
+        assert base.transcript is not None and base.review is not None
+        combined = self.ports.review(
+            join(base.transcript, follow), question, base.thinking_s, stopped_by=None
+        )
+        part = followup.PROBED_PART.get(reason or "")
+        before = set(base.review.flags)
+        after = set(combined.flags)
+        if part and f"missing_{part}" in before:
+            filled = f"missing_{part}" not in after
+        elif reason:
+            filled = reason in before and reason not in after
+        else:
+            filled = False
+        what = part or (reason or "").replace("_", " ")
+        status = f"{what} given in the follow-up" if filled else f"still missing after the follow-up: {what}"
+        return {
+            "score": combined.score,
+            "answer_score": base.review.score,
+            "flags": list(combined.flags),
+            "status": status,
+            "filled": filled,
+        }
 
     def _drop_unrecorded(
         self, question: Question, index: int, take: dict[str, Any], path: Path, exc: BaseException
@@ -348,6 +426,28 @@ def _profile_dict(profile: Profile) -> dict[str, Any]:
         "questions_per_session": profile.questions_per_session,
         "follow_ups": profile.follow_ups,
     }
+
+
+def join(answer: Transcript, follow: Transcript) -> Transcript:
+    """The answer then the follow-up, as one transcript (the follow-up's times shifted after the answer's)."""
+    if answer.duration_s is None or follow.duration_s is None:
+        return Transcript.from_text(f"{answer.text} {follow.text}".strip())
+    shift = answer.duration_s
+    words = answer.words + tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in follow.words)
+    utterances = answer.utterances + tuple(
+        replace(u, start=u.start + shift, end=u.end + shift) for u in follow.utterances
+    )
+    return replace(
+        answer,
+        text=f"{answer.text} {follow.text}".strip(),
+        duration_s=answer.duration_s + follow.duration_s,
+        words=words,
+        utterances=utterances,
+    )
+
+
+def _unheard(review: ReviewLike) -> bool:
+    return bool(set(review.flags) & set(UNHEARD_FLAGS))
 
 
 def _round(value: float | None) -> float | None:

@@ -25,7 +25,7 @@ class Say:
     text: str
     stopped_by: str = STOP_END
     flags: tuple[str, ...] = ()
-    score: int = 70
+    score: int | None = 70
     duration_s: float = 60.0
     thinking_s: float | None = 1.5
     tips: tuple[str, ...] = ()
@@ -110,7 +110,7 @@ class FakeTranscriber:
 
 @dataclass(frozen=True)
 class FakeReview:
-    score: int
+    score: int | None
     flags: tuple[str, ...]
     tips: tuple[str, ...]
     text: str
@@ -141,9 +141,22 @@ class FakeReviewer:
     def __init__(self, script: list[Say]) -> None:
         self.by_text = {s.text: s for s in script}
         self.reviewed: list[tuple[str, str, float | None]] = []  # (question id, text, thinking_s)
+        self.stopped_by: list[str | None] = []  # each take's stop code, as the reviewer got it
+        self.combined: list[tuple[str, str]] = []  # (question id, answer + follow-up text)
 
-    def __call__(self, transcript: Transcript, question: Question, thinking_s: float | None) -> FakeReview:
+    def __call__(
+        self,
+        transcript: Transcript,
+        question: Question,
+        thinking_s: float | None,
+        *,
+        stopped_by: str | None = None,
+    ) -> FakeReview:
+        if transcript.text not in self.by_text:  # the answer and a follow-up reviewed as one
+            self.combined.append((question.id, transcript.text))
+            return FakeReview(80, (), (), transcript.text)
         self.reviewed.append((question.id, transcript.text, thinking_s))
+        self.stopped_by.append(stopped_by)
         say = self.by_text[transcript.text]
         return FakeReview(say.score, say.flags, say.tips, transcript.text)
 

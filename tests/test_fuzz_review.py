@@ -78,7 +78,10 @@ STAR_WORDS = (
 def _check(result, *, timed: bool) -> None:
     doc = result.to_dict()
     json.dumps(doc, allow_nan=False)  # the saved form is plain JSON (no NaN or infinity)
-    assert 0 <= doc["score"] <= 100
+    unheard = {"no_speech", "unclear_audio"} & set(doc["flags"])
+    assert (doc["score"] is None) == bool(unheard)  # unheard audio gets no score, and only then
+    assert doc["score"] is None or 0 <= doc["score"] <= 100
+    assert doc["reliability"]["level"] in ("ok", "low", "none")
     assert set(doc["flags"]) <= set(FLAGS)
     assert set(doc["components"]) == set(PARTS)
     for seg in doc["segments"]:

@@ -63,8 +63,8 @@ ANSWER = (
 )
 
 
-def _real_review(transcript, q, thinking_s):
-    return review(transcript, q, PROFILE, BANK, thinking_s=thinking_s)
+def _real_review(transcript, q, thinking_s, *, stopped_by=None):
+    return review(transcript, q, PROFILE, BANK, thinking_s=thinking_s, stopped_by=stopped_by)
 
 
 def _make(root, day: int) -> str:

@@ -107,6 +107,8 @@ def test_practice_from_one_answer_file(run_cli, tmp_path):
     take = doc["questions"][0]["takes"][0]
     assert take["stopped_by"] == "end_of_audio" and abs(take["duration_s"] - 1.0) < 0.01
     assert take["transcript"]["engine"] == "sphinx" and take["review"] is not None
+    # a second of near-silence: kept, reviewed as nothing heard, not counted as an answer
+    assert take["review"]["score"] is None and take["review"]["flags"] == ["no_speech"]
 
 
 def test_answer_files_running_out_end_the_session_like_q(run_cli, tmp_path):
@@ -118,7 +120,7 @@ def test_answer_files_running_out_end_the_session_like_q(run_cli, tmp_path):
         "--question",
         "amazon-customer-obsession-1",
         "--answers-from",
-        str(short_answer(tmp_path)),
+        str(sample("02")),  # a spoken answer (a silent one would not count, nor get a follow-up)
         "--no-voice",
     )
     assert r.code == 0, r.err

@@ -123,3 +123,35 @@ def test_a_typed_draft_table_shows_word_shares_only(run_cli):
 
 def test_transcribe_help_names_every_format_it_reads(run_cli):
     assert "WAV, FLAC, Ogg or AIFF" in " ".join(run_cli("transcribe", "--help").out.split())
+
+
+def _write_wav(path, frames: bytes, params) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setparams(params)
+        out.writeframes(frames)
+
+
+@pytest.mark.slow  # real transcription with pocketsphinx
+def test_backwards_speech_and_noise_get_no_score(run_cli, tmp_path):
+    import random
+    import struct
+    import wave
+
+    from conftest import ROOT
+
+    with wave.open(str(ROOT / "tests" / "data" / "speech_festival_manager.wav")) as w:
+        params, frames = w.getparams(), w.readframes(w.getnframes())
+    step = params.sampwidth * params.nchannels
+    backwards = b"".join(frames[i : i + step] for i in range(len(frames) - step, -1, -step))
+    _write_wav(tmp_path / "backwards.wav", backwards, params)
+    rng = random.Random(0)
+    hiss = b"".join(struct.pack("<h", int(rng.gauss(0, 3000))) for _ in range(16_000 * 4))
+    _write_wav(tmp_path / "noise.wav", hiss, params._replace(nchannels=1, sampwidth=2, framerate=16_000))
+    for name, flag in (("backwards.wav", "unclear_audio"), ("noise.wav", "no_speech")):
+        r = run_cli("review", str(tmp_path / name), "--json")
+        assert r.code == 0, r.err
+        doc = json.loads(r.out)
+        assert doc["score"] is None and doc["flags"] == [flag], (name, doc["flags"], doc["reliability"])
+        assert "mockint doctor" in doc["tips"][0]

@@ -58,13 +58,16 @@ def timed_transcripts(draw):
 
 def _consistent(r: Review, answer: Transcript) -> None:
     assert set(r.flags) <= set(FLAGS) and len(set(r.flags)) == len(r.flags)
-    assert 0 <= r.score <= 100
+    # a review is never more certain than its transcript: unheard audio gets no score and no STAR flags
+    unheard = {"no_speech", "unclear_audio"} & set(r.flags)
+    assert (r.score is None) == bool(unheard) and (not unheard or len(r.flags) == 1)
+    assert r.score is None or 0 <= r.score <= 100
     assert all(s.label in PARTS + ("other",) for s in r.segments)
     assert sum(s.words for s in r.segments) == len(tokens_of(answer))
     assert sum(r.components[p].word_share for p in PARTS) <= 1.0 + 1e-9
     for p in PARTS:
         assert r.components[p].present == any(s.label == p for s in r.segments)
-        assert (f"missing_{p}" in r.flags) == (not r.components[p].present)
+        assert unheard or (f"missing_{p}" in r.flags) == (not r.components[p].present)
     assert Review.from_dict(r.to_dict()).to_dict() == r.to_dict()
 
 

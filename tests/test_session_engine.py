@@ -313,3 +313,114 @@ def test_the_next_question_is_synthesized_while_this_one_is_answered(tmp_path):
     run(tmp_path, [Say("a"), Say("b"), Say("c"), Say("d")], speaker=speaker)
     assert speaker.done.wait(5)
     assert speaker.prepared == ["Tell me about q-two."]  # the next question only: none after the last
+
+
+def test_a_take_with_no_speech_is_kept_not_counted_and_the_retake_offered(tmp_path):
+    script = [
+        Say("", flags=("no_speech",), score=None),  # Enter pressed after silence
+        Say("the real answer", flags=("missing_result",)),
+        Say("the outcome"),  # the follow-up
+        Say("second question"),
+        Say("probe two"),
+    ]
+    _, doc, speaker, *_, view = run(tmp_path, script)
+    first = takes(doc, 0)
+    assert [t["kind"] for t in first][:2] == ["answer", "answer"]
+    assert first[0]["review"]["score"] is None and first[0]["audio"]  # kept, with its audio
+    assert ("notice", session.NOT_HEARD) in view.events and "mockint doctor" in session.NOT_HEARD
+    assert speaker.said[1] == "I didn't hear an answer. Please answer again."
+    row = Store(tmp_path / "recordings").list()[0]
+    assert row["answered"] == 2 and row["average_score"] == 70  # the silent take counts for nothing
+
+
+def test_twice_nothing_heard_moves_on_without_a_follow_up(tmp_path):
+    script = [
+        Say("", flags=("no_speech",), score=None),
+        Say(" ", flags=("no_speech",), score=None),
+        Say("b"),
+        Say("probe b"),
+    ]
+    _, doc, speaker, *_ = run(tmp_path, script, follow_ups=1)
+    assert len(takes(doc, 0)) == 2 and all(t["kind"] == "answer" for t in takes(doc, 0))
+    row = Store(tmp_path / "recordings").list()[0]
+    assert row["answered"] == 1
+
+
+def test_the_reviewer_hears_that_the_limit_stopped_the_answer(tmp_path):
+    from mockint.ports import STOP_LIMIT
+
+    script = [Say("cut mid-story", stopped_by=STOP_LIMIT), Say("probe"), Say("b"), Say("probe b")]
+    recorder, reviewer = FakeRecorder(script), FakeReviewer(script)
+    plan = session.Plan(profile=profile(), questions=(question("q-one"),), follow_ups=0)
+    ports = session.Ports(
+        FakeSpeaker(),
+        recorder,
+        FakeTranscriber(),
+        reviewer,
+        Store(tmp_path / "r", now=WallClock()),
+        FakeView(),
+        StepClock(),
+    )
+    session.run(plan, ports)
+    assert reviewer.stopped_by[0] == STOP_LIMIT
+
+
+def test_a_follow_up_that_supplies_the_result_updates_the_status_and_combined_score(tmp_path):
+    from mockint.review import review
+    from mockint.transcript import Transcript, Word
+
+    def spoken(text: str) -> Transcript:
+        words = tuple(Word(w, 0.3 * k, 0.3 * k + 0.25, 0.9) for k, w in enumerate(text.lower().split()))
+        return Transcript(text.lower(), "whisper", 0.3 * len(words) + 0.5, None, words)
+
+    answer = spoken(
+        "last spring our nightly billing job failed twice a week and invoices went out late "
+        "i had to make it reliable before the quarter closed "
+        "i traced the failures to a race in the locking code and i rewrote the lock "
+        "then i added an alert and i ran the job by hand for a week"
+    )
+    follow = spoken(
+        "as a result the job has not failed in four months and billing tickets fell by seventy percent"
+    )
+    first = review(answer, question("q-one"))
+    assert "missing_result" in first.flags
+
+    class Engine(session._Engine):
+        def __init__(self) -> None:
+            self.ports = session.Ports(
+                FakeSpeaker(),
+                None,
+                None,
+                lambda t, q, th, stopped_by=None: review(t, q),
+                None,
+                None,
+                StepClock(),
+            )
+
+    base = session._Outcome("enter", first, answer, 1.0)
+    combined = Engine()._combined(question("q-one"), base, follow, "missing_result")
+    assert combined["filled"] and combined["status"] == "result given in the follow-up"
+    assert combined["answer_score"] == first.score and combined["score"] > first.score
+
+
+def test_scripted_answers_are_not_retaken_when_nothing_was_heard(tmp_path):
+    # --answers-from: the next file is the next answer, so a silent one is kept and passed over.
+    script = [Say("", flags=("no_speech",), score=None), Say("second answer")]
+    view = FakeView()
+    plan = session.Plan(
+        profile=profile(), questions=(question("q-one"), question("q-two")), follow_ups=0, unheard_retakes=0
+    )
+    ports = session.Ports(
+        FakeSpeaker(),
+        FakeRecorder(script),
+        FakeTranscriber(),
+        FakeReviewer(script),
+        Store(tmp_path / "r", now=WallClock()),
+        view,
+        StepClock(),
+    )
+    result = session.run(plan, ports)
+    doc = result.document
+    assert [len(q["takes"]) for q in doc["questions"]] == [1, 1]
+    assert ("notice", session.NOT_HEARD_SCRIPTED) in view.events
+    assert Store(tmp_path / "r").list()[0]["answered"] == 1

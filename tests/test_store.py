@@ -196,3 +196,26 @@ def test_summary_row_of_an_unanswered_session():
         "average_score": None,
         "duration_s": None,  # nothing was recorded: no time spent answering
     }
+
+
+def test_an_unheard_take_is_kept_but_not_counted_as_an_answer():
+    from mockint import stats
+    from mockint.store import newest_answer, summary_row
+
+    heard = {"kind": "answer", "review": {"components": {}, "flags": ["too_short"], "score": 64}}
+    silent = {"kind": "answer", "review": {"components": {}, "flags": ["no_speech"], "score": None}}
+    unclear = {"kind": "answer", "review": {"components": {}, "flags": ["unclear_audio"], "score": None}}
+    doc = {
+        "id": "2026-11-26T19-30-05-amazon",
+        "company": "amazon",
+        "started_at": "2026-11-26T19:30:05+00:00",
+        "complete": True,
+        "questions": [
+            {"id": "q1", "takes": [heard, silent]},  # a retake in which nothing was heard
+            {"id": "q2", "takes": [unclear]},
+        ],
+    }
+    assert newest_answer(doc["questions"][0]) is heard and newest_answer(doc["questions"][1]) is None
+    row = summary_row(doc)
+    assert row["answered"] == 1 and row["average_score"] == 64
+    assert stats.compute([doc])["answers"] == 1

@@ -146,8 +146,15 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
 
     transcriber = load_transcriber(args.engine, args.model)  # once per session, not per answer
 
-    def reviewer(transcript, question, thinking_s):
-        return review(transcript, question=question, profile=profile, bank=bank, thinking_s=thinking_s)
+    def reviewer(transcript, question, thinking_s, *, stopped_by=None):
+        return review(
+            transcript,
+            question=question,
+            profile=profile,
+            bank=bank,
+            thinking_s=thinking_s,
+            stopped_by=stopped_by,
+        )
 
     plan = session.Plan(
         profile=profile,
@@ -158,6 +165,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         streaming=not args.after_the_fact,
         options={"engine": transcriber.name, "answers_from": [str(p) for p in answers], "demo": args.demo}
         | ({"drill": args.drill} if args.drill else {}),
+        # a retake is offered only to someone at the keyboard; scripted answers run in order
+        unheard_retakes=session.UNHEARD_RETAKES if (not answers and env.interactive) else 0,
     )
     speaker = _speaker(args, settings, env)
     ports = session.Ports(

@@ -145,15 +145,24 @@ def _print_human(result, question, env: Environment) -> None:
     console = Console(file=env.stdout, highlight=False, soft_wrap=False)
     if question is not None:
         console.print(Text(f"Question: {question.text}", style="bold"))
-    console.print(
-        Text.assemble(
-            ("Score ", "bold"),
-            (
-                f"{result.score}/100",
-                "bold green" if result.score >= 70 else "bold yellow" if result.score >= 40 else "bold red",
-            ),
+    if result.score is None:  # nothing (intelligible) was heard: no score, and why
+        console.print(
+            Text.assemble(("Score ", "bold"), ("none", "bold red"), f" — {result.reliability.reason}")
         )
-    )
+    else:
+        console.print(
+            Text.assemble(
+                ("Score ", "bold"),
+                (
+                    f"{result.score}/100",
+                    "bold green"
+                    if result.score >= 70
+                    else "bold yellow"
+                    if result.score >= 40
+                    else "bold red",
+                ),
+            )
+        )
     console.print()
     for seg in result.segments:
         line = Text()
@@ -184,17 +193,21 @@ def _print_human(result, question, env: Environment) -> None:
     d = result.delivery
     figures = [f"{d.words} words"]
     if d.duration_s is not None:
-        figures.append(f"{d.duration_s:.0f} s")
+        shown_s = d.speaking_s if d.speaking_s is not None else d.duration_s
+        figures.append(f"speaking {shown_s:.0f} s")
         figures.append(f"{d.wpm:.0f} wpm (aim 130–160)" if d.wpm is not None else "")
         if d.thinking_s is not None:
             figures.append(f"thinking {d.thinking_s:.1f} s")
-        figures.append(f"fillers {d.fillers.count} ({d.fillers.per_minute:.1f}/min)")
+        per_minute = f" ({d.fillers.per_minute:.1f}/min)" if d.fillers.per_minute is not None else ""
+        figures.append(f"fillers {d.fillers.count}{per_minute}")
         figures.append(f"long pauses {len(d.long_pauses)}")
     else:
         figures.append(f"about {d.estimated_s:.0f} s spoken")
         figures.append(f"fillers {d.fillers.count}")
     figures.append(f"I ×{d.i_count}, we ×{d.we_count}")
     console.print(" · ".join(f for f in figures if f))
+    if result.relevance.score is not None:
+        console.print(f"Fits the question: {result.relevance.score:.2f} ({result.relevance.basis})")
     if result.relevance.keywords_found:
         console.print("Principle keywords used: " + ", ".join(result.relevance.keywords_found))
     console.print()

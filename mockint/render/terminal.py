@@ -127,14 +127,17 @@ def render_take(
         render_follow_up(console, take, review)
         return
     line = Text(f"{label} review: ")
-    line.append(f"score {review.get('score', '–')}/100", style="bold")
-    line.append(f" · {_seconds(take.get('duration_s'))}")
+    score = review.get("score")
+    line.append(f"score {score}/100" if score is not None else "no score", style="bold")
+    line.append(f" · {_seconds(speaking_s(take, review))}")
     if take.get("thinking_s") is not None:
         line.append(f" · thinking {_seconds(take['thinking_s'])}")
     delivery = review.get("delivery") or {}
     if delivery.get("wpm"):
         line.append(f" · {delivery['wpm']:.0f} wpm")
     console.print(line)
+    if take.get("stopped_by") == "limit":
+        console.print(Text(f"Stopped by the {_seconds(take.get('limit_s'))} limit.", style="yellow"))
     console.print(star_line(review))
     if figures:
         console.print(figures_line(delivery))
@@ -144,6 +147,12 @@ def render_take(
         console.print(Text("Flags: ", style="bold").append(", ".join(review["flags"]), style="red"))
     for tip in list(review.get("tips") or [])[:tips]:
         console.print(f"  • {tip}")
+
+
+def speaking_s(take: dict[str, Any], review: dict[str, Any]) -> float | None:
+    """The one duration a review prints: speaking time (first word to last), else the take's."""
+    spoken = (review.get("delivery") or {}).get("speaking_s")
+    return spoken if spoken is not None else take.get("duration_s")
 
 
 def figures_line(delivery: dict[str, Any]) -> Text:
@@ -181,6 +190,14 @@ def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, A
             style="green" if owned else "bold red",
         )
     console.print(line)
+    combined = take.get("combined")
+    if isinstance(combined, dict):
+        status = combined.get("status") or "answer and follow-up together"
+        console.print(
+            Text(f"  {status} · with the follow-up: score ", style="dim")
+            .append(_score(combined.get("score")), style="bold")
+            .append(f" (answer alone {_score(combined.get('answer_score'))})", style="dim")
+        )
     flags = [f for f in review.get("flags") or [] if f in FOLLOW_UP_FLAGS]
     if flags:
         console.print(Text("Flags: ", style="bold").append(", ".join(flags), style="red"))
@@ -227,14 +244,22 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
         if isinstance(review.get("score"), (int, float)):
             scores.append(review["score"])
         extra = f" +{len(follow_ups)} follow-up" if follow_ups else ""
+        combined = next(
+            (t["combined"] for t in reversed(follow_ups) if isinstance(t.get("combined"), dict)), None
+        )
+        flags = ", ".join(review.get("flags") or []) or "–"
+        score = _score(review.get("score"))
+        if combined and combined.get("filled") and combined.get("status"):
+            flags += f" ({combined['status']})"
+            score += f" → {_score(combined.get('score'))}"
         table.add_row(
             str(n),
             question["id"],
-            _seconds(take.get("duration_s")) + extra,
+            _seconds(speaking_s(take, review)) + extra,
             _seconds(take.get("thinking_s")),
             star_letters(review),
-            ", ".join(review.get("flags") or []) or "–",
-            str(review.get("score", "–")),
+            flags,
+            score,
         )
     console.print(table)
     answered = len(scores)
@@ -395,6 +420,10 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
     for cells, state in lines:
         out.append(fmt(cells) + "  ").append_text(state).append("\n")
     console.print(out, end="")
+
+
+def _score(value: Any) -> str:
+    return "–" if value is None else str(value)
 
 
 def _seconds(value: float | None) -> str:

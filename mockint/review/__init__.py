@@ -9,13 +9,17 @@ scores") and implemented in mockint/review/rubric.py.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockint.bank import Bank, Profile, Question
+from mockint.ports import STOP_LIMIT
+from mockint.review import relevance as relevance_
 from mockint.review import rubric
+from mockint.review.confidence import OK, Reliability, assess
+from mockint.review.confidence import tip as reliability_tip
 from mockint.review.delivery import Delivery, measure
-from mockint.review.rubric import Relevance
+from mockint.review.relevance import Relevance
 from mockint.review.segment import segment, tokens_of
 from mockint.review.star import label_phrases
 from mockint.transcript import Transcript
@@ -89,9 +93,15 @@ class Review:
     delivery: Delivery
     flags: tuple[str, ...]  # fixed codes, see rubric.FLAGS
     tips: tuple[str, ...]
-    score: int  # 0..100, rubric in README
+    score: int | None  # 0..100, rubric in README; None when the audio could not be judged
     breakdown: tuple[rubric.Points, ...] = ()
     relevance: Relevance = field(default_factory=Relevance)
+    reliability: Reliability = field(default_factory=Reliability)
+
+    @property
+    def heard(self) -> bool:
+        """The review could judge the answer (not no_speech / unclear_audio): it counts."""
+        return self.reliability.level == OK
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +113,7 @@ class Review:
             "score": self.score,
             "score_breakdown": [b.to_dict() for b in self.breakdown],
             "relevance": self.relevance.to_dict(),
+            "reliability": self.reliability.to_dict(),
         }
 
     @classmethod
@@ -113,9 +124,10 @@ class Review:
             delivery=Delivery.from_dict(d.get("delivery") or {}),
             flags=tuple(d.get("flags") or ()),
             tips=tuple(d.get("tips") or ()),
-            score=int(d.get("score") or 0),
+            score=None if d.get("score") is None else int(d["score"]),
             breakdown=tuple(rubric.Points.from_dict(b) for b in d.get("score_breakdown") or ()),
             relevance=Relevance.from_dict(d.get("relevance")),
+            reliability=Reliability.from_dict(d.get("reliability")),
         )
 
     def part_span(self, part: str) -> tuple[float, float] | None:
@@ -144,8 +156,10 @@ def review(
     profile: Profile | None = None,
     bank: Bank | None = None,
     thinking_s: float | None = None,
+    stopped_by: str | None = None,
 ) -> Review:
-    """Review one answer. `bank` supplies the question's principles (keywords) when given."""
+    """Review one answer. `bank` supplies the question's principles (keywords) and the other
+    questions the story might fit better; `stopped_by` is the take's stop code (ports.STOP_*)."""
     tokens = tokens_of(answer)
     phrases = segment(answer)
     labels, scored = label_phrases(phrases)
@@ -153,15 +167,34 @@ def review(
         Segment(p.text, label, p.start_s, p.end_s, len(p.tokens), s.cues)
         for p, label, s in zip(phrases, labels, scored, strict=True)
     )
+    if stopped_by == STOP_LIMIT and len(labels) > 1 and labels[-1] == "result":
+        # The limit cut the last sentence: an unfinished phrase is not the story's outcome (it is
+        # more often the start of a new point), so it keeps the label before it.
+        before = next((lab for lab in reversed(labels[:-1]) if lab != "result"), "other")
+        labels = [*labels[:-1], before]
+        segments = (*segments[:-1], replace(segments[-1], label=before))
     timed = answer.timed and all(s.start_s is not None for s in segments)
     delivery = measure(tokens, answer.duration_s if timed else None, thinking_s)
     components = _components(segments, timed)
-    principles = (
-        [bank.principles[p] for p in question.principles if p in bank.principles]
-        if (bank and question)
-        else []
+    reliability = assess(answer, delivery.words)
+    if reliability.level != OK:
+        # Nothing (or nothing intelligible) was heard: no flags but that, no score, one tip.
+        return Review(
+            components,
+            segments,
+            delivery,
+            (reliability.flag or "",),
+            (reliability_tip(reliability),),
+            None,
+            reliability=reliability,
+        )
+    principles = _principles(bank, question)
+    rivals = (
+        [(q, _principles(bank, q)) for q in bank.questions.values() if _shares_profile(q, question, profile)]
+        if bank is not None and question is not None and question.id in bank.questions
+        else []  # a question of one's own (or no bank) has nothing like it to compare with
     )
-    relevance = rubric.relevance([t.norm for t in tokens], question, principles)
+    relevance = relevance_.judge([t.norm for t in tokens], question, principles, rivals)
     target_s, limit_s = rubric.timing_targets(question, profile)
     facts = rubric.Facts(
         components=components,
@@ -176,13 +209,32 @@ def review(
         limit_s=limit_s,
         timed=timed,
         norms=[t.norm for t in tokens],
+        stopped_by=stopped_by,
     )
+    if segments and rubric.not_a_story(facts):
+        # No story, so no STAR parts: a habit or a ramble has no Situation, Action or Result to
+        # credit ("the billing system was really old" is not an Action).
+        labels = ["other"] * len(labels)
+        segments = tuple(replace(s, label="other") for s in segments)
+        components = _components(segments, timed)
+        facts = replace(facts, components=components, segments=segments, labels=labels)
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = rubric.points(facts, flags)
-    return Review(
-        components, segments, delivery, flags, tips, rubric.total(breakdown, flags), breakdown, relevance
-    )
+    score = rubric.total(breakdown, flags, we_only=rubric.we_only(facts))
+    return Review(components, segments, delivery, flags, tips, score, breakdown, relevance, reliability)
+
+
+def _principles(bank: Bank | None, question: Question | None) -> list:
+    if bank is None or question is None:
+        return []
+    return [bank.principles[p] for p in question.principles if p in bank.principles]
+
+
+def _shares_profile(q: Question, question: Question, profile: Profile | None) -> bool:
+    """Rival questions come from the same company's set (all of the bank without one)."""
+    wanted = {profile.id} if profile else set(question.profiles)
+    return not wanted or bool(wanted & set(q.profiles))
 
 
 def _components(segments: tuple[Segment, ...], timed: bool) -> dict[str, Component]:

@@ -92,6 +92,9 @@ class Delivery:
     long_pauses: tuple[Pause, ...]
     estimated_s: float  # spoken length: measured, or estimated at TYPED_WPM for typed text
     hedges: dict[str, int]
+    # Speaking time, first word to last (s): the one duration behind every number the review
+    # prints (header, too-short, too-long); None for typed text.
+    speaking_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +112,7 @@ class Delivery:
             ],
             "estimated_s": _round(self.estimated_s),
             "hedges": dict(self.hedges),
+            "speaking_s": _round(self.speaking_s),
         }
 
     @classmethod
@@ -141,6 +145,7 @@ class Delivery:
                 )
             ),
             hedges={str(k): int(v) for k, v in (d.get("hedges") or {}).items()},
+            speaking_s=_opt(d.get("speaking_s")),
         )
 
 
@@ -222,7 +227,7 @@ def measure(tokens: list[Token], duration_s: float | None, thinking_s: float | N
     for _, f in fillers:
         by_word[f] = by_word.get(f, 0) + 1
     timed = duration_s is not None and bool(tokens) and tokens[0].start is not None
-    wpm = per_minute = None
+    wpm = per_minute = speaking_s = None
     pauses: list[Pause] = []
     if timed:
         if thinking_s is None:
@@ -256,6 +261,7 @@ def measure(tokens: list[Token], duration_s: float | None, thinking_s: float | N
         long_pauses=tuple(pauses),
         estimated_s=float(estimated or 0.0),
         hedges=count_phrases(norms, HEDGES),
+        speaking_s=speaking_s if timed else None,
     )
 
 

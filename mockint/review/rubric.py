@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockint.bank import Principle, Profile, Question
+from mockint.ports import STOP_LIMIT
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
-from mockint.review.segment import Phrase
+from mockint.review.relevance import Relevance, off_topic
+from mockint.review.segment import Phrase, is_past_tense
+from mockint.review.star import ADVERBS
 
 FLAGS = (
     "missing_situation",
@@ -31,6 +34,9 @@ FLAGS = (
     "many_fillers",
     "long_pauses",
     "off_topic",
+    "no_speech",
+    "unclear_audio",
+    "cut_at_limit",
 )
 
 TOO_SHORT_S = 45.0
@@ -48,6 +54,9 @@ MIN_WORDS_FOR_TOPIC = 20
 MANY_HEDGES = 3
 NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no story
 OFF_TOPIC_CAP = 40
+CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
+WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
+HEAVY_PENALTY = 25  # and either costs at least this many points
 
 _GENERIC = re.compile(
     r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
@@ -69,26 +78,6 @@ _STOP = frozenset(
     "new work worked team project people made make get got good way thing things day week year "
     "first last really very many much lot help helped".split()
 )
-
-
-@dataclass(frozen=True)
-class Relevance:
-    keywords_found: tuple[str, ...] = ()  # principle keywords the answer uses
-    talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "keywords_found": list(self.keywords_found),
-            "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points],
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
-        d = d or {}
-        return cls(
-            tuple(d.get("keywords_found") or ()),
-            tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()),
-        )
 
 
 @dataclass(frozen=True)
@@ -121,6 +110,7 @@ class Facts:
     limit_s: float
     timed: bool
     norms: list[str]
+    stopped_by: str | None = None  # the take's stop code (ports.STOP_*); None when not recorded
 
     def share(self, *parts: str) -> float:
         """Share of the answer (seconds when spoken, words when typed) in these parts."""
@@ -161,78 +151,79 @@ def _content_stems(text: str) -> set[str]:
     return {_stem(w) for w in _topic_words(text)}
 
 
-def relevance(norms: list[str], question: Question | None, principles: list[Principle]) -> Relevance:
-    answer = {_stem(w) for w in norms}
-    keywords = tuple(k for p in principles for k in p.keywords if _stem(k) in answer)
-    points = []
-    for tp in question.talking_points if question else ():
-        stems = _content_stems(tp)
-        hit = len(stems & answer)
-        points.append((tp, bool(stems) and (hit >= 3 or hit / len(stems) >= 0.4)))
-    return Relevance(tuple(dict.fromkeys(keywords)), tuple(points))
-
-
 def _spoken_s(f: Facts) -> float:
-    return (
-        f.delivery.estimated_s
-        if not f.timed
-        else max((f.segments[-1].end_s or 0.0) - (f.segments[0].start_s or 0.0), 0.0)
-        if f.segments
-        else 0.0
-    )
+    """Speaking time (first word to last), as printed: whole seconds."""
+    if f.timed and f.delivery.speaking_s is not None:
+        return float(round(f.delivery.speaking_s))
+    return float(round(f.delivery.estimated_s))
 
 
-def _not_a_story(f: Facts) -> bool:
+def _pct(share: float) -> int:
+    """A share as the whole percent the tips print; thresholds compare on this."""
+    return round(100 * share)
+
+
+def we_only(f: Facts) -> bool:
+    """Actions told only in "we" (I ×0): nothing the candidate did is said."""
+    i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
+    return (i_n == 0 and we_n >= 1) or (f.delivery.i_count <= 1 and f.delivery.we_count >= 3)
+
+
+def not_a_story(f: Facts) -> bool:
     text = " ".join(f.norms)
     generic = len(_GENERIC.findall(text))
     narrative = len(_NARRATIVE.findall(text))
     if f.delivery.words < 8:
         return True
+    if _deeds(f) == 0 and sum(f.delivery.hedges.values()) >= 2:
+        return True  # a ramble: no one in it did anything ("things kind of worked out, I think")
     return (generic >= 1 and narrative == 0) or (generic >= 3 and generic > narrative)
 
 
-def _off_topic(f: Facts) -> bool:
-    if f.question is None or f.delivery.words < MIN_WORDS_FOR_TOPIC:
-        return False
-    answer = {_stem(w) for w in f.norms}
-    topic = (
-        _content_stems(f.question.text)
-        | {_stem(k) for p in f.principles for k in p.keywords}
-        | {s for tp in f.question.talking_points for s in _content_stems(tp)}
-    )
-    covered = any(c for _, c in f.relevance.talking_points)
-    return not (topic & answer) and not covered
+def _deeds(f: Facts) -> int:
+    """Deeds: "I"/"we" (an adverb or two between) and a past-tense verb, or a phrase that opens
+    with one ("Implemented circuit breakers…")."""
+    norms = f.norms
+    n = sum(bool(p.words) and is_past_tense(p.words[0]) for p in f.phrases)
+    for k, w in enumerate(norms):
+        if w in ("i", "we"):
+            rest = [x for x in norms[k + 1 : k + 4] if x not in ADVERBS]
+            n += bool(rest) and is_past_tense(rest[0])
+    return n
 
 
 def flags(f: Facts) -> tuple[str, ...]:
     out = [f"missing_{p}" for p in ("situation", "task", "action", "result") if not f.components[p].present]
-    if _not_a_story(f):
+    if not_a_story(f):
         out.append("not_a_story")
     if f.components["situation"].present or f.components["task"].present:
-        if f.share("situation", "task") > LONG_SETUP_SHARE:
+        if _pct(f.share("situation", "task")) > _pct(LONG_SETUP_SHARE):
             out.append("long_setup")
     if f.components["result"].present and not any(has_number(p.words) for p in f.phrases_of("result")):
         out.append("result_not_quantified")
     i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
-    if we_n >= 2 and we_n > i_n:
+    if (we_n >= 2 and we_n > i_n) or we_only(f):
         out.append("low_ownership")
+    cut = f.stopped_by == STOP_LIMIT
     spoken = _spoken_s(f)
-    if spoken < TOO_SHORT_S:
+    if spoken < TOO_SHORT_S and not cut:
         out.append("too_short")
-    if spoken > f.limit_s:
+    if spoken > f.limit_s and not cut:
         out.append("too_long")
+    if cut:
+        out.append("cut_at_limit")
     d = f.delivery
     if d.wpm is not None and d.words >= MIN_WORDS_FOR_PACE:
-        if d.wpm > TOO_FAST_WPM:
+        if round(d.wpm) > TOO_FAST_WPM:
             out.append("too_fast")
-        elif d.wpm < TOO_SLOW_WPM:
+        elif round(d.wpm) < TOO_SLOW_WPM:
             out.append("too_slow")
     minutes = max(spoken, 1.0) / 60
     if d.fillers.count >= MIN_FILLERS_TO_FLAG and d.fillers.count / minutes >= MANY_FILLERS_PER_MIN:
         out.append("many_fillers")
     if d.long_pauses:
         out.append("long_pauses")
-    if _off_topic(f):
+    if off_topic(f.relevance, f.delivery.words):
         out.append("off_topic")
     return tuple(out)
 
@@ -254,7 +245,8 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         for p in ("situation", "task", "action", "result")
         if f.components[p].evidence
     }
-    if "not_a_story" in flagged:
+    story_tip = "not_a_story" in flagged  # then the one tip says it all: no per-part tips
+    if story_tip:
         m = _GENERIC.search(" ".join(f.norms))
         said = f' — you said "{m.group()}…"' if m else ""
         out.append(
@@ -262,26 +254,38 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             "what you did, and what came of it."
         )
     if "off_topic" in flagged and f.question:
-        words = [k for p in f.principles for k in p.keywords][:6] or sorted(_topic_words(f.question.text))[:6]
-        listed = f" (none of: {', '.join(words)})" if words else ""
+        rival = f' — it fits "{_quote(f.relevance.rival)}" better' if f.relevance.rival else ""
+        score = f.relevance.score or 0.0
         out.append(
-            f"The answer uses none of the question's key words{listed}: make the link to "
+            f"The story hardly touches the question (relevance {score:.2f}){rival}: make the link to "
             f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
         )
-    if "missing_situation" in flagged:
+    if "missing_situation" in flagged and not story_tip:
         out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
-    if "missing_task" in flagged:
+    if "missing_task" in flagged and not story_tip:
         out.append('Say what you had to do before the actions: "My job was to…", "I had to…".')
-    if "missing_action" in flagged:
+    if "missing_action" in flagged and not story_tip:
         out.append("Tell what you did, step by step — the actions are what the interviewer scores.")
-    if "missing_result" in flagged:
+    cut = "cut_at_limit" in flagged
+    if cut:
+        last = f' during "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
+        cut_part = "the result" if "missing_result" in flagged else "the end of the story"
+        out.append(
+            f"The {f.limit_s:.0f} s limit stopped the answer{last}, before {cut_part}: "
+            "shorten the context and get to the outcome sooner."
+        )
+    if "missing_result" in flagged and not cut and not story_tip:
         last = f' after "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
         out.append(f"The answer stops{last} with no outcome: end with what changed, for whom, by how much.")
     if "result_not_quantified" in flagged:
         out.append(f'Your result has no number ("{_quote(first["result"])}"): how much, how fast, how many?')
     if "long_setup" in flagged:
         setup_s = f.seconds("situation", "task")
-        aim = f"under {SETUP_AIM_S:.0f} s" if setup_s > SETUP_AIM_S else f"under {LONG_SETUP_SHARE:.0%}"
+        aim = (
+            f"under {SETUP_AIM_S:.0f} s"
+            if round(setup_s) > SETUP_AIM_S
+            else f"at most {LONG_SETUP_SHARE:.0%}"
+        )
         out.append(
             f"Your Situation and Task ran {setup_s:.0f} s, {f.share('situation', 'task'):.0%} of the "
             f"answer{unit} — aim for {aim} and get to what you did."
@@ -296,8 +300,8 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
     spoken = _spoken_s(f)
     if "too_short" in flagged and f.delivery.words:
         out.append(
-            f"At {spoken:.0f} s{unit} this answer is short — aim for about {f.target_s:.0f} s: "
-            "more on the steps you took and the result."
+            f"At {spoken:.0f} s{unit} this answer is short — give it at least {TOO_SHORT_S:.0f} s "
+            f"(about {f.target_s:.0f} s is the target): more on the steps you took and the result."
         )
     if "too_long" in flagged:
         out.append(
@@ -320,11 +324,11 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         )
     if f.components["action"].present and "missing_action" not in flagged:
         share = f.share("action")
-        if share < ACTION_SHARE_LOW:
+        if _pct(share) < _pct(ACTION_SHARE_LOW):
             out.append(
                 f"Your Action is {share:.0%} of the answer — aim for about half: the steps you took, in order."
             )
-    if f.components["result"].present and f.share("result") < RESULT_SHARE_MIN:
+    if f.components["result"].present and _pct(f.share("result")) < _pct(RESULT_SHARE_MIN):
         out.append(
             f"Your Result is {f.share('result'):.0%} of the answer — give it at least "
             f"{RESULT_SHARE_MIN:.0%}: what changed, and what you learned."
@@ -343,18 +347,26 @@ def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
     """The rubric, item by item (README: "How the review scores")."""
     c = f.components
     out = [
-        Points("situation present", 8 * c["situation"].present, 8),
-        Points("task present", 8 * c["task"].present, 8),
+        Points("situation present", 6 * c["situation"].present, 6),
+        Points("task present", 6 * c["task"].present, 6),
         Points("action present", 12 * c["action"].present, 12),
-        Points("result present", 12 * c["result"].present, 12),
+        Points("result present", 20 * c["result"].present, 20),  # the part interviewers probe first
         Points("setup at most 35%", 5 * ("long_setup" not in flagged), 5),
-        Points("action 40% or more", 5 * (c["action"].present and f.share("action") >= ACTION_SHARE_LOW), 5),
-        Points("result 10% or more", 5 * (c["result"].present and f.share("result") >= RESULT_SHARE_MIN), 5),
+        Points(
+            "action 40% or more",
+            5 * (c["action"].present and _pct(f.share("action")) >= _pct(ACTION_SHARE_LOW)),
+            5,
+        ),
+        Points(
+            "result 10% or more",
+            5 * (c["result"].present and _pct(f.share("result")) >= _pct(RESULT_SHARE_MIN)),
+            5,
+        ),
         Points(
             "result quantified", 10 * (c["result"].present and "result_not_quantified" not in flagged), 10
         ),
         Points("ownership (I over we)", 10 * ("low_ownership" not in flagged), 10),
-        Points("length within target", 10 * ("too_short" not in flagged and "too_long" not in flagged), 10),
+        Points("length within target", 6 * ("too_short" not in flagged and "too_long" not in flagged), 6),
     ]
     if f.timed:
         out += [
@@ -365,12 +377,17 @@ def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
     return tuple(out)
 
 
-def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...]) -> int:
-    """Points earned over points available, as 0–100; capped for non-stories and off-topic answers."""
+def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool = False) -> int:
+    """Points earned over points available, as 0–100; capped for non-stories, off-topic answers,
+    answers the limit cut off and actions told only in "we"."""
     available = sum(p.max for p in breakdown) or 1
     score = round(100 * sum(p.points for p in breakdown) / available)
     if "not_a_story" in flagged:
         score = min(score, NOT_A_STORY_CAP)
     if "off_topic" in flagged:
         score = min(score, OFF_TOPIC_CAP)
+    if "cut_at_limit" in flagged:
+        score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
+    if we_only:
+        score = max(min(score - HEAVY_PENALTY, WE_ONLY_CAP), 0)
     return int(score)

@@ -110,6 +110,8 @@ NOT_DEEDS = frozenset(
     "need needed wanted volunteered offered believed realized realised felt knew thought".split()
 )
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
+# A clause is not cut after these: "the library where | I volunteered" is one clause.
+RELATIVES = frozenset("where when that who which while because if whom whose".split())
 SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
 # and typed run-on sentences)
 
@@ -128,8 +130,9 @@ class Token:
     char_end: int | None = None
     start: float | None = None  # seconds, spoken answers only
     end: float | None = None
-    comma_after: bool = False  # typed text: followed by a comma
+    comma_after: bool = False  # followed by a comma (typed, or a recognizer that punctuates)
     gap_text: str = ""  # typed text: what stands between this token and the next
+    sentence_end: bool = False  # spoken: the recognizer ended a sentence here (Whisper's "done.")
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,18 @@ def tokens_of(answer: Transcript) -> list[Token]:
             text = w.word.split("(")[0]  # pocketsphinx alternates: "read(2)"
             if not text or _RECOGNIZER_NOISE.match(text):
                 continue
-            out.append(Token(text, normalize(text), len(out), start=w.start, end=w.end))
+            shown = (w.display or "").rstrip("\"')”’")
+            out.append(
+                Token(
+                    text,
+                    normalize(text),
+                    len(out),
+                    start=w.start,
+                    end=w.end,
+                    comma_after=shown.endswith(","),
+                    sentence_end=shown.endswith((".", "!", "?")),
+                )
+            )
         return out
     text = answer.text
     matches = list(_WORD.finditer(text))
@@ -223,7 +237,7 @@ def _split_at_pauses(tokens: list[Token]) -> list[list[Token]]:
     threshold = pause_threshold(tokens)
     for prev, tok in zip(tokens, tokens[1:], strict=False):
         gap = (tok.start or 0.0) - (prev.end or 0.0)
-        if gap >= threshold:
+        if gap >= threshold or prev.sentence_end:  # a pause, or the recognizer's full stop
             runs.append([tok])
         else:
             runs[-1].append(tok)
@@ -276,6 +290,7 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
         rest = len(run) - i
         cut = (
             len(current) >= MIN_PHRASE_WORDS
+            and current[-1].norm not in RELATIVES
             and rest >= MIN_PHRASE_WORDS
             and _cue_at(run, i)
             and (spoken or _unpunctuated_or_long(current, run))
@@ -283,6 +298,7 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
         cut = cut or (
             (spoken or len(run) > MAX_PHRASE_WORDS)
             and len(current) >= SPOKEN_CUE_MIN_WORDS
+            and current[-1].norm not in RELATIVES
             and rest >= MIN_PHRASE_WORDS
             and tok.norm in ("i", "we")
             and i + 1 < len(run)

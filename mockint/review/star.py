@@ -71,7 +71,7 @@ _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)
 _rule(
     "had to",
     {T: 2.5},
-    r"\b(i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to\b",
+    r"\b((i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|the \w+) to|it was (my|our) (job|task|responsibility|role|call|decision))\b",
 )
 _rule(
     "my task was",
@@ -87,6 +87,11 @@ _rule(
     "intent",
     {T: 1.5, A: 0.3},
     r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
+)
+_rule(
+    "ownership gap",
+    {T: 2.0},
+    r"\b(not (formally |really |officially )?(mine|my job|my responsibility|my role)|wasn't (formally |really |officially )?(mine|my job|in my job description|anybody's|anyone's)|(nobody|no one|no-one) (else )?(was going to|owned|wanted to)|someone had to|somebody had to|fell between)\b",
 )
 _rule(
     "purpose",
@@ -125,7 +130,7 @@ _rule(
 _rule(
     "outcome words",
     {R: 1.0},
-    r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to)\b",
+    r"\b(successfully|recovery|ahead of schedule|on schedule|smoothly|without (any )?(issues|problems)|happy|satisfied|pleased|praised|appreciated|thanked|recognized|promoted|won|passed|earned|achieved|delivered|launched|shipped|finished|fulfilled|restored|resolved|adopted|better|confident|feedback was|was able to|were able to|managed to|became|with distinction)\b",
 )
 _rule(
     "quantity",

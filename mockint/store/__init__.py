@@ -27,6 +27,7 @@ from typing import Any
 from mockint import safeio
 from mockint.errors import DataError, MockintError, UsageError
 from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ
+from mockint.review.confidence import UNHEARD_FLAGS
 from mockint.store import recovery, schema
 
 SCHEMA_VERSION = 1
@@ -377,11 +378,17 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def newest_answer(question: dict[str, Any]) -> dict[str, Any] | None:
-    """The answer take that counts: the newest one with a review (a retake replaces earlier ones)."""
+    """The answer take that counts: the newest one with a review (a retake replaces earlier ones)
+    in which something was heard (a no_speech / unclear_audio take is kept but does not count)."""
     for take in reversed(question.get("takes", [])):
-        if take.get("kind") == "answer" and take.get("review"):
+        if take.get("kind") == "answer" and take.get("review") and heard(take["review"]):
             return take
     return None
+
+
+def heard(review: dict[str, Any]) -> bool:
+    """The review judged an answer: not flagged no_speech or unclear_audio."""
+    return not set(review.get("flags") or ()) & set(UNHEARD_FLAGS)
 
 
 def question_score(question: dict[str, Any]) -> int | None:

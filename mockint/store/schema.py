@@ -187,7 +187,17 @@ DELIVERY = obj(
 )
 POINTS = obj({"item": string, "points": number, "max": number}, ("item", "points", "max"))
 TALKING_POINT = obj({"text": string, "covered": boolean}, ("text", "covered"))
-RELEVANCE = obj({"keywords_found": optional(texts), "talking_points": optional(list_of(TALKING_POINT))})
+RELEVANCE = obj(
+    {
+        "score": opt_num,
+        "basis": opt_str,
+        "keywords_found": optional(texts),
+        "talking_points": optional(list_of(TALKING_POINT)),
+    }
+)
+RELIABILITY = obj(
+    {"level": one_of("ok", "low", "none"), "mean_confidence": opt_num, "reason": opt_str}, ("level",)
+)
 REVIEW = obj(
     {
         "components": map_of(COMPONENT),
@@ -198,6 +208,7 @@ REVIEW = obj(
         "score": opt_num,
         "score_breakdown": optional(list_of(POINTS)),
         "relevance": optional(RELEVANCE),
+        "reliability": optional(RELIABILITY),
     },
     ("components",),
 )

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockint.review.confidence import UNHEARD_FLAGS
+
 STAR_PARTS = ("situation", "task", "action", "result")
 LABELS = (*STAR_PARTS, "other")
 
@@ -52,6 +54,11 @@ class ReviewView:
     breakdown: tuple[tuple[str, float | None, float | None], ...] = ()  # optional: (item, points, max)
 
     @property
+    def heard(self) -> bool:
+        """Something was heard (not no_speech / unclear_audio): the take counts as an answer."""
+        return not set(self.flags) & set(UNHEARD_FLAGS)
+
+    @property
     def parts_present(self) -> int:
         return sum(1 for p in STAR_PARTS if self.present.get(p))
 
@@ -86,7 +93,7 @@ class QuestionView:
     def counting_answer(self) -> TakeView | None:
         """The answer that counts: the newest answer take with a review (a retake replaces earlier ones)."""
         for take in reversed(self.takes):
-            if take.kind == "answer" and take.review is not None:
+            if take.kind == "answer" and take.review is not None and take.review.heard:
                 return take
         return None
 

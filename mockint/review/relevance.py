@@ -1,0 +1,295 @@
+"""Does the story answer this question (and its principle)? A measured score, 0..1, with its basis.
+
+Lexical, with expansion: the question's own content words, its principles' keywords and
+summary, its talking points, and a small hand-written table of interview themes (a question
+about a client who was unhappy is answered by a story about an "upset customer", "complaints",
+"escalated"). The score is the larger of two coverages: the question's words the answer uses,
+and the theme words it uses. `off_topic` is raised only when that is confidently low: the answer
+is long enough to judge, the question names a theme we know, and — when a bank is at hand — the
+story fits another question of the bank clearly better.
+
+A small embedding model was considered (all-MiniLM-L6-v2 from the registry): its weights are
+about 90 MB in float32 and it needs PyTorch, past the 20 MB budget, so the rules stay.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from mockint.bank import Principle, Question
+
+MIN_WORDS_TO_JUDGE = 40  # a shorter answer is not judged off-topic
+RIVAL_RATIO = 0.5  # ...or (bank questions) under this share of the best-fitting other question's
+RIVAL_RANK = 0.6  # while at least this share of the others fit better
+
+_STOP = frozenset(
+    "a an the and or but of to in on at for with by from as is are was were be been it its this that "
+    "these those you your i me my we our they their he she his her them what which who whom how why "
+    "when where tell time times describe give example about did do does had have has share walk through "
+    "situation handled handle would could should can will one some any more most such not no so "
+    "just also than then there here into over under after before during while other us "
+    "new work worked team project people made make get got good way thing things day week year "
+    "first last really very many much lot help helped able done".split()
+)
+
+# theme: (words in a question or principle that call it up, words a story on it tends to use)
+THEMES: Mapping[str, tuple[str, str]] = {
+    "customer": (
+        "customer customers client clients user users guest patient buyer consumer",
+        "customer client user guest patient buyer complaint complained feedback satisfaction service "
+        "unhappy upset angry needs experience account",
+    ),
+    "ownership": (
+        "ownership owned own anyone's nobody's job responsibility accountable initiative beyond scope",
+        "nobody owned ownership responsibility responsible myself initiative volunteered stepped "
+        "accountable outside description anyone's",
+    ),
+    "conflict": (
+        "disagree disagreed disagreement conflict conflicts pushback push back difficult argue "
+        "commit persuade convince",
+        "disagreed disagree disagreement conflict argued argument pushed objected objection tension "
+        "compromise convinced persuaded frustrated concerns backed",
+    ),
+    "failure": (
+        "fail failed failure mistake mistakes wrong error errors regret",
+        "mistake failed failure wrong error blame apologized admitted lesson learned regret missed",
+    ),
+    "deadline": (
+        "deadline deadlines pressure tight urgent short notice",
+        "deadline hours days weeks schedule late pressure urgent overnight weekend rushed time",
+    ),
+    "prioritise": (
+        "prioritise prioritize priorities priority ruthlessly trade tradeoff competing juggle",
+        "priority priorities prioritised prioritized postponed deferred dropped cut scope backlog "
+        "triage urgent important tradeoff trade focus first ranked rank ordered blocked split both "
+        "juggling competing",
+    ),
+    "data": (
+        "data metrics metric numbers dashboard analysis anecdotes evidence measure",
+        "data metrics metric dashboard numbers survey analysis measured interviews anecdotes "
+        "spreadsheet query report trend counted receipts records figures sales noticed compared",
+    ),
+    "simplify": (
+        "simplify simplified simple invent invention innovate innovation automate improve process",
+        "simplified simpler automated script tool streamlined redesigned manual template checklist "
+        "process replaced steps form",
+    ),
+    "develop": (
+        "hire hiring develop developing mentor mentored coach grow talent junior teammate struggling",
+        "mentor mentored coached coaching junior trained training grow grew confidence promoted "
+        "onboarding feedback taught",
+    ),
+    "dive_deep": (
+        "dive deep root cause investigate dig details digging",
+        "root cause investigated dug logs traced audit discrepancy anomaly pattern found "
+        "checked data records",
+    ),
+    "trust": (
+        "trust trusted credibility honest integrity transparent",
+        "trust trusted honest admitted transparent credibility relationship reliable openly promised",
+    ),
+    "learn": (
+        "learn learned learning curious curiosity skill new unfamiliar",
+        "learned learn course studied taught read practiced unfamiliar new skill tutorial",
+    ),
+    "bias_for_action": (
+        "quickly quick fast speed calculated risk without waiting decisive",
+        "quickly decided immediately risk without waiting fast rollback reversible",
+    ),
+    "frugality": (
+        "frugal frugality budget resources cost less",
+        "budget cost costs cheaper saved money spend free resources",
+    ),
+    "influence": (
+        "influence lead leadership led persuade stakeholders align",
+        "convinced persuaded stakeholders aligned buy meeting presented proposal agreed",
+    ),
+    "help": (
+        "helped help struggling teammate colleague support",
+        "helped struggling teammate colleague supported paired sat explained behind",
+    ),
+    "feedback": (
+        "feedback criticism negative critique",
+        "feedback criticism criticised criticized told review comments improve defensive",
+    ),
+    "emergency": (
+        "emergency crisis incident outage urgent",
+        "emergency crisis incident outage down alarm urgent night immediately paged",
+    ),
+    "ambiguity": (
+        "ambiguity ambiguous little information unclear uncertain",
+        "unclear ambiguous assumptions unknown incomplete information guess clarify questions",
+    ),
+    "change": (
+        "adapt change changes changed reorganisation reorg",
+        "changed change new adapted adjusted reorganisation reorg moved switched",
+    ),
+    "goal": (
+        "goal goals target targets achievement achieve proud biggest",
+        "goal target achieved exceeded proud record award delivered launched raised won finished "
+        "competition first",
+    ),
+    "morale": (
+        "morale motivate motivated team spirit",
+        "morale motivated celebrate recognised recognized tired burned mood energy",
+    ),
+    "creative": (
+        "creatively creative unconventional",
+        "idea creative unusual instead different approach tried",
+    ),
+    "risk": (
+        "risk risks compliance ethical ethics regulation regulatory control integrity",
+        "risk compliance regulation regulatory control audit escalated reported policy ethical",
+    ),
+}
+
+
+_SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|er|ion|ment)$")
+
+
+def _stem(word: str) -> str:
+    """Crude: drop one common suffix, keep five letters ("pairing"/"paired" → "pair")."""
+    word = word.strip("'")
+    if len(word) > 5:
+        word = _SUFFIX.sub("", word)
+    return word[:5]
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 2}
+
+
+_THEME_STEMS = {name: (_content(call), _content(words)) for name, (call, words) in THEMES.items()}
+
+
+@dataclass(frozen=True)
+class Relevance:
+    score: float | None = None  # 0..1; None when there is no question to judge against
+    basis: str = ""
+    keywords_found: tuple[str, ...] = ()  # principle keywords the answer uses
+    talking_points: tuple[tuple[str, bool], ...] = ()  # (talking point, covered?)
+    themes: tuple[str, ...] = ()  # the themes the question calls up
+    rival: str | None = None  # a bank question the story fits clearly better, if any
+    ranked: bool = False  # judged against the bank's other questions (else on its own words)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": None if self.score is None else round(self.score, 2),
+            "basis": self.basis,
+            "keywords_found": list(self.keywords_found),
+            "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
+        d = d or {}
+        score = d.get("score")
+        return cls(
+            None if score is None else float(score),
+            str(d.get("basis") or ""),
+            tuple(d.get("keywords_found") or ()),
+            tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()),
+        )
+
+
+# Weights of a question's words in its profile: its own text counts most.
+W_QUESTION, W_POINTS, W_KEYWORDS, W_SUMMARY, W_THEME = 3.0, 1.5, 1.5, 1.0, 1.0
+FULL_FIT = 0.35  # weighted coverage that reads as a full fit (relevance 1.0)
+
+
+@lru_cache(maxsize=512)
+def _profile(
+    question: Question, principles: tuple[Principle, ...]
+) -> tuple[dict[str, float], tuple[str, ...]]:
+    """The question's words, weighted, and the themes it calls up."""
+    own = _content(question.text)
+    called = (
+        own
+        | {_stem(k) for p in principles for k in p.keywords}
+        | {s for p in principles for s in _content(p.name)}
+    )
+    themes = tuple(name for name, (call, _) in _THEME_STEMS.items() if call & called)
+    weights: dict[str, float] = {}
+
+    def add(stems: Iterable[str], w: float) -> None:
+        for st in stems:
+            weights[st] = max(weights.get(st, 0.0), w)
+
+    for name in themes:
+        add(_THEME_STEMS[name][1], W_THEME)
+    for p in principles:
+        add(_content(p.summary), W_SUMMARY)
+        add((_stem(k) for k in p.keywords), W_KEYWORDS)
+    for tp in question.talking_points:
+        add(_content(tp), W_POINTS)
+    add(own, W_QUESTION)
+    return weights, themes
+
+
+def _idf(profiles: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Words many questions share (customer, team) tell less about which question a story answers."""
+    df: dict[str, int] = {}
+    for prof in profiles:
+        for st in prof:
+            df[st] = df.get(st, 0) + 1
+    n = len(profiles)
+    return {st: math.log((n + 1) / (d + 0.5)) for st, d in df.items()}
+
+
+def _coverage(answer: set[str], weights: dict[str, float], idf: Mapping[str, float]) -> float:
+    total = sum(w * idf.get(st, 1.0) for st, w in weights.items())
+    hit = sum(w * idf.get(st, 1.0) for st, w in weights.items() if st in answer)
+    return hit / total if total else 0.0
+
+
+def judge(
+    norms: Sequence[str],
+    question: Question | None,
+    principles: Sequence[Principle],
+    rivals: Iterable[tuple[Question, Sequence[Principle]]] = (),
+) -> Relevance:
+    """How well the answer (lowercase words) fits `question`; `rivals`: the bank's questions."""
+    answer = {_stem(w) for w in norms}
+    keywords = tuple(dict.fromkeys(k for p in principles for k in p.keywords if _stem(k) in answer))
+    if question is None:
+        return Relevance(None, "no question given", keywords)
+    points = []
+    for tp in question.talking_points:
+        stems = _content(tp)
+        hit = len(stems & answer)
+        points.append((tp, bool(stems) and (hit >= 3 or hit / len(stems) >= 0.4)))
+    weights, themes = _profile(question, tuple(principles))
+    others = [(q, _profile(q, tuple(ps))[0]) for q, ps in rivals if q.id != question.id]
+    idf = _idf([weights] + [w for _, w in others]) if others else {}
+    raw = _coverage(answer, weights, idf)
+    score = min(raw / FULL_FIT, 1.0)
+    own = _content(question.text)
+    basis = (
+        f"{len(own & answer)} of the question's {len(own)} content words, "
+        f"{len(set(weights) & answer)} of its {len(weights)} topic words"
+        + (f" ({', '.join(themes)})" if themes else "")
+    )
+    rival = None
+    if others and len(norms) >= MIN_WORDS_TO_JUDGE:
+        fits = sorted(((_coverage(answer, w, idf), q) for q, w in others), key=lambda x: -x[0])
+        better = sum(1 for f, _ in fits if f > raw)
+        basis += f"; {better} of {len(fits)} other questions fit better"
+        if better >= RIVAL_RANK * len(fits) and raw < RIVAL_RATIO * fits[0][0]:
+            rival = fits[0][1].text
+    return Relevance(score, basis, keywords, tuple(points), themes, rival, bool(others))
+
+
+def off_topic(rel: Relevance, words: int) -> bool:
+    """Only when confident: a long enough answer, low relevance, and a theme known or a rival."""
+    if rel.score is None or words < MIN_WORDS_TO_JUDGE:
+        return False
+    if any(covered for _, covered in rel.talking_points):
+        return False
+    # Off-topic only when the story clearly fits the bank's other questions better; with no bank
+    # to compare against, word overlap alone is too thin to be sure (a measured score stays).
+    return rel.ranked and rel.rival is not None
