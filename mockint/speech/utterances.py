@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mockint.ports import SAMPLE_RATE_HZ
@@ -24,11 +25,20 @@ FRAME_S = 0.03  # voice-activity frame (the detector's native size)
 FRAME_SAMPLES = int(SAMPLE_RATE_HZ * FRAME_S)
 START_RUN_S = 0.18  # an utterance starts after this much unbroken speech (not a click)
 PREROLL_S = 0.3  # audio kept before that speech
-PAUSE_END_S = 2.0  # a pause this long ends an utterance
-SOFT_MAX_S = 8.0  # past this, a short pause ends the utterance (a sentence end)...
-SHORT_PAUSE_S = 0.24  # ...this long
-LATE_S = 14.0  # past this, any gap between words ends it...
-HARD_MAX_S = 25.0  # ...and past this it is cut even without a gap (inside whisper's 30 s window)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When an utterance ends (seconds)."""
+
+    pause_end_s: float = 2.0  # a pause this long ends an utterance
+    soft_max_s: float = 8.0  # past this, a short pause ends the utterance (a sentence end)...
+    short_pause_s: float = 0.24  # ...this long
+    late_s: float = 14.0  # past this, any gap between words ends it...
+    hard_max_s: float = 25.0  # ...and past this it is cut even without a gap (inside whisper's 30 s)
+
+
+SPHINX_LIMITS = Limits()
 
 
 def webrtc_vad() -> Any:
@@ -50,9 +60,11 @@ class UtteranceSplitter:
         on_start: Callable[[int], None],
         on_frame: Callable[[bytes, bool], None],
         on_end: Callable[[], None],
+        limits: Limits = SPHINX_LIMITS,
     ) -> None:
         import numpy as np
 
+        self._limits = limits
         self._np = np
         self._vad = vad
         self._on_start, self._on_frame, self._on_end = on_start, on_frame, on_end
@@ -112,11 +124,11 @@ class UtteranceSplitter:
         else:
             self._give(frame, speech)
         self._silence_run = 0 if speech else self._silence_run + 1
-        length_s, pause_s = self._utt_frames * FRAME_S, self._silence_run * FRAME_S
+        length_s, pause_s, lim = self._utt_frames * FRAME_S, self._silence_run * FRAME_S, self._limits
         if (
-            pause_s >= PAUSE_END_S
-            or (length_s >= SOFT_MAX_S and pause_s >= SHORT_PAUSE_S)
-            or (length_s >= LATE_S and pause_s > 0)
-            or length_s >= HARD_MAX_S
+            pause_s >= lim.pause_end_s
+            or (length_s >= lim.soft_max_s and pause_s >= lim.short_pause_s)
+            or (length_s >= lim.late_s and pause_s > 0)
+            or length_s >= lim.hard_max_s
         ):
             self.end()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
 from mockint.speech.base import TakeTranscriber, clean_word
-from mockint.speech.utterances import FRAME_S, UtteranceSplitter, webrtc_vad
+from mockint.speech.utterances import FRAME_S, Limits, UtteranceSplitter, webrtc_vad
 from mockint.transcript import Transcript, Utterance, Word
 
 if TYPE_CHECKING:
@@ -64,6 +64,10 @@ MIN_SPEECH_S = 0.25  # frames the VAD calls speech
 MAX_NO_SPEECH_PROB = 0.5
 MAX_COMPRESSION_RATIO = 2.4
 MIN_AVG_LOGPROB = -1.0
+
+# Utterances close sooner than sphinx's: the words of an utterance show once it is decoded, and
+# the open one is what is left when the answer ends (a decode call costs ~0.4 s + ~0.03 s per s).
+LIMITS = Limits(pause_end_s=1.0, soft_max_s=3.0, short_pause_s=0.24, late_s=6.0, hard_max_s=25.0)
 
 _checked: set[tuple] = set()  # verdicts of this process
 
@@ -182,7 +186,7 @@ class _WhisperTake:
 
     def __init__(self, model: Any, model_name: str) -> None:
         self._model, self._model_name = model, model_name
-        self._split = UtteranceSplitter(webrtc_vad(), self._start, self._frame, self._end)
+        self._split = UtteranceSplitter(webrtc_vad(), self._start, self._frame, self._end, LIMITS)
         self._frames: list[bytes] = []
         self._speech_frames = 0
         self._start_s = 0.0
