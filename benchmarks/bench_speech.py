@@ -215,7 +215,7 @@ def rss(field):
         if line.startswith(field):
             return int(line.split()[1]) // 1024
 
-t = load_transcriber()
+t = load_transcriber("sphinx")
 loaded = rss("VmRSS")
 stream = t.stream()
 for block in iter_16k_mono(sys.argv[2], 0.1):  # read as it is "recorded": 0.1 s at a time
@@ -281,7 +281,7 @@ def main() -> None:
     from mockint.speech import load_transcriber
 
     started = time.perf_counter()
-    transcriber = load_transcriber()
+    transcriber = load_transcriber("sphinx")
     print(
         f"mockint sphinx engine loaded once in {time.perf_counter() - started:.2f} s; "
         f"{len(PARAGRAPHS)} paragraphs; audio in {folder}"

@@ -12,6 +12,8 @@ from typing import TextIO
 RECORDINGS_ENV = "MOCKINT_RECORDINGS"
 BANK_ENV = "MOCKINT_BANK"
 CACHE_ENV = "MOCKINT_CACHE"
+ENGINE_ENV = "MOCKINT_ENGINE"
+DEFAULT_ENGINE = "whisper"  # the speech engine when neither --engine nor MOCKINT_ENGINE says
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Settings:
     bank: Path  # question bank folder
     cache: Path  # synthesized question audio and other re-creatable files
     debug: bool = False
+    engine: str = DEFAULT_ENGINE  # speech engine when a command's --engine is not given
 
     @classmethod
     def resolve(
@@ -71,4 +74,5 @@ class Settings:
             bank=pick(bank, BANK_ENV, bundled_bank_dir()),
             cache=pick(None, CACHE_ENV, _cache_home(env.environ)),
             debug=debug,
+            engine=env.environ.get(ENGINE_ENV) or DEFAULT_ENGINE,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes.util
 import importlib
+import importlib.util
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ def check_python_packages() -> Check:
             importlib.import_module(module)
         except ImportError:
             missing.append(dist)
+    for module, dist in (("faster_whisper", "faster-whisper"), ("ctranslate2", "ctranslate2")):
+        if importlib.util.find_spec(module) is None:  # located, not imported (heavy)
+            missing.append(dist)
     if missing:
         return Check(
             "python packages",
@@ -68,7 +72,22 @@ def check_espeak(find_library: Callable[[str], str | None] = ctypes.util.find_li
     return Check("interviewer voice (espeak-ng)", True, lib)
 
 
+def check_whisper_model(settings: Settings) -> Check:
+    """The default engine's model: installed, and its files match the sums recorded in the code."""
+    from mockint.errors import MockintError
+    from mockint.speech.whisper import MODEL_NAME, MODEL_PACKAGE, bundled_model_dir, verify_model
+
+    name = f"speech model (whisper {MODEL_NAME})"
+    try:
+        folder = bundled_model_dir()
+        verify_model(folder, cache=settings.cache, force=True)
+    except MockintError as exc:
+        return Check(name, False, exc.what, exc.fix or "")
+    return Check(name, True, f"{folder} ({MODEL_PACKAGE}, checksums match)")
+
+
 def check_recognizer_model() -> Check:
+    """The sphinx engine's model (--engine sphinx)."""
     try:
         import pocketsphinx
     except ImportError:
@@ -159,7 +178,13 @@ def check_bank(settings: Settings) -> Check:
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    checks = [check_python_packages(), check_portaudio(), check_espeak(), check_recognizer_model()]
+    checks = [
+        check_python_packages(),
+        check_portaudio(),
+        check_espeak(),
+        check_whisper_model(settings),
+        check_recognizer_model(),
+    ]
     if checks[1].ok:
         checks += check_devices()
     checks += [check_recordings(settings), check_bank(settings)]

@@ -144,7 +144,21 @@ def test_help_imports_nothing_heavy():
     code = (
         "import sys, mockint.cli as c; c.build_parser(); "
         "heavy = [m for m in ('numpy', 'sounddevice', 'pyttsx3', 'speech_recognition', "
-        "'pocketsphinx', 'yaml', 'rich', 'matplotlib') if m in sys.modules]; print(heavy)"
+        "'pocketsphinx', 'yaml', 'rich', 'matplotlib', 'faster_whisper', 'ctranslate2', 'onnxruntime') "
+        "if m in sys.modules]; print(heavy)"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "[]", r.stdout + r.stderr
+
+
+def test_typed_review_never_loads_a_speech_model(tmp_path):
+    code = (
+        "import io, sys; from mockint.cli import main; from mockint.config import Environment; "
+        "out = io.StringIO(); "
+        f"code = main(['review', '--text', 'I led the migration and cut costs by 40%.'], "
+        f"Environment(stdout=out, stderr=io.StringIO(), environ={{'MOCKINT_CACHE': {str(tmp_path)!r}}})); "
+        "print(code, [m for m in ('faster_whisper', 'ctranslate2', 'onnxruntime', 'pocketsphinx') "
+        "if m in sys.modules])"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.stdout.strip() == "0 []", r.stdout + r.stderr

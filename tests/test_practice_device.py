@@ -112,7 +112,7 @@ def test_a_spoken_session_on_the_virtual_sound_card(pulse, tmp_path):
     _, score = best_alignment(recorded, source)
     assert score > 0.6, score
     assert abs(voiced_seconds(recorded) - voiced_seconds(source)) < 3.0
-    assert "provider" in first["transcript"]["text"].split() and first["thinking_s"] is not None
+    assert "provider" in [w["word"] for w in first["transcript"]["words"]] and first["thinking_s"] is not None
     assert first["stopped_by"] == "silence"
 
 

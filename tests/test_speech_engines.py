@@ -1,6 +1,7 @@
-"""The optional engines up to the library boundary: no real vosk or whisper model can be fetched
-where the tests run, so these check the errors a user meets and our mapping of what the
-libraries return (with stand-ins shaped like the libraries' own result objects)."""
+"""The optional engines up to the library boundary: no real vosk model can be fetched where the
+tests run, so these check the errors a user meets and our mapping of what the libraries return
+(with stand-ins shaped like the libraries' own result objects). The default engine, whisper, runs
+its real bundled model in tests/test_whisper.py."""
 
 from __future__ import annotations
 
@@ -21,19 +22,22 @@ HAVE_VOSK = importlib.util.find_spec("vosk") is not None
 
 
 def test_unknown_engine_lists_the_engines():
-    with pytest.raises(UsageError, match="sphinx, vosk, faster-whisper"):
+    with pytest.raises(UsageError, match="whisper, sphinx, vosk"):
         load_transcriber("kaldi")
 
 
-@pytest.mark.parametrize(
-    "engine,module,extra",
-    [("vosk", "vosk", "mockint[vosk]"), ("faster-whisper", "faster_whisper", "mockint[whisper]")],
-)
-def test_missing_extra_names_the_install_command(monkeypatch, engine, module, extra):
-    monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
+def test_missing_extra_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "vosk", None)  # import fails as if not installed
     with pytest.raises(SetupError) as err:
-        load_transcriber(engine, "/some/model")
-    assert f"pip install '{extra}'" in err.value.message
+        load_transcriber("vosk", "/some/model")
+    assert "pip install 'mockint[vosk]'" in err.value.message
+
+
+def test_missing_faster_whisper_names_the_reinstall(monkeypatch):
+    monkeypatch.setitem(sys.modules, "faster_whisper", None)
+    with pytest.raises(SetupError) as err:
+        load_transcriber("whisper")
+    assert "pip install --force-reinstall mockint" in err.value.message
 
 
 @pytest.mark.skipif(not HAVE_VOSK, reason="vosk extra not installed (pip install 'mockint[vosk]')")
@@ -114,60 +118,3 @@ def test_vosk_results_become_transcript_words(monkeypatch, tmp_path):
         ("stakeholder", 1.0, 1.7, 1.0),
     ]
     assert t.duration_s == pytest.approx(2.0)
-
-
-def _fake_faster_whisper(seen: dict) -> types.ModuleType:
-    """Stand-in for faster_whisper: WhisperModel.transcribe returns (segments, info) like it."""
-    module = types.ModuleType("faster_whisper")
-    Word = types.SimpleNamespace
-
-    class WhisperModel:
-        def __init__(self, name, **kwargs):
-            seen.update(kwargs, name=name)
-            if name == "large-v3":
-                raise FileNotFoundError("not in the local cache")
-
-        def transcribe(self, audio, **kwargs):
-            seen["transcribe"] = kwargs
-            seen["samples"] = audio.size
-            words = [
-                Word(word=" Um,", start=0.0, end=0.4, probability=0.7),
-                Word(word=" the", start=0.5, end=0.6, probability=0.99),
-                Word(word=" KPIs.", start=0.6, end=1.1, probability=0.8),
-            ]
-            segment = types.SimpleNamespace(text=" Um, the KPIs.", words=words)
-            return iter([segment]), types.SimpleNamespace(language="en")
-
-    module.WhisperModel = WhisperModel
-    return module
-
-
-def test_whisper_never_downloads_and_says_how_to(monkeypatch):
-    seen: dict = {}
-    monkeypatch.setitem(sys.modules, "faster_whisper", _fake_faster_whisper(seen))
-    with pytest.raises(SetupError) as err:
-        load_transcriber("faster-whisper", "large-v3")
-    assert seen["local_files_only"] is True
-    assert "download_model('large-v3')" in err.value.message
-
-
-def test_whisper_missing_model_folder(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "faster_whisper", _fake_faster_whisper({}))
-    with pytest.raises(SetupError, match="folder .* not found"):
-        load_transcriber("faster-whisper", str(tmp_path / "nowhere"))
-
-
-def test_whisper_words_through_speech_recognition_front(monkeypatch):
-    pytest.importorskip(
-        "speech_recognition.recognizers.whisper_local.faster_whisper",
-        reason="SpeechRecognition without its faster-whisper front end",
-    )
-    seen: dict = {}
-    monkeypatch.setitem(sys.modules, "faster_whisper", _fake_faster_whisper(seen))
-    transcriber = load_transcriber("faster-whisper")
-    assert seen["name"] == "base.en"
-    t = transcriber.transcribe(DATA / "speech_english.wav")
-    assert t.engine == "faster-whisper" and t.text == "um the kpis"
-    assert [w.confidence for w in t.words] == [0.7, 0.99, 0.8]
-    assert seen["transcribe"]["word_timestamps"] is True and seen["transcribe"]["language"] == "en"
-    assert seen["samples"] == pytest.approx(2.745 * 16_000, abs=2)

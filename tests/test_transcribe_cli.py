@@ -19,25 +19,38 @@ def test_json_contract(run_cli):
     assert r.code == 0, r.err
     doc = json.loads(r.out)
     assert set(doc) == {"text", "engine", "model", "duration_s", "elapsed_s", "words", "utterances"}
-    assert doc["text"] == "one two three" and doc["engine"] == "sphinx"
+    assert doc["text"] == "One, two, three." and doc["engine"] == "whisper" and doc["model"] == "tiny.en"
     assert doc["duration_s"] == pytest.approx(2.745, abs=0.01) and doc["elapsed_s"] > 0
     assert [w["word"] for w in doc["words"]] == ["one", "two", "three"]
-    assert set(doc["words"][0]) == {"word", "start", "end", "confidence"}
+    assert set(doc["words"][0]) == {"word", "start", "end", "confidence", "display"}
+    (u,) = doc["utterances"]
+    assert u["text"] == doc["text"] and u["no_speech_prob"] < 0.5 and u["avg_logprob"] > -1.0
+
+
+def test_sphinx_stays_an_engine_and_env_picks_the_default(run_cli):
+    for r in (
+        run_cli("transcribe", str(ENGLISH), "--json", "--engine", "sphinx"),
+        run_cli("transcribe", str(ENGLISH), "--json", environ={"MOCKINT_ENGINE": "sphinx"}),
+    ):
+        assert r.code == 0, r.err
+        doc = json.loads(r.out)
+        assert doc["text"] == "one two three" and doc["engine"] == "sphinx" and doc["model"] is None
+        assert set(doc["words"][0]) == {"word", "start", "end", "confidence"}
 
 
 def test_human_output_is_the_text_and_its_timing(run_cli):
     r = run_cli("transcribe", str(ENGLISH))
     assert r.code == 0, r.err
     lines = r.out.splitlines()
-    assert lines[0] == "one two three"
-    assert "2.7 s of audio" in lines[1] and "3 words" in lines[1] and "sphinx" in lines[1]
+    assert lines[0] == "One, two, three."
+    assert "2.7 s of audio" in lines[1] and "3 words" in lines[1] and "whisper (tiny.en)" in lines[1]
 
 
 def test_a_relative_path_is_taken_from_the_working_folder(run_cli, tmp_path):
     shutil.copy(ENGLISH, tmp_path / "answer.wav")
     r = run_cli("transcribe", "answer.wav", "--json", cwd=tmp_path)
     assert r.code == 0, r.err
-    assert json.loads(r.out)["text"] == "one two three"
+    assert json.loads(r.out)["text"] == "One, two, three."
 
 
 @pytest.mark.parametrize(
@@ -45,7 +58,7 @@ def test_a_relative_path_is_taken_from_the_working_folder(run_cli, tmp_path):
     [
         ((), 2, "give either an AUDIO file or --session"),
         (("missing.wav",), 2, "missing.wav not found"),
-        ((str(ENGLISH), "--engine", "kaldi"), 2, "use one of: sphinx, vosk, faster-whisper"),
+        ((str(ENGLISH), "--engine", "kaldi"), 2, "use one of: whisper, sphinx, vosk"),
         ((str(ENGLISH), "--engine", "vosk"), 1, "--model"),
         ((str(ENGLISH), "--model", "/no/such/model"), 1, "/no/such/model"),
         ((str(ENGLISH), "--session", "last"), 2, "either"),
@@ -92,8 +105,8 @@ def test_session_is_retranscribed_keeping_the_earlier_transcript(run_cli, tmp_pa
     assert r.code == 0, r.err
     assert "amazon-ownership-1 take 1 " in r.out and "earlier: text" in r.out  # counted from 1
     take = Store(root).load(session_id)["questions"][0]["takes"][0]
-    assert take["transcript"]["engine"] == "sphinx" and take["transcript"]["text"] == "one two three"
-    assert [t["engine"] for t in take["transcripts"]] == ["text", "sphinx"]
+    assert take["transcript"]["engine"] == "whisper" and take["transcript"]["text"] == "One, two, three."
+    assert [t["engine"] for t in take["transcripts"]] == ["text", "whisper"]
     assert take["transcripts"][0]["text"] == "one to three"
 
 
@@ -103,7 +116,7 @@ def test_session_json_names_the_engines(run_cli, tmp_path):
     r = run_cli("transcribe", "--session", session_id, "--json", "--recordings", str(root))
     assert r.code == 0, r.err
     doc = json.loads(r.out)
-    assert doc["session"] == session_id and doc["engine"] == "sphinx" and doc["missing"] == []
+    assert doc["session"] == session_id and doc["engine"] == "whisper" and doc["missing"] == []
     (row,) = doc["takes"]
     assert row["earlier_engine"] == "text" and row["transcript"]["words"][0]["word"] == "one"
 

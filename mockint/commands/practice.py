@@ -69,9 +69,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
     p.add_argument(
-        "--engine", default="sphinx", metavar="NAME", help="speech engine: sphinx, vosk, faster-whisper"
+        "--engine",
+        metavar="NAME",
+        help="speech engine: whisper (default), sphinx or vosk; env MOCKINT_ENGINE sets the default",
     )
-    p.add_argument("--model", metavar="PATH", help="model folder or name for --engine")
+    p.add_argument("--model", metavar="PATH", help="model folder for --engine")
     p.add_argument(
         "--after-the-fact",
         action="store_true",
@@ -144,7 +146,9 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint.review import review
     from mockint.speech import load_transcriber
 
-    transcriber = load_transcriber(args.engine, args.model)  # once per session, not per answer
+    transcriber = load_transcriber(
+        args.engine or settings.engine, args.model
+    )  # once per session, not per answer
 
     def reviewer(transcript, question, thinking_s, *, stopped_by=None):
         return review(

@@ -29,6 +29,12 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     which.add_argument("--question-text", metavar="TEXT", help="the question it answers, as text")
     parser.add_argument("--company", metavar="NAME", help="company profile for the timing targets")
+    parser.add_argument(
+        "--engine",
+        metavar="NAME",
+        help="speech engine for AUDIO: whisper (default), sphinx or vosk; env MOCKINT_ENGINE sets the default",
+    )
+    parser.add_argument("--model", metavar="PATH", help="model folder for --engine")
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.set_defaults(handler=run)
 
@@ -42,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
             "give exactly one answer: AUDIO, --text-file FILE or --text TEXT",
             "e.g. mockint review --text-file answer.txt",
         )
-    answer = _answer(args, env)
+    answer = _answer(args, settings, env)
     question, profile, bank = _question(args, settings)
     result = review(answer, question, profile, bank)
     has_stories, story = _story(answer.text, settings, env, bank)
@@ -77,7 +83,7 @@ def _story(text: str, settings: Settings, env: Environment, bank):
     return True, match_story(text, stories)
 
 
-def _answer(args: argparse.Namespace, env: Environment):
+def _answer(args: argparse.Namespace, settings: Settings, env: Environment):
     from mockint.transcript import Transcript
 
     if args.text is not None:
@@ -93,18 +99,18 @@ def _answer(args: argparse.Namespace, env: Environment):
         except safeio.FileProblem as exc:
             raise UsageError(f"{args.text_file} {exc}", "save the answer as UTF-8 text") from None
     else:
-        return _transcribe(_resolve(args.audio, env), args.audio)
+        return _transcribe(_resolve(args.audio, env), args.audio, args.engine or settings.engine, args.model)
     if not text.strip():
         raise UsageError("the answer is empty", 'write the answer in the file, or pass --text "…"')
     return Transcript.from_text(text)
 
 
-def _transcribe(path: Path, shown: str):
+def _transcribe(path: Path, shown: str, engine: str, model: str | None):
     if not path.is_file():
         raise UsageError(f"{shown} not found", "check the path of the recording")
     from mockint.speech import load_transcriber
 
-    return load_transcriber("sphinx").transcribe(path)
+    return load_transcriber(engine, model).transcribe(path)
 
 
 def _resolve(name: str, env: Environment) -> Path:

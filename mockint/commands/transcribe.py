@@ -28,12 +28,12 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--engine",
-        default="sphinx",
         metavar="NAME",
-        help="sphinx (default, bundled), vosk or faster-whisper (optional extras)",
+        help="whisper (default, bundled tiny.en), sphinx (lighter) or vosk (an extra); "
+        "env MOCKINT_ENGINE sets the default",
     )
     parser.add_argument(
-        "--model", metavar="M", help="model folder (vosk, sphinx) or model name/folder (faster-whisper)"
+        "--model", metavar="M", help="model folder: a CTranslate2 Whisper folder, a vosk or sphinx one"
     )
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.set_defaults(handler=run)
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         path = path if path.is_absolute() else env.cwd / path
         if not path.is_file():  # before loading a model: a typo fails fast
             raise UsageError(f"audio file {path} not found", "check the path")
-        transcript = load_transcriber(args.engine, args.model).transcribe(path)
+        transcript = load_transcriber(args.engine or settings.engine, args.model).transcribe(path)
         if args.json:
             _dump(env, transcript.to_dict())
         else:
@@ -68,7 +68,8 @@ def _print_transcript(env: Environment, transcript) -> None:
     env.stdout.write(textwrap.fill(text, width=88) + "\n")
     env.stdout.write(
         f"— {transcript.duration_s:.1f} s of audio, {len(transcript.words)} words, "
-        f"transcribed by {transcript.engine} in {transcript.elapsed_s:.1f} s\n"
+        f"transcribed by {transcript.engine}{f' ({transcript.model})' if transcript.model else ''} "
+        f"in {transcript.elapsed_s:.1f} s\n"
     )
 
 
@@ -97,7 +98,7 @@ def _run_session(args: argparse.Namespace, settings: Settings, env: Environment,
         )
     try:
         return _transcribe_takes(
-            args, env, store, doc, session_id, load_transcriber, _reviewer(settings, env)
+            args, env, store, doc, session_id, load_transcriber, _reviewer(settings, env), settings.engine
         )
     finally:
         recovery.release(lock)
@@ -130,7 +131,7 @@ def _reviewer(settings: Settings, env: Environment):
     return review_take
 
 
-def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, review_take) -> int:
+def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, review_take, engine: str) -> int:
     from mockint.errors import DataError
 
     takes = [
@@ -141,7 +142,7 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
     ]
     if not takes:
         raise UsageError(f"session {session_id} has no recorded takes", "nothing to transcribe")
-    transcriber = load_transcriber(args.engine, args.model)
+    transcriber = load_transcriber(args.engine or engine, args.model)
     results, missing = [], []
     for question_id, index, take in takes:
         try:

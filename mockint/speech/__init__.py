@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import importlib
 
+from mockint.config import DEFAULT_ENGINE
 from mockint.errors import UsageError
 from mockint.ports import Transcriber
 
 # engine name -> "module:class"; the class takes the --model value (None: the engine's default)
 ENGINES = {
+    "whisper": "mockint.speech.whisper:WhisperTranscriber",
     "sphinx": "mockint.speech.sphinx:SphinxTranscriber",
     "vosk": "mockint.speech.vosk:VoskTranscriber",
-    "faster-whisper": "mockint.speech.whisper:WhisperTranscriber",
 }
-DEFAULT_ENGINE = "sphinx"
+ALIASES = {"faster-whisper": "whisper"}  # the engine's name before it became the default
 
 
 def load_transcriber(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Transcriber:
     """A Transcriber with its model loaded once; reuse it for every answer of a session."""
+    engine = ALIASES.get(engine, engine)
     if engine not in ENGINES:
         raise UsageError(f"unknown speech engine '{engine}'", f"use one of: {', '.join(ENGINES)}")
     module, cls = ENGINES[engine].split(":")

@@ -36,6 +36,15 @@ FILLER_SPELLINGS = {
     "mm": "hmm",
 }
 FILLERS = ("um", "uh", "er", "ah", "hmm")
+# Lengthened spellings ("Ummm", "Uhh", "Hmmm", "Ahh", "Erm"), matched whole
+_LONG_FILLERS = (
+    (re.compile(r"u+h*m+"), "um"),
+    (re.compile(r"u+h+"), "uh"),
+    (re.compile(r"h+m+"), "hmm"),
+    (re.compile(r"m{2,}"), "hmm"),
+    (re.compile(r"a+h+"), "ah"),
+    (re.compile(r"e+r+m*"), "er"),
+)
 
 _PUNCTUATION = re.compile(r"[^\w']+")  # whisper writes "Americans," and "ask,"
 
@@ -49,7 +58,12 @@ def clean_word(raw: str) -> str | None:
         return None
     if len(word) == 2 and word[1] == "." and word[0].isalpha():  # the letter "i." is the word "i"
         word = word[0]
-    return FILLER_SPELLINGS.get(word, word)
+    if word in FILLER_SPELLINGS:
+        return FILLER_SPELLINGS[word]
+    for pattern, filler in _LONG_FILLERS:
+        if pattern.fullmatch(word):
+            return filler
+    return word
 
 
 def engine_words(items: Any) -> tuple[Word, ...]:

