@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "stories",
     "devices",
     "doctor",
+    "serve",
 )
 
 
