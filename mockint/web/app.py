@@ -227,6 +227,7 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         Route("/stories", add_story, methods=["POST"]),
         Route("/check", check),
         Route("/assets/report.css", report_css),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/sessions", api_sessions),
         Route("/api/sessions/{sid}", api_session),
         Route("/api/sessions/{sid}/audio/{q:int}/{t:int}", take_audio),

@@ -131,7 +131,10 @@
       else if (m.score !== null && m.score !== undefined) setStatus('Review ready: score ' + m.score + '.');
       else setStatus('Review ready.');
     },
-    follow_up(m) { notice('Follow-up: ' + m.prompt); },
+    follow_up(m) {
+      progress.textContent += ' · follow-up';
+      notice('Follow-up: ' + m.prompt);
+    },
     notice(m) { notice(m.text); },
     done(m) {
       finished = true;
