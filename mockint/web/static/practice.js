@@ -8,8 +8,8 @@
   const timer = $('timer'), level = $('level'), words = $('words'), reviews = $('reviews');
   const notices = $('notices'), progress = $('progress'), done = $('done');
   let ws = null, ctx = null, node = null, stream = null;
+  let sent = 0;
   let listening = false, pendingStop = null, limit = 0, sessionId = null, finished = false;
-  const ready = performance.now();
 
   function setStatus(text) { status.textContent = text; }
   function fmt(s) { s = Math.max(0, Math.floor(s)); return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0'); }
@@ -27,7 +27,8 @@
   }
 
   async function openMicrophone() {
-    ctx = new AudioContext();
+    // 'playback': a larger render buffer, so a busy machine does not drop microphone audio
+    ctx = new AudioContext({ latencyHint: 'playback' });
     stream = await navigator.mediaDevices.getUserMedia({
       audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false },
     });
@@ -38,7 +39,11 @@
     ctx.createMediaStreamSource(stream).connect(node);
     node.connect(mute).connect(ctx.destination);
     node.port.onmessage = (e) => {
-      if (listening && e.data.pcm.byteLength && ws && ws.readyState === WebSocket.OPEN) ws.send(e.data.pcm);
+      if (listening && e.data.pcm.byteLength && ws && ws.readyState === WebSocket.OPEN) {
+        ws.send(e.data.pcm);
+        sent += e.data.pcm.byteLength / 2;
+        document.documentElement.dataset.sentSamples = String(sent); // for benchmarks/bench_web.py
+      }
       if (e.data.flushed && pendingStop) {
         send({ type: 'stop', key: pendingStop });
         pendingStop = null;
@@ -49,6 +54,7 @@
   function stop(key) {
     if (!listening || pendingStop) return;
     pendingStop = key;
+    document.documentElement.dataset.stoppedMs = String(performance.now());
     node.port.postMessage('flush'); // the last few ms of audio go first, then the stop
     buttons(false);
     setStatus(key === 'enter' ? 'Answer ended — reviewing…' : 'One moment…');
@@ -102,6 +108,7 @@
     listen(m) {
       limit = m.limit_s;
       listening = true;
+      document.documentElement.dataset.listenMs = String(performance.now());
       pendingStop = null;
       buttons(true);
       words.textContent = '';
@@ -127,6 +134,7 @@
       box.setAttribute('aria-label', 'Review');
       box.innerHTML = m.html; // built on the server from escaped text (mockint.render.session_page)
       reviews.prepend(box);
+      document.documentElement.dataset.reviewMs = String(performance.now()); // for benchmarks/bench_web.py
       if (m.stopped_by === 'skip') setStatus('Skipped.');
       else if (m.score !== null && m.score !== undefined) setStatus('Review ready: score ' + m.score + '.');
       else setStatus('Review ready.');
@@ -224,6 +232,6 @@
     if (w && !listening && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); seek(w); }
   });
 
-  document.documentElement.dataset.readyMs = String(Math.round(ready));
+  document.documentElement.dataset.readyMs = String(performance.now()); // since navigation start
   document.documentElement.dataset.ready = '1';
 })();
