@@ -232,3 +232,60 @@ def test_sigterm_mid_answer_finalizes_the_open_take(chromium, served):
     )
     _until(w.page, "document.getElementById('status').textContent.includes('saved')")
     w.page.close()
+
+
+def test_retake_skip_and_quit_from_the_keyboard(chromium, served):
+    w = _open(chromium, served)
+    p = w.page
+    p.focus("#company")
+    p.keyboard.press("Tab")
+    p.keyboard.type("2")
+    p.focus("#follow_ups")
+    p.keyboard.press("Space")  # no follow-ups
+    assert not p.is_checked("#follow_ups")
+    p.focus("#start")
+    p.keyboard.press("Enter")
+    for key in ("r", "s", "q"):
+        p.wait_for_selector("#record:not([disabled])", timeout=REVIEW_TIMEOUT_MS)
+        time.sleep(2)
+        p.keyboard.press(key)
+        p.wait_for_selector("#record[disabled]")
+    p.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    w.shot("6-keys")
+    assert "Retake" in p.text_content("#notices")
+    session_id = p.get_attribute("#session-link", "href").rsplit("/", 1)[-1]
+    doc = json.loads(mockint(["show", session_id, "--json"], served.recordings, served.cache).stdout)
+    first, second = doc["questions"]
+    assert [t["stopped_by"] for t in first["takes"]] == ["retake", "skip"]
+    assert first["skipped"] is True
+    assert [t["stopped_by"] for t in second["takes"]] == ["quit"]
+    assert doc["ended_by"] == "quit"
+    assert not w.errors, w.errors
+
+
+def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
+    w = _open(chromium, served)
+    p = w.page
+    p.goto(served.base + "/stories")
+    p.focus("input[name=title]")
+    p.keyboard.type("Checkout outage <b>fixed</b>")
+    p.fill("textarea[name=result]", "failed payments from 5% to 0.5%")
+    p.fill("input[name=principles]", "ownership, dive-deep")
+    p.focus("input[name=title]")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("table.list")
+    assert "Checkout outage <b>fixed</b>" in p.text_content("table.list")  # shown as text, not markup
+    w.shot("7-stories")
+    listed = json.loads(mockint(["stories", "list", "--json"], served.recordings, served.cache).stdout)
+    assert [s["principles"] for s in listed] == [["ownership", "dive-deep"]]
+    p.fill("input[name=title]", "Another")
+    p.fill("input[name=principles]", "no-such-principle")
+    p.click("button[type=submit]")
+    assert "unknown principle 'no-such-principle'" in p.text_content("[role=alert]")
+
+    p.goto(served.base + "/check")
+    p.focus("#check-start")
+    p.keyboard.press("Enter")
+    _until(p, "document.getElementById('check-level').value > -60", 10_000)
+    w.shot("8-check")
+    assert not [e for e in w.errors if "400" not in e], w.errors  # the refused story is a 400

@@ -8,7 +8,7 @@
   path without it (so it leaves the address bar and history). Without the cookie: 403.
 - Every request that changes something (any method but GET/HEAD) and the WebSocket handshake
   must carry an Origin of this server, so another site cannot drive it from the user's browser.
-- No CORS headers at all; every response says: no framing, no sniffing, no referrer, no cache.
+- No CORS headers at all; every response says: no framing, no sniffing, no referrer to other sites, no cache.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SendFn = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # no-referrer would make form POSTs send Origin: null
     (b"cache-control", b"no-store"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
