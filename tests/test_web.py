@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
 
 import pytest
 from web_server import mockint, serve
@@ -150,3 +151,36 @@ def test_it_listens_on_loopback_only(served):
         if int(port, 16) == served.port and state == "0A":  # LISTEN
             listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, and nothing else (no 0.0.0.0)
+
+
+def test_a_principle_drill_over_the_websocket_and_a_dropped_socket_keeps_the_take(served):
+    from mockint.bank import load_bank
+    from mockint.config import bundled_bank_dir
+
+    seen: dict[str, dict] = {}
+    with _ws(served, served.base) as ws:
+        ws.send(
+            json.dumps(
+                {"type": "start", "company": "amazon", "principle": "dive-deep", "count": 1, "voice": False}
+            )
+        )
+        while "listen" not in seen:
+            message = json.loads(ws.recv(timeout=60))
+            seen[message["type"]] = message
+            if message["type"] == "say":
+                ws.send(json.dumps({"type": "said"}))
+        ws.send(bytes(2 * 16_000))  # one second of silence, then the socket goes away
+    question = load_bank(bundled_bank_dir()).question(seen["question"]["id"])
+    assert "dive-deep" in question.principles
+    assert seen["listen"]["limit_s"] > 0
+    session_id = seen["session"]["id"]
+    shown = None
+    for _ in range(100):
+        shown = mockint(["show", session_id, "--json"], served.recordings, served.cache)
+        doc = json.loads(shown.stdout)
+        if doc.get("ended_by") == "interrupt":
+            break
+        time.sleep(0.1)
+    (take,) = doc["questions"][0]["takes"]
+    assert take["stopped_by"] == "interrupt"
+    assert take["duration_s"] == pytest.approx(1.0, abs=0.01)

@@ -77,6 +77,7 @@ class Watched:
         self.page = context.new_page()
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.voice: list[str] = []  # the question audio the page fetched and played
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on(
             "response", lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None
@@ -84,6 +85,7 @@ class Watched:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         prefix = (served.base, f"ws://127.0.0.1:{served.port}", "data:", "blob:")
         self.page.on("request", lambda r: None if r.url.startswith(prefix) else self.foreign.append(r.url))
+        self.page.on("request", lambda r: self.voice.append(r.url) if "/api/voice/" in r.url else None)
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -109,7 +111,7 @@ def _open(context, served) -> Watched:
 
 def _start_by_keyboard(w: Watched, count: int = 1, limit: str = "") -> None:
     p = w.page
-    p.focus("#company")
+    p.focus("#principle")
     p.keyboard.press("Tab")  # Questions
     p.keyboard.type(str(count))
     if limit:
@@ -182,6 +184,7 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
         answer["duration_s"], abs=0.1
     )
     w.shot("5-session")
+    assert len(w.voice) >= 2  # the question and the follow-up were spoken by the page
     assert not w.errors, w.errors
     assert not w.foreign, w.foreign
 
@@ -237,7 +240,7 @@ def test_sigterm_mid_answer_finalizes_the_open_take(chromium, served):
 def test_retake_skip_and_quit_from_the_keyboard(chromium, served):
     w = _open(chromium, served)
     p = w.page
-    p.focus("#company")
+    p.focus("#principle")
     p.keyboard.press("Tab")
     p.keyboard.type("2")
     p.focus("#follow_ups")

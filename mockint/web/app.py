@@ -56,7 +56,9 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
 
     def index(request: Request) -> HTMLResponse:
         bank = practice.bank()
-        return _page(pages.practice_page(list(bank.profiles.values()), practice.engine))
+        return _page(
+            pages.practice_page(list(bank.profiles.values()), list(bank.principles.values()), practice.engine)
+        )
 
     def sessions(request: Request) -> HTMLResponse:
         return _page(pages.sessions_page(practice.store().list()))

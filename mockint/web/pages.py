@@ -47,7 +47,12 @@ def shell(title: str, current: str, body: str, scripts: Sequence[str] = ()) -> s
     )
 
 
-def practice_page(profiles: Sequence[Any], engine: str) -> str:
+def practice_page(profiles: Sequence[Any], principles: Sequence[Any], engine: str) -> str:
+    names = {p.id: p.name for p in profiles}
+    drills = '<option value="">any</option>' + "".join(
+        f'<option value="{esc(p.id)}">{esc(p.name)} ({esc(names.get(p.profile, p.profile))})</option>'
+        for p in principles
+    )
     options = "".join(
         f'<option value="{esc(p.id)}"'
         + (" selected" if p.id == "amazon" else "")
@@ -58,6 +63,7 @@ def practice_page(profiles: Sequence[Any], engine: str) -> str:
 <h1>Practice</h1>
 <form id="setup" class="setup" aria-label="Session settings">
   <label>Company <select id="company" name="company">{options}</select></label>
+  <label>Principle to drill <select id="principle" name="principle">{drills}</select></label>
   <label>Questions <input id="count" name="count" type="number" min="1" max="10" placeholder="profile's"></label>
   <label>Answer limit (s) <input id="limit" name="answer_limit_s" type="number" min="5" max="600"
      placeholder="profile's"></label>

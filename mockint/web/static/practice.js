@@ -187,6 +187,7 @@
       send({
         type: 'start',
         company: $('company').value,
+        principle: $('principle').value,
         count: $('count').value,
         answer_limit_s: $('limit').value,
         follow_ups: $('follow_ups').checked,
