@@ -4,6 +4,7 @@ uvicorn until Ctrl-C or SIGTERM, then finalize every open take before exiting.""
 from __future__ import annotations
 
 import errno
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -74,9 +75,15 @@ def serve(
         threading.Thread(target=_preload, args=(practice,), name="mockint-preload", daemon=True).start()
     if open_browser is not None:
         threading.Thread(target=open_browser, args=(url,), name="mockint-open", daemon=True).start()
+    # uvicorn handles SIGTERM and Ctrl-C (a graceful stop), then re-raises the signal to the
+    # handler that was there before: for SIGTERM that is "exit -15", so a no-op stands in.
+    main = threading.current_thread() is threading.main_thread()  # signals belong to the main thread
+    previous = signal.signal(signal.SIGTERM, lambda *_: None) if main else None
     try:
         server.run(sockets=[sock])
     finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         practice.shutdown(SHUTDOWN_TIMEOUT_S)  # again, in case a second Ctrl-C skipped the lifespan's
         sock.close()
 
