@@ -121,7 +121,7 @@ def _start_by_keyboard(w: Watched, count: int = 1, limit: str = "") -> None:
     p.keyboard.press("Enter")
 
 
-def _answer(w: Watched, min_words: int, key: str = "Space") -> str:
+def _answer(w: Watched, min_words: int, key: str = "Space", shot: str | None = None) -> str:
     """Wait for the recording, then for `min_words` live words, then end it with `key`."""
     p = w.page
     p.wait_for_selector("#record:not([disabled])", timeout=REVIEW_TIMEOUT_MS)
@@ -131,6 +131,8 @@ def _answer(w: Watched, min_words: int, key: str = "Space") -> str:
         timeout_ms=WORDS_TIMEOUT_MS,
     )
     words = p.text_content("#words")
+    if shot:
+        w.shot(shot)
     p.keyboard.press(key)
     return words
 
@@ -146,8 +148,7 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
     p = w.page
     _until(p, "document.getElementById('question').textContent.length > 10")
     question = p.text_content("#question")
-    live = _answer(w, min_words=40)
-    w.shot("2-recording")
+    live = _answer(w, min_words=40, shot="2-recording")
     assert re.search(r"[a-z]{3,}", live)
     p.wait_for_selector(".live-review .take", timeout=REVIEW_TIMEOUT_MS)
     w.shot("3-review")
