@@ -184,3 +184,10 @@ def test_a_principle_drill_over_the_websocket_and_a_dropped_socket_keeps_the_tak
     (take,) = doc["questions"][0]["takes"]
     assert take["stopped_by"] == "interrupt"
     assert take["duration_s"] == pytest.approx(1.0, abs=0.01)
+
+    # The unfinished question is offered again.
+    response, body = _get(served, "/sessions")
+    assert f'href="/?continue={session_id}"'.encode() in body
+    response, body = _get(served, f"/?continue={session_id}")
+    assert response.status == 200
+    assert f'data-questions="{question.id}"'.encode() in body

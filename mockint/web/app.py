@@ -56,8 +56,23 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
 
     def index(request: Request) -> HTMLResponse:
         bank = practice.bank()
+        company, continuing = "amazon", None
+        sid = request.query_params.get("continue")
+        if sid:
+            try:
+                doc = practice.store().load(sid)
+            except (UsageError, DataError) as exc:
+                return _not_found(exc.message)
+            company = str(doc.get("company") or company)
+            continuing = (sid, unfinished(doc))
         return _page(
-            pages.practice_page(list(bank.profiles.values()), list(bank.principles.values()), practice.engine)
+            pages.practice_page(
+                list(bank.profiles.values()),
+                list(bank.principles.values()),
+                practice.engine,
+                company=company,
+                continuing=continuing,
+            )
         )
 
     def sessions(request: Request) -> HTMLResponse:
@@ -239,6 +254,17 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     return Guard(app, token=token, port=port)
+
+
+def unfinished(doc: dict[str, Any]) -> list[str]:
+    """The questions of a session without a reviewed answer that were not skipped, in order."""
+    ids = []
+    for q in doc.get("questions") or []:
+        takes = [t for t in q.get("takes") or [] if isinstance(t, dict)]
+        answered = any(t.get("kind") == "answer" and t.get("review") for t in takes)
+        if isinstance(q.get("id"), str) and not answered and not q.get("skipped"):
+            ids.append(q["id"])
+    return ids
 
 
 def _bank_or_none(practice: Practice):

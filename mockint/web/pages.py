@@ -47,7 +47,15 @@ def shell(title: str, current: str, body: str, scripts: Sequence[str] = ()) -> s
     )
 
 
-def practice_page(profiles: Sequence[Any], principles: Sequence[Any], engine: str) -> str:
+def practice_page(
+    profiles: Sequence[Any],
+    principles: Sequence[Any],
+    engine: str,
+    *,
+    company: str = "amazon",
+    continuing: tuple[str, Sequence[str]] | None = None,
+) -> str:
+    """The practice page; `continuing` = (session id, its unfinished question ids) to ask again."""
     names = {p.id: p.name for p in profiles}
     drills = '<option value="">any</option>' + "".join(
         f'<option value="{esc(p.id)}">{esc(p.name)} ({esc(names.get(p.profile, p.profile))})</option>'
@@ -59,9 +67,17 @@ def practice_page(profiles: Sequence[Any], principles: Sequence[Any], engine: st
         + f">{esc(p.name)}</option>"
         for p in profiles
     )
+    note, data = "", ""
+    if continuing:
+        sid, ids = continuing
+        note = (
+            f'<p class="notice" id="continuing">Continuing session {esc(sid)}: the {len(ids)} question(s) it '
+            "did not finish are asked first (a new session; the old one stays as it is).</p>"
+        )
+        data = f' data-questions="{esc(",".join(ids))}"'
     body = f"""
-<h1>Practice</h1>
-<form id="setup" class="setup" aria-label="Session settings">
+<h1>Practice</h1>{note}
+<form id="setup" class="setup" aria-label="Session settings"{data}>
   <label>Company <select id="company" name="company">{options}</select></label>
   <label>Principle to drill <select id="principle" name="principle">{drills}</select></label>
   <label>Questions <input id="count" name="count" type="number" min="1" max="10" placeholder="profile's"></label>
@@ -115,9 +131,14 @@ def sessions_page(rows: Sequence[Mapping[str, Any]]) -> str:
                 continue
             score = r.get("average_score")
             duration = r.get("duration_s")
+            state = (
+                "complete"
+                if r.get("complete")
+                else f'incomplete · <a href="/?continue={esc(sid)}">continue</a>'
+            )
             body_rows.append(
                 f'<tr><td><a href="/sessions/{esc(sid)}">{esc(sid)}</a></td><td>{esc(r.get("company"))}</td>'
-                f"<td>{'complete' if r.get('complete') else 'incomplete'}</td>"
+                f"<td>{state}</td>"
                 f"<td>{esc(r.get('answered'))} of {esc(r.get('questions'))}</td>"
                 f"<td>{'–' if score is None else esc(score)}</td>"
                 f"<td>{'–' if duration is None else f'{float(duration) / 60:.1f} min'}</td></tr>"

@@ -29,7 +29,7 @@ class Start:
 
     company: str
     count: int | None = None
-    question: str | None = None
+    questions: tuple[str, ...] = ()  # asked first, in order (continuing an unfinished session)
     principle: str | None = None
     answer_limit_s: float | None = None
     follow_ups: bool = True
@@ -54,10 +54,18 @@ class Start:
             return got
 
         count = number("count", 1, MAX_COUNT)
+        raw_questions = raw.get("questions") or []
+        if isinstance(raw_questions, str):
+            raw_questions = raw_questions.split(",")
+        if not isinstance(raw_questions, list) or len(raw_questions) > MAX_COUNT:
+            raise UsageError("questions must be a list of question ids", f"give at most {MAX_COUNT}")
+        questions = tuple(str(q).strip() for q in raw_questions if str(q).strip())
+        if questions and count is None:
+            count = len(questions)
         return cls(
             company=text("company") or "amazon",
             count=None if count is None else int(count),
-            question=text("question"),
+            questions=questions,
             principle=text("principle"),
             answer_limit_s=number("answer_limit_s", MIN_LIMIT_S, MAX_LIMIT_S),
             follow_ups=raw.get("follow_ups", True) is not False,
@@ -140,7 +148,7 @@ class Practice:
         request = PickRequest(
             profile=profile.id,
             count=start.count,
-            question_ids=(start.question,) if start.question else (),
+            question_ids=start.questions,
             principle=start.principle,
             seed=seed,
         )

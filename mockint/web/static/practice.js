@@ -188,6 +188,7 @@
         type: 'start',
         company: $('company').value,
         principle: $('principle').value,
+        questions: form.dataset.questions ? form.dataset.questions.split(',') : [],
         count: $('count').value,
         answer_limit_s: $('limit').value,
         follow_ups: $('follow_ups').checked,
