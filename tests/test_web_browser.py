@@ -196,7 +196,8 @@ def test_closing_the_tab_mid_answer_keeps_the_take_and_two_tabs_are_two_sessions
         _start_by_keyboard(w, count=1)
     for w in tabs:
         w.page.wait_for_selector("#record:not([disabled])", timeout=REVIEW_TIMEOUT_MS)
-    time.sleep(3)
+    for w in tabs:  # both decode at once: each session has its own speech model
+        _until(w.page, "document.getElementById('words').textContent.trim().length > 0", WORDS_TIMEOUT_MS)
     for w in tabs:
         w.page.close()
     ids: list[str] = []

@@ -113,7 +113,7 @@ class Practice:
         self.voice = voice
         self.rate = rate
         self.voice_files = VoiceFiles()
-        self._transcriber = None
+        self._idle: list = []  # loaded speech models not in use by a session
         self._lock = threading.Lock()
         self.rooms: set[Room] = set()
 
@@ -125,22 +125,28 @@ class Practice:
     def store(self) -> Store:
         return Store(self.recordings)
 
-    def transcriber(self):
-        """The speech model, loaded once for the server (rooms share it, one take at a time)."""
+    def borrow(self):
+        """A loaded speech model for one session. A model decodes one take at a time, so two tabs
+        answering at once each get their own; a model is loaded once and reused after."""
         with self._lock:
-            if self._transcriber is None:
-                from mockint.speech import load_transcriber
+            if self._idle:
+                return self._idle.pop()
+        from mockint.speech import load_transcriber
 
-                self._transcriber = load_transcriber(self.engine, self.model)
-            return self._transcriber
+        return load_transcriber(self.engine, self.model)
+
+    def give_back(self, transcriber) -> None:
+        with self._lock:
+            self._idle.append(transcriber)
+
+    def preload(self) -> None:
+        """Load the first model before the first page asks for it."""
+        self.give_back(self.borrow())
 
     def start(self, room: Room, start: Start) -> None:
         """Plan the session now (errors go back to the page at once), then run it on the room's thread."""
-        from mockint import session, stats
+        from mockint import stats
         from mockint.picker import PickRequest, pick
-        from mockint.review import review
-        from mockint.stories import session_stories
-        from mockint.stories.match import StoryTracker
 
         bank = self.bank()
         profile = bank.profile(start.company)
@@ -153,7 +159,19 @@ class Practice:
             seed=seed,
         )
         questions = pick(bank, request, stats.question_history(self.store().documents()))
-        transcriber = self.transcriber()
+        transcriber = self.borrow()
+        try:
+            self._start(room, start, bank, profile, seed, questions, transcriber)
+        except BaseException:
+            self.give_back(transcriber)
+            raise
+
+    def _start(self, room: Room, start: Start, bank, profile, seed: int, questions, transcriber) -> None:
+        from mockint import session
+        from mockint.review import review
+        from mockint.stories import session_stories
+        from mockint.stories.match import StoryTracker
+
         stories, warning = session_stories(self.recordings, self.environ, self.cwd, bank)
 
         def reviewer(transcript, question, thinking_s):
@@ -211,6 +229,7 @@ class Practice:
                 room.send({"type": "done", "session": result.session_id, "ended_by": result.ended_by})
             finally:
                 self.rooms.discard(room)
+                self.give_back(transcriber)
 
         self.rooms.add(room)
         room.start(run)

@@ -90,6 +90,6 @@ def serve(
 
 def _preload(practice: Practice) -> None:
     try:
-        practice.transcriber()
+        practice.preload()
     except MockintError:
         pass  # the first session reports it, with the fix
