@@ -11,6 +11,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile as sf
 from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _unavailable
@@ -137,6 +138,20 @@ def _answer(w: Watched, min_words: int, key: str = "Space", shot: str | None = N
     return words
 
 
+def best_match(take: np.ndarray, source: np.ndarray, seconds: float = 1.0) -> float:
+    """How well one second from the middle of `take` matches the looped `source` anywhere
+    (normalized cross-correlation, 1.0 = the same samples): the page's capture and
+    downsampling must hand the server the answer itself, not noise or a wrong rate."""
+    n = int(seconds * 16_000)
+    seg = take[len(take) // 2 : len(take) // 2 + n].astype(np.float64)
+    hay = np.concatenate([source, source]).astype(np.float64)
+    size = 1 << (len(hay) + n).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(hay, size) * np.conj(np.fft.rfft(seg, size)), size)[: len(hay) - n]
+    energy = np.cumsum(np.concatenate([[0.0], hay**2]))
+    norms = np.sqrt(energy[n : n + len(corr)] - energy[: len(corr)]) * np.linalg.norm(seg)
+    return float(np.max(corr / np.maximum(norms, 1e-9)))
+
+
 def _manifest(served, session_id: str) -> dict:
     return json.loads((served.recordings / session_id / "session.json").read_text())
 
@@ -176,6 +191,9 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
     info = sf.info(str(served.recordings / session_id / answer["audio"]))
     assert (info.samplerate, info.channels, info.subtype) == (16_000, 1, "PCM_16")
     assert abs(info.duration - answer["duration_s"]) < 0.05
+    recorded, _ = sf.read(str(served.recordings / session_id / answer["audio"]), dtype="float32")
+    source, _ = sf.read(str(SAMPLES / f"{ANSWER}.ogg"), dtype="float32")
+    assert best_match(recorded, source) > 0.9
 
     # The session page (the report, audio through the API) plays the take.
     p.click("#session-link")

@@ -30,7 +30,8 @@
     // 'playback': a larger render buffer, so a busy machine does not drop microphone audio
     ctx = new AudioContext({ latencyHint: 'playback' });
     stream = await navigator.mediaDevices.getUserMedia({
-      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: false, autoGainControl: false },
+      // Raw, as the terminal records it: the question is never played while the answer is recorded.
+      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
     });
     await ctx.audioWorklet.addModule('/static/capture-worklet.js');
     node = new AudioWorkletNode(ctx, 'mockint-capture', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1 });
