@@ -51,6 +51,9 @@ def main() -> None:
     ap.add_argument("--answer-s", type=float, default=20.0, help="seconds of each answer")
     ap.add_argument("--engine", default="sphinx")
     ap.add_argument("--page-runs", type=int, default=10)
+    ap.add_argument(
+        "--limit", type=float, help="answer limit in seconds (for answers longer than the profile's)"
+    )
     opts = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -88,6 +91,8 @@ def main() -> None:
                 ready_nav.append(float(page.evaluate("document.documentElement.dataset.readyMs")) / 1000)
             page.fill("#count", str(opts.answers))
             page.uncheck("#follow_ups")
+            if opts.limit:
+                page.fill("#limit", f"{opts.limit:g}")
             page.click("#start")
             review_s, kept, sent = [], [], []
             for n in range(opts.answers):

@@ -191,3 +191,38 @@ def test_a_principle_drill_over_the_websocket_and_a_dropped_socket_keeps_the_tak
     response, body = _get(served, f"/?continue={session_id}")
     assert response.status == 200
     assert f'data-questions="{question.id}"'.encode() in body
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ({"count": 0}, "count 0 is out of range"),
+        ({"count": "lots"}, "count must be a number"),
+        ({"answer_limit_s": 1}, "answer_limit_s 1 is out of range"),
+        ({"questions": {"a": 1}}, "questions must be a list"),
+        ({"questions": ["q"] * 11}, "questions must be a list"),
+    ],
+)
+def test_what_the_page_asks_for_is_validated(raw, problem):
+    from mockint.errors import UsageError
+    from mockint.web.practice import Start
+
+    with pytest.raises(UsageError, match=problem):
+        Start.parse(raw)
+
+
+def test_continuing_asks_the_unfinished_questions_in_order():
+    from mockint.web.app import unfinished
+    from mockint.web.practice import Start
+
+    doc = {
+        "questions": [
+            {"id": "a", "takes": [{"kind": "answer", "review": {"score": 70}}]},
+            {"id": "b", "takes": [{"kind": "answer", "review": None, "stopped_by": "interrupt"}]},
+            {"id": "c", "skipped": True, "takes": []},
+            {"id": "d", "takes": []},
+        ]
+    }
+    assert unfinished(doc) == ["b", "d"]
+    start = Start.parse({"company": "amazon", "questions": unfinished(doc)})
+    assert (start.questions, start.count) == (("b", "d"), 2)
