@@ -46,6 +46,7 @@
         document.documentElement.dataset.sentSamples = String(sent); // for benchmarks/bench_web.py
       }
       if (e.data.flushed && pendingStop) {
+        listening = false; // everything captured before the key went first; nothing after it
         send({ type: 'stop', key: pendingStop });
         pendingStop = null;
       }
