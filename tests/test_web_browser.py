@@ -301,6 +301,17 @@ def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
     w.shot("7-stories")
     listed = json.loads(mockint(["stories", "list", "--json"], served.recordings, served.cache).stdout)
     assert [s["principles"] for s in listed] == [["ownership", "dive-deep"]]
+    p.focus("a[href$='/edit']")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("h1:has-text('Edit story')")
+    assert p.input_value("input[name=principles]") == "ownership, dive-deep"
+    p.fill("textarea[name=result]", "failed payments from 5% to 0.4%")
+    p.click("button[type=submit]")
+    p.wait_for_selector("table.list")
+    listed = json.loads(mockint(["stories", "list", "--json"], served.recordings, served.cache).stdout)
+    assert [(s["id"], s["result"]) for s in listed] == [
+        ("checkout-outage-b-fixed-b", "failed payments from 5% to 0.4%")
+    ]
     p.fill("input[name=title]", "Another")
     p.fill("input[name=principles]", "no-such-principle")
     p.click("button[type=submit]")

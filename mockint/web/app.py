@@ -166,6 +166,26 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
             return await asyncio.to_thread(stories, request, exc.message, 400)
         return RedirectResponse("/stories", status_code=303)
 
+    def edit_story(request: Request, error: str | None = None, status: int = 200):
+        from mockint.stories import find, load_stories
+
+        try:
+            story = find(load_stories(_stories_file(practice), practice.bank()), request.path_params["story"])
+        except MockintError as exc:
+            return _not_found(exc.message)
+        return _page(pages.story_edit_page(story, error), status=status)
+
+    async def save_story(request: Request):
+        body = await request.body()
+        if len(body) > MAX_FORM_BYTES:
+            return PlainTextResponse("413 story too long\n", status_code=413)
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        try:
+            await asyncio.to_thread(_save_story, practice, form, request.path_params["story"])
+        except MockintError as exc:
+            return await asyncio.to_thread(edit_story, request, exc.message, 400)
+        return RedirectResponse("/stories", status_code=303)
+
     def report_css(request: Request) -> Response:
         from mockint.render.html import CSS
 
@@ -242,6 +262,8 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         Route("/progress", progress),
         Route("/stories", stories, methods=["GET"]),
         Route("/stories", add_story, methods=["POST"]),
+        Route("/stories/{story}/edit", edit_story, methods=["GET"]),
+        Route("/stories/{story}", save_story, methods=["POST"]),
         Route("/check", check),
         Route("/assets/report.css", report_css),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
@@ -281,7 +303,8 @@ def _stories_file(practice: Practice) -> Path:
     return path if path.is_absolute() else practice.cwd / path
 
 
-def _save_story(practice: Practice, form: dict[str, str]) -> None:
+def _save_story(practice: Practice, form: dict[str, str], story_id: str | None = None) -> None:
+    """Add a story from the form, or replace story `story_id` (its id stays)."""
     from mockint import stories as sb
 
     bank = practice.bank()
@@ -295,7 +318,7 @@ def _save_story(practice: Practice, form: dict[str, str]) -> None:
         return tuple(dict.fromkeys(t.strip() for t in (form.get(key) or "").split(",") if t.strip()))
 
     story = sb.Story(
-        id=sb.slugify(title),
+        id=story_id or sb.slugify(title),
         title=title,
         **{part: (form.get(part) or "").strip() for part in ("situation", "task", "action", "result")},
         tags=tuple(t.lower() for t in split("tags")),
@@ -304,6 +327,10 @@ def _save_story(practice: Practice, form: dict[str, str]) -> None:
     unknown = [p for p in story.principles if p not in bank.principles]
     if unknown:
         raise UsageError(f"unknown principle '{unknown[0]}'", "use ids from 'mockint bank list'")
-    updated = sb.add(found, story)
+    if story_id is None:
+        updated = sb.add(found, story)
+    else:
+        sb.find(found, story_id)
+        updated = [story if s.id == story_id else s for s in found]
     sb.check_principles(updated, bank, path)
     sb.save_stories(path, updated)

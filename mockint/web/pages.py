@@ -160,33 +160,54 @@ def with_nav(report_html: str, current: str) -> str:
 def stories_page(stories: Sequence[Any], coverage_html: str, path: Path, error: str | None) -> str:
     rows = "".join(
         f"<tr><td>{esc(s.id)}</td><td>{esc(s.title)}</td><td>{esc(', '.join(s.tags))}</td>"
-        f"<td>{esc(', '.join(s.principles))}</td></tr>"
+        f"<td>{esc(', '.join(s.principles))}</td>"
+        f'<td><a href="/stories/{esc(s.id)}/edit" aria-label="Edit {esc(s.title)}">edit</a></td></tr>'
         for s in stories
     )
     listing = (
-        "<table class='list'><thead><tr><th>id</th><th>Title</th><th>Tags</th><th>Principles</th></tr>"
+        "<table class='list'><thead><tr><th>id</th><th>Title</th><th>Tags</th><th>Principles</th><th></th></tr>"
         f"</thead><tbody>{rows}</tbody></table>"
         if stories
         else "<p>No stories yet: add the ones you will tell below.</p>"
     )
-    fields = "".join(
-        f'<label>{part.capitalize()} <textarea name="{part}" rows="2"></textarea></label>'
-        for part in ("situation", "task", "action", "result")
-    )
-    form = (
-        '<h2>Add a story</h2><form method="post" action="/stories" class="story-form" aria-label="Add a story">'
-        '<label>Title <input name="title" required></label>'
-        + fields
-        + '<label>Tags (comma-separated) <input name="tags"></label>'
-        '<label>Principles (comma-separated ids) <input name="principles"></label>'
-        '<button type="submit" class="primary">Add story</button></form>'
-    )
+    form = "<h2>Add a story</h2>" + story_form(None, "/stories", "Add story")
     problem = f'<p class="off" role="alert">{esc(error)}</p>' if error else ""
     body = (
         f"<h1>Story bank</h1><p class='small muted'>{esc(path)}</p>{problem}{listing}"
         f"<h2>Coverage</h2>{coverage_html}{form}"
     )
     return shell("mockint — stories", "/stories", body)
+
+
+def story_form(story: Any | None, action: str, submit: str) -> str:
+    """The add/edit form; `story` fills it in for editing."""
+
+    def value(field: str) -> str:
+        got = getattr(story, field, "") if story is not None else ""
+        return ", ".join(got) if isinstance(got, tuple) else str(got or "")
+
+    fields = "".join(
+        f'<label>{part.capitalize()} <textarea name="{part}" rows="2">{esc(value(part))}</textarea></label>'
+        for part in ("situation", "task", "action", "result")
+    )
+    return (
+        f'<form method="post" action="{esc(action)}" class="story-form" aria-label="{esc(submit)}">'
+        f'<label>Title <input name="title" required value="{esc(value("title"))}"></label>'
+        + fields
+        + f'<label>Tags (comma-separated) <input name="tags" value="{esc(value("tags"))}"></label>'
+        f'<label>Principles (comma-separated ids) <input name="principles" value="{esc(value("principles"))}"></label>'
+        f'<button type="submit" class="primary">{esc(submit)}</button></form>'
+    )
+
+
+def story_edit_page(story: Any, error: str | None) -> str:
+    problem = f'<p class="off" role="alert">{esc(error)}</p>' if error else ""
+    body = (
+        f"<h1>Edit story</h1><p class='small muted'>{esc(story.id)}</p>{problem}"
+        + story_form(story, f"/stories/{story.id}", "Save story")
+        + '<p><a href="/stories">Back to the story bank</a></p>'
+    )
+    return shell("mockint — edit story", "/stories", body)
 
 
 def check_page() -> str:
