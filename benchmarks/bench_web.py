@@ -94,13 +94,21 @@ def main() -> None:
             if opts.limit:
                 page.fill("#limit", f"{opts.limit:g}")
             page.click("#start")
-            review_s, kept, sent = [], [], []
+            review_s, kept, sent, heard_s, finalize_s = [], [], [], [], []
             for n in range(opts.answers):
                 page.wait_for_selector("#record:not([disabled])", timeout=120_000)
                 sent_before = float(page.evaluate("document.documentElement.dataset.sentSamples || '0'"))
                 time.sleep(opts.answer_s)
                 page.keyboard.press("Space")
                 until(page, f"document.querySelectorAll('.live-review').length > {n}")
+                heard_s.append(
+                    (
+                        float(page.evaluate("document.documentElement.dataset.heardMs"))
+                        - float(page.evaluate("document.documentElement.dataset.stoppedMs"))
+                    )
+                    / 1000
+                )
+                finalize_s.append(float(page.evaluate("document.documentElement.dataset.finalizeS")))
                 sent_after = float(page.evaluate("document.documentElement.dataset.sentSamples || '0'"))
                 sent.append((sent_after - sent_before) / 16_000)
                 review_s.append(
@@ -137,6 +145,10 @@ def main() -> None:
     print(
         f"end of answer → review shown: median {statistics.median(review_s):.3f} s, max {max(review_s):.3f} s "
         f"(target ≤ {REVIEW_TARGET_S} s); the engine's own review_ready_s: {engine_ready}"
+    )
+    print(
+        f"  of which: key → the server's recorder has stopped and said so: {[round(x, 3) for x in heard_s]} s, "
+        f"within it finalizing the take file (tail + fsync): {finalize_s} s"
     )
     print(f"idle server CPU over {IDLE_S:g} s: {idle * 100:.2f} % of one core")
     for held, out, got in zip(kept, sent, durations, strict=True):

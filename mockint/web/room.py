@@ -197,11 +197,20 @@ class WebRecorder:
         finally:
             with self._lock:
                 self._writer = None
+            closing = time.monotonic()
             writer.close()
         drain()
+        finalize_s = time.monotonic() - closing  # writing the tail and fsync: part of "answer → review"
         if stopped == STOP_LIMIT:
             self._cue("times_up")
-        self.room.send({"type": "heard", "stopped_by": stopped, "duration_s": round(writer.duration_s, 2)})
+        self.room.send(
+            {
+                "type": "heard",
+                "stopped_by": stopped,
+                "duration_s": round(writer.duration_s, 2),
+                "finalize_s": round(finalize_s, 3),
+            }
+        )
         return Recording(
             path=writer.path,
             duration_s=writer.duration_s,

@@ -125,6 +125,8 @@
     },
     heard(m) {
       listening = false;
+      document.documentElement.dataset.heardMs = String(performance.now());
+      document.documentElement.dataset.finalizeS = String(m.finalize_s);
       buttons(false);
       level.value = -60;
       if (m.stopped_by === 'limit') setStatus("Time's up — reviewing…");
