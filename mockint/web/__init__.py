@@ -7,6 +7,7 @@ the same streaming transcriber; `room.WebSpeaker` has the page play the same cac
 
     guard.py   who may talk to the server: loopback Host, per-launch token → cookie, Origin
     room.py    one browser session: the engine's thread and its web Speaker/Recorder/View
+    practice.py  wiring a room to the session engine, as commands/practice.py does a terminal
     pages.py   the HTML pages (the session and progress pages reuse mockint.render)
     app.py     the Starlette application: routes, the WebSocket, the session API
     server.py  binding 127.0.0.1, uvicorn, shutdown that finalizes open takes

@@ -76,9 +76,8 @@ class Start:
 class _RoomStore(Store):
     """The recordings folder, telling the room which session it is writing."""
 
-    def __init__(self, root: Path, room: Room, on_create) -> None:
+    def __init__(self, root: Path, on_create) -> None:
         super().__init__(root)
-        self._room = room
         self._on_create = on_create
 
     def create(self, company: str, **kwargs):
@@ -201,7 +200,7 @@ class Practice:
             recorder=recorder,
             transcriber=transcriber,
             review=reviewer,
-            store=_RoomStore(self.recordings, room, on_create),
+            store=_RoomStore(self.recordings, on_create),
             view=live.view,
             clock=time.monotonic,
             stories=StoryTracker(stories) if stories else None,
