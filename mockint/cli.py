@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "doctor",
     "voices",
     "check",
+    "serve",
 )
 
 
