@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockint.bank import Bank
-from mockint.store import newest_answer
+from mockint.store.summary import newest_answer
 
 PLAN_STEPS = 3
 # What to do about each recurring flag, in a few words (the review's tips cite the answers).

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from mockint.errors import UsageError
-from mockint.store import newest_answer
+from mockint.store.summary import newest_answer
 
 PART_PAD_S = 0.15  # a little air around a part, so its first and last words are not clipped
 

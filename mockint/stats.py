@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mockint.picker import QuestionHistory
-from mockint.store import newest_answer
+from mockint.store.summary import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
 COVERAGE_DAYS = 14  # rows of the STAR coverage table for people (the JSON keeps every day)

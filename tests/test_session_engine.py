@@ -153,7 +153,7 @@ def test_retake_keeps_the_earlier_take_and_the_newest_counts(tmp_path):
     assert [a["stopped_by"] for a in answers] == [STOP_RETAKE, "end_of_audio"]
     assert len({a["audio"] for a in answers}) == 2  # two audio files on disk
     assert speaker.said.count("Tell me about q-one.") == 1  # the question is not asked again
-    from mockint.store import summary_row
+    from mockint.store.summary import summary_row
 
     assert summary_row(doc)["average_score"] == round((75 + 70) / 2)
 

@@ -12,7 +12,8 @@ import pytest
 from session_fakes import WallClock
 
 from mockint.errors import DataError, UsageError
-from mockint.store import QuestionRef, Store, check_id, summary_row
+from mockint.store import QuestionRef, Store, check_id
+from mockint.store.summary import summary_row
 
 FIXED = datetime(2026, 11, 26, 19, 30, 5, tzinfo=timezone.utc)
 
@@ -200,7 +201,7 @@ def test_summary_row_of_an_unanswered_session():
 
 def test_an_unheard_take_is_kept_but_not_counted_as_an_answer():
     from mockint import stats
-    from mockint.store import newest_answer, summary_row
+    from mockint.store.summary import newest_answer, summary_row
 
     heard = {"kind": "answer", "review": {"components": {}, "flags": ["too_short"], "score": 64}}
     silent = {"kind": "answer", "review": {"components": {}, "flags": ["no_speech"], "score": None}}

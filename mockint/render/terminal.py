@@ -14,7 +14,7 @@ from rich.text import Text
 from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
 from mockint.render.console import Console
-from mockint.store import newest_answer
+from mockint.store.summary import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}

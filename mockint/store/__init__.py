@@ -16,7 +16,6 @@ import errno
 import json
 import os
 import re
-import statistics
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,16 +25,17 @@ from typing import Any
 
 from mockint import safeio
 from mockint.errors import DataError, MockintError, UsageError
-from mockint.ports import MAX_RATE_HZ, MIN_RATE_HZ
-from mockint.review.confidence import UNHEARD_FLAGS
-from mockint.store import recovery, schema
+from mockint.store import recovery
+from mockint.store.manifest import SCHEMA_VERSION
+from mockint.store.manifest import audio_problem as _audio_problem
+from mockint.store.manifest import find_take as _find_take
+from mockint.store.manifest import read_manifest as _read_manifest
+from mockint.store.summary import summary_row
 
-SCHEMA_VERSION = 1
 MANIFEST = "session.json"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 AUDIO_SUFFIX = ".wav"
-WAV_HEADER_BYTES = 44
 TAKE_KINDS = ("answer", "follow_up")
 MAX_SAME_SECOND = 1000  # sessions one company may start in the same second
 
@@ -357,135 +357,6 @@ class SessionWriter:
         raise DataError(
             f"question {question_id} was not asked in session {self.id}", "this is a bug in mockint"
         )
-
-
-# ---------------------------------------------------------------------- documents
-
-
-def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
-    """The `sessions --json` row of a session document."""
-    scores = [s for s in (question_score(q) for q in doc["questions"]) if s is not None]
-    return {
-        "id": doc["id"],
-        "company": doc.get("company"),
-        "started_at": doc.get("started_at"),
-        "complete": bool(doc.get("complete")),
-        "questions": len(doc["questions"]),
-        "answered": sum(1 for q in doc["questions"] if newest_answer(q) is not None),
-        "average_score": round(statistics.fmean(scores)) if scores else None,
-        "duration_s": session_duration_s(doc),
-    }
-
-
-def newest_answer(question: dict[str, Any]) -> dict[str, Any] | None:
-    """The answer take that counts: the newest one with a review (a retake replaces earlier ones)
-    in which something was heard (a no_speech / unclear_audio take is kept but does not count)."""
-    for take in reversed(question.get("takes", [])):
-        if take.get("kind") == "answer" and take.get("review") and heard(take["review"]):
-            return take
-    return None
-
-
-def heard(review: dict[str, Any]) -> bool:
-    """The review judged an answer: not flagged no_speech or unclear_audio."""
-    return not set(review.get("flags") or ()) & set(UNHEARD_FLAGS)
-
-
-def question_score(question: dict[str, Any]) -> int | None:
-    take = newest_answer(question)
-    score = take["review"].get("score") if take else None
-    return score if isinstance(score, (int, float)) else None
-
-
-def session_duration_s(doc: dict[str, Any]) -> float | None:
-    """The time spent answering: every take's recorded length, answers and follow-ups (not the
-    program's run time, which includes listening, preparing and reading reviews)."""
-    takes = [t.get("duration_s") for q in doc["questions"] for t in q.get("takes", [])]
-    present = [float(d) for d in takes if isinstance(d, (int, float))]
-    return round(sum(present), 1) if present else None
-
-
-def _check_document(doc: Any, manifest: Path) -> None:
-    def bad(problem: str) -> DataError:
-        return DataError(f"{manifest}: {problem}", "the session is damaged; restore or delete it")
-
-    if not isinstance(doc, dict):
-        raise bad("expected a JSON object")
-    version = doc.get("schema_version")
-    if not isinstance(version, int):
-        raise bad("schema_version missing")
-    if version > SCHEMA_VERSION:
-        raise DataError(f"{manifest}: written by a newer mockint (schema {version})", "upgrade mockint")
-    if not isinstance(doc.get("questions"), list):
-        raise bad("questions missing")
-    for i, question in enumerate(doc["questions"]):
-        if not isinstance(question, dict) or not isinstance(question.get("id"), str):
-            raise bad(f"questions[{i}] has no id")
-        if not isinstance(question.get("takes"), list) or any(
-            not isinstance(t, dict) for t in question["takes"]
-        ):
-            raise bad(f"questions[{i}].takes is not a list of takes")
-    try:  # every field the readers use has the type they expect (mockint.store.schema)
-        schema.check_session(doc)
-    except schema.Bad as exc:
-        raise bad(f"cannot be read ({exc})") from None
-
-
-def _find_take(doc: dict[str, Any], question_id: str, take_index: int, session_id: str) -> dict[str, Any]:
-    for question in doc["questions"]:
-        if question["id"] == question_id:
-            takes = question["takes"]
-            if not 0 <= take_index < len(takes):
-                raise UsageError(
-                    f"session {session_id}, question {question_id} has no take {take_index}",
-                    f"takes are numbered 0 to {len(takes) - 1}",
-                )
-            return takes[take_index]
-    raise UsageError(
-        f"session {session_id} has no question '{question_id}'", f"run 'mockint show {session_id}'"
-    )
-
-
-def _read_manifest(manifest: Path) -> dict[str, Any]:
-    def bad(problem: str) -> DataError:
-        return DataError(f"{manifest} {problem}", "restore it from a backup or delete the folder")
-
-    try:
-        doc = safeio.parse_json(safeio.read_document(manifest))
-    except safeio.FileProblem as exc:
-        raise bad(f"cannot be read ({exc})") from None
-    at = safeio.bad_text(doc)
-    if at is not None:
-        raise bad(f"holds text that is not Unicode at {at} (a lone surrogate)")
-    _check_document(doc, manifest)
-    return doc
-
-
-def _audio_problem(folder: Path, doc: dict[str, Any]) -> str | None:
-    """The first take whose audio is missing, not a WAV file or of a sample rate no reader accepts
-    (mockint.audio.files.check_rate), read from its first 44 bytes."""
-    for question in doc["questions"]:
-        for take in question["takes"]:
-            name = take.get("audio")
-            if not name or take.get("stopped_by") == recovery.RECORDING:
-                continue
-            path = folder / name
-            try:  # never blocks on a FIFO, never reads a device or through a link
-                with os.fdopen(safeio.open_regular(path, follow=False), "rb") as f:
-                    head = f.read(WAV_HEADER_BYTES)
-                    size = os.fstat(f.fileno()).st_size
-            except safeio.FileProblem as exc:
-                return f"{path} {exc}"
-            except OSError as exc:
-                return f"{path}: {exc.strerror or exc}"
-            if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-                return f"{path} is not a WAV file"
-            if size < WAV_HEADER_BYTES:
-                return f"{path} is cut short ({size} bytes)"
-            rate = int.from_bytes(head[24:28], "little")
-            if head[12:16] == b"fmt " and not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
-                return f"{path} declares a sample rate of {rate} Hz"
-    return None
 
 
 def _write_json(path: Path, doc: dict[str, Any]) -> None:

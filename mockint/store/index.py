@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from mockint.errors import DataError
-from mockint.store import MANIFEST, Store, _audio_problem, summary_row
+from mockint.store import MANIFEST, Store
+from mockint.store.manifest import audio_problem as _audio_problem
+from mockint.store.summary import summary_row
 
 INDEX = ".index.json"
 INDEX_VERSION = 1
