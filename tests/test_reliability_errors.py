@@ -243,11 +243,11 @@ def test_answers_from_a_long_file_reads_block_by_block(tmp_path):
 
 
 def test_report_links_a_take_too_big_to_embed(tmp_path, monkeypatch):
-    from mockint.render import session_page
+    from mockint.render import page_audio
 
-    monkeypatch.setattr(session_page, "EMBED_MAX_BYTES", 1000)
+    monkeypatch.setattr(page_audio, "EMBED_MAX_BYTES", 1000)
     _, take = crashed_session(tmp_path / "rec")
-    assert session_page.embed_audio(take) == take.resolve().as_uri()
+    assert page_audio.embed_audio(take) == take.resolve().as_uri()
 
 
 def test_a_truncated_cached_voice_file_is_made_again(tmp_path, monkeypatch):

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from mockint.bank import Bank
+from mockint.render.figures import DELIVERY_GAUGES
 from mockint.render.html import esc, html_table, page
-from mockint.render.session_page import DELIVERY_GAUGES
 from mockint.store.view import read_session
 
 AMAZON = "amazon"

@@ -11,70 +11,27 @@ relative path when the caller asks for it), so it works from disk with no networ
 
 from __future__ import annotations
 
-import base64
-import io
-import os
 import re
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from mockint.bank import Bank, Profile
-from mockint.errors import MockintError
+from mockint.render.figures import answer_targets, delivery_html, fmt, timeline_html
 from mockint.render.html import COLOURS, esc, html_table, page  # noqa: F401  (esc: for callers)
+from mockint.render.page_audio import AudioLocator, audio_sources
 from mockint.store.view import (
     LABELS,
-    STAR_PARTS,
     QuestionView,
     ReviewView,
     SegmentView,
-    SessionView,
     TakeView,
     TimedWord,
     number,
     read_session,
 )
 from mockint.transcript import Transcript, Word
-
-# Target share of the answer's seconds per part, from the review rubric (issue 5): setup
-# (Situation + Task) under ~35% of the answer, Action ~50-60%, Result at least 10%.
-TARGET_SHARE = {"situation": 0.20, "task": 0.10, "action": 0.55, "result": 0.15}
-DEFAULT_TARGET_S = 120.0  # when the session's company is not in the bank
-SHORT_ANSWER_S = 45.0  # the review flags answers shorter than this (too_short)
-
-# Embedded audio: Ogg Vorbis at libsndfile compression level 0.9 is about 30 kbit/s for
-# 16 kHz speech, a tenth of the WAV, and encodes at ~80x real time on one core.
-EMBED_FORMAT = ("OGG", "VORBIS", "audio/ogg")
-EMBED_COMPRESSION = 0.9
-ENCODE_THREADS = 2  # libsndfile releases the GIL while encoding
-ENCODE_BLOCK_S = 1.0  # seconds of audio handed to the encoder per call
-EMBED_MAX_BYTES = 64 * 1024 * 1024  # ~35 min of a 16 kHz take; longer takes are linked, not embedded
-
-AudioLocator = Callable[[str], Path]  # a take's relative audio path -> file on disk
-
-
-@dataclass(frozen=True)
-class Gauge:
-    """A delivery figure drawn against its band: green inside [good_lo, good_hi]."""
-
-    label: str
-    unit: str
-    scale_max: float  # right end of the drawn scale
-    good_lo: float
-    good_hi: float
-    note: str  # the band in words, shown beside the figure
-
-
-DELIVERY_GAUGES = {
-    "wpm": Gauge("Pace", "words/min", 240, 130, 160, "130–160 comfortable; under 110 or over 180 is flagged"),
-    "fillers": Gauge("Fillers", "per min", 8, 0, 1.2, "about 1.2/min reads fluent, 4.8/min hesitant"),
-    "long_pauses": Gauge("Long pauses", "over 3 s", 6, 0, 1, "one at most; pause to think before you start"),
-    "thinking_s": Gauge("Thinking time", "s", 20, 0, 5, "a few seconds is fine; say you are thinking"),
-}
 
 
 def legend() -> str:
@@ -83,71 +40,6 @@ def legend() -> str:
         + "".join(f'<span style="background:{COLOURS[p]}">{p.capitalize()}</span>' for p in LABELS)
         + '<span class="filler">filler</span></p>'
     )
-
-
-# ----------------------------------------------------------------------------- audio
-
-
-def embed_audio(path: Path) -> str:
-    """The file as a data: URI of compressed audio (Ogg Vorbis at 16 kHz), or, above
-    EMBED_MAX_BYTES, a file: URL to it (a 10-hour take would make a page of hundreds of MB).
-
-    Read through mockint.audio.files (its one sample-rate check refuses a header of e.g. 256 kHz,
-    which crashes libvorbis) block by block and resampled to 16 kHz, so memory stays bounded."""
-    import soundfile as sf
-
-    from mockint.audio.files import iter_16k_mono
-    from mockint.ports import SAMPLE_RATE_HZ
-
-    if os.stat(path).st_size > EMBED_MAX_BYTES:
-        return Path(path).resolve().as_uri()
-    fmt, subtype, mime = EMBED_FORMAT
-    buffer = io.BytesIO()
-    # In blocks: libvorbis allocas the whole pending buffer on the stack, so one big write of a
-    # 2-minute take overflows a thread's stack (libsndfile issue #1095, a segfault).
-    with sf.SoundFile(
-        buffer,
-        "w",
-        samplerate=SAMPLE_RATE_HZ,
-        channels=1,
-        format=fmt,
-        subtype=subtype,
-        compression_level=EMBED_COMPRESSION,
-    ) as out:
-        for block in iter_16k_mono(Path(path), ENCODE_BLOCK_S):
-            out.write(block)
-    return f"data:{mime};base64,{base64.b64encode(buffer.getbuffer()).decode('ascii')}"
-
-
-def link_audio(path: Path, page_dir: Path) -> str:
-    """A URL to the file relative to the page's folder (the page must stay beside it)."""
-    relative = os.path.relpath(Path(path).resolve(), Path(page_dir).resolve())
-    return quote(Path(relative).as_posix())
-
-
-def _audio_sources(
-    session: SessionView, audio: AudioLocator, link_from: Path | None
-) -> dict[str, str | None]:
-    """Each take's audio (relative path) -> the src for its player, or None when missing."""
-    wanted = {t.audio for q in session.questions for t in q.takes if t.audio}
-
-    def one(relative: str) -> str | None:
-        try:
-            path = audio(relative)
-        except MockintError:  # missing, or a path the store refuses: the page says so per take
-            return None
-        if not path.is_file():
-            return None
-        if link_from is not None:
-            return link_audio(path, link_from)
-        try:
-            return embed_audio(path)
-        except (RuntimeError, ValueError, MockintError):  # LibsndfileError is a RuntimeError: not audio
-            return None
-
-    ordered = sorted(wanted)
-    with ThreadPoolExecutor(max_workers=ENCODE_THREADS) as pool:
-        return dict(zip(ordered, pool.map(one, ordered), strict=True))
 
 
 # ----------------------------------------------------------------------------- transcript
@@ -224,126 +116,11 @@ def transcript_html(take: TakeView, audio_id: str | None) -> str:
     return f'<p class="transcript">{esc(take.text) or "<span class=muted>(nothing was heard)</span>"}</p>'
 
 
-# ----------------------------------------------------------------------------- figures
-
-
-def part_seconds(review: ReviewView) -> dict[str, float] | None:
-    """Seconds per STAR part from the review, or None for typed text (no timing)."""
-    if all(review.seconds.get(p) is None for p in STAR_PARTS):
-        return None
-    return {p: max(0.0, review.seconds.get(p) or 0.0) for p in STAR_PARTS}
-
-
-def timeline_html(take: TakeView, review: ReviewView, target_s: float) -> str:
-    """Two bars on one seconds scale: this take's seconds per part, and the target's."""
-    seconds = part_seconds(review)
-    if seconds is None:
-        return '<p class="small muted">Typed answer: no timing.</p>'
-    duration = max(take.duration_s or 0.0, 0.0) or sum(seconds.values())
-    other = max(0.0, duration - sum(seconds.values()))
-    target = {p: TARGET_SHARE[p] * target_s for p in STAR_PARTS}
-    scale = max(duration, sum(seconds.values()), 1.0 if take.is_follow_up else target_s)
-
-    def bar(parts: Mapping[str, float], what: str) -> str:
-        cells = "".join(
-            f'<div class="part-{p}" data-seconds="{s:.1f}" style="width:{100 * s / scale:.2f}%;'
-            f'background:{COLOURS[p]}" title="{what}: {p} {s:.0f} s">{p[0].upper()} {s:.0f} s</div>'
-            for p, s in parts.items()
-            if s > 0
-        )
-        return f'<div class="bar">{cells}</div>'
-
-    mine = dict(seconds, other=other) if other >= 0.5 else seconds
-    if take.is_follow_up:  # a probe for one gap: no whole-answer target
-        return (
-            f'<table class="bars small"><tbody><tr><td>This take</td><td>{bar(mine, "this take")}</td></tr>'
-            f'</tbody></table><p class="small muted">Seconds per STAR part; this follow-up: {duration:.0f} s.</p>'
-        )
-    return (
-        '<table class="bars small"><tbody>'
-        f"<tr><td>This take</td><td>{bar(mine, 'this take')}</td></tr>"
-        f"<tr><td>Target</td><td>{bar(target, 'target')}</td></tr>"
-        f'</tbody></table><p class="small muted">Seconds per STAR part; the target splits the '
-        f"{target_s:.0f} s answer target as Situation 20%, Task 10%, Action 55%, Result 15%. "
-        f"This take: {duration:.0f} s.</p>"
-    )
-
-
-def _gauge_row(gauge: Gauge, value: float | None, shown: str) -> str:
-    if value is None:
-        return f"<tr><td>{esc(gauge.label)}</td><td>–</td><td></td><td class='small muted'>{esc(gauge.note)}</td></tr>"
-    ok = gauge.good_lo <= value <= gauge.good_hi
-    pos = min(max(value / gauge.scale_max, 0.0), 1.0) * 100
-    lo, hi = gauge.good_lo / gauge.scale_max * 100, min(gauge.good_hi / gauge.scale_max, 1.0) * 100
-    drawn = (
-        f'<div class="gauge" title="band {gauge.good_lo:g}–{gauge.good_hi:g} {esc(gauge.unit)}">'
-        f'<div class="band" style="left:{lo:.1f}%;width:{hi - lo:.1f}%"></div>'
-        f'<div class="mark" style="left:calc({pos:.1f}% - 1px)"></div></div>'
-    )
-    verdict = "in band" if ok else ("high" if value > gauge.good_hi else "low")
-    return (
-        f"<tr><td>{esc(gauge.label)}</td><td class='{'ok' if ok else 'off'}'>{esc(shown)} "
-        f"<span class='small'>({verdict})</span></td><td>{drawn}</td>"
-        f"<td class='small muted'>{esc(gauge.note)}</td></tr>"
-    )
-
-
-def answer_targets(take: TakeView, profile: Profile | None) -> tuple[float, float]:
-    """(target, limit) seconds of the take: as saved with it (a question may override the
-    profile), else the profile's, else mockint's defaults."""
-    target = take.target_s or (profile.answer_target_s if profile else DEFAULT_TARGET_S)
-    limit = take.limit_s or (profile.answer_limit_s if profile else DEFAULT_TARGET_S * 1.5)
-    return target, limit
-
-
-def delivery_html(take: TakeView, review: ReviewView, profile: Profile | None) -> str:
-    target, limit = answer_targets(take, profile)
-    if take.is_follow_up:  # short by design: anything under the limit is fine
-        length = Gauge("Length", "s", limit * 1.2, 0, limit, f"a follow-up; recording stops at {limit:.0f} s")
-    else:
-        length = Gauge(
-            "Length",
-            "s",
-            limit * 1.2,
-            SHORT_ANSWER_S,
-            target,
-            f"{SHORT_ANSWER_S:.0f} s to the {target:.0f} s target; recording stops at {limit:.0f} s",
-        )
-    count = "" if review.fillers_count is None else f" ({review.fillers_count})"
-    rows = [
-        _gauge_row(length, review.duration_s, f"{review.duration_s or 0:.0f} s"),
-        _gauge_row(DELIVERY_GAUGES["wpm"], review.wpm, f"{review.wpm or 0:.0f} words/min"),
-        _gauge_row(
-            DELIVERY_GAUGES["fillers"],
-            review.fillers_per_min,
-            f"{review.fillers_per_min or 0:.1f}/min{count}",
-        ),
-        _gauge_row(DELIVERY_GAUGES["long_pauses"], review.long_pauses, f"{review.long_pauses or 0}"),
-        _gauge_row(DELIVERY_GAUGES["thinking_s"], review.thinking_s, f"{review.thinking_s or 0:.1f} s"),
-    ]
-    by_word = ", ".join(f"{esc(w)} ×{n}" for w, n in sorted(review.fillers_by_word.items()))
-    ownership = (
-        f"<tr><td>“I” / “we”</td><td>{_fmt(review.i_count)} / {_fmt(review.we_count)}</td>"
-        "<td></td><td class='small muted'>say what you did: “I”, not “we”</td></tr>"
-    )
-    extra = f"<p class='small muted'>Fillers: {by_word}</p>" if by_word else ""
-    return (
-        "<table class='delivery'><thead><tr><th>Delivery</th><th>This take</th><th>Band</th><th></th>"
-        f"</tr></thead><tbody>{''.join(rows)}{ownership}</tbody></table>{extra}"
-    )
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
-
-
 def feedback_html(review: ReviewView) -> str:
     flags = "".join(f'<span class="flag">{esc(f.replace("_", " "))}</span>' for f in review.flags)
     tips = "".join(f"<li>{esc(t)}</li>" for t in review.tips)
     parts = [
-        f'<p>Score <span class="score">{_fmt(review.score)}</span>/100</p>'
-        if review.score is not None
-        else ""
+        f'<p>Score <span class="score">{fmt(review.score)}</span>/100</p>' if review.score is not None else ""
     ]
     parts.append(f"<p>{flags}</p>" if flags else "<p class='small muted'>No flags.</p>")
     if tips:
@@ -362,7 +139,7 @@ def feedback_html(review: ReviewView) -> str:
             "<details class='small'><summary>How the score adds up</summary>"
             + html_table(
                 ("Item", "Points", "Of"),
-                [(item, _fmt(points), _fmt(most)) for item, points, most in review.breakdown],
+                [(item, fmt(points), fmt(most)) for item, points, most in review.breakdown],
             )
             + "</details>"
         )
@@ -495,7 +272,7 @@ def build_session_report(
     """
     session = read_session(doc)
     principles = principles or {}
-    sources = _audio_sources(session, audio, link_from)
+    sources = audio_sources(session, audio, link_from)
     audio_note = " (linked from the recordings folder)" if link_from is not None else ""
     company = profile.name if profile else session.company
     questions = session.questions

@@ -79,7 +79,8 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         return _page(pages.sessions_page(practice.store().list()))
 
     def session_page(request: Request):
-        from mockint.render.session_page import build_session_report, link_audio, session_profile
+        from mockint.render.page_audio import link_audio
+        from mockint.render.session_page import build_session_report, session_profile
 
         store = practice.store()
         sid = request.path_params["sid"]
