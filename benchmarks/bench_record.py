@@ -87,7 +87,8 @@ def main() -> int:
     try:
         from pocketsphinx import Decoder
 
-        from mockint.audio.record import DeviceLost, MicrophoneRecorder
+        from mockint.audio.record import MicrophoneRecorder
+        from mockint.ports import DeviceLost
 
         decoder = Decoder()
         decoder.start_utt()

@@ -30,8 +30,8 @@ import numpy as np
 import soundfile as sf
 
 from mockint import session
+from mockint.audio.answer_files import FileRecorder
 from mockint.audio.files import read_16k_mono
-from mockint.audio.record import FileRecorder
 from mockint.audio.voice import PrintedSpeaker
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir

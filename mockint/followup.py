@@ -65,3 +65,21 @@ def choose(
         if prompt not in asked:
             return FollowUp(prompt, "question")
     return None if GENERIC_PROBE in asked else FollowUp(GENERIC_PROBE, "generic")
+
+
+def gap_status(reason: str | None, before: Iterable[str], after: Iterable[str]) -> tuple[bool, str]:
+    """Whether the follow-up asked for `reason` filled that gap (review flags of the answer alone
+    and of answer + follow-up), and the question's status in words ("result given in the follow-up")."""
+    before, after = set(before), set(after)
+    part = PROBED_PART.get(reason or "")
+    if part and f"missing_{part}" in before:
+        filled = f"missing_{part}" not in after
+    elif reason:
+        filled = reason in before and reason not in after
+    else:
+        filled = False
+    what = part or (reason or "").replace("_", " ")
+    return (
+        filled,
+        f"{what} given in the follow-up" if filled else f"still missing after the follow-up: {what}",
+    )

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # audio chunks are int16 mono numpy arrays at SAMPLE_RATE_HZ
     import numpy as np
 
+    from mockint.bank import Question
+
+from mockint.errors import MockintError
 from mockint.transcript import Transcript
 
 SAMPLE_RATE_HZ = 16_000  # every take is stored and decoded as 16 kHz mono 16-bit
@@ -31,6 +34,10 @@ class Speaker(Protocol):
 
     def cue(self, kind: str) -> None:
         """A short non-verbal signal; kind is "times_up" or "wrap_up"."""
+
+    def prepare(self, text: str) -> object:
+        """Get ready to say `text` soon (synthesize it ahead, on a worker thread); may do nothing.
+        Errors may be raised: the engine ignores them, and say() meets them again."""
 
 
 # How an answer ended. The engine acts on these.
@@ -79,6 +86,10 @@ class Transcriber(Protocol):
 class Recorder(Protocol):
     """Where answers come from: a microphone, or audio files standing in for one."""
 
+    # Answers left, when the recorder knows (audio files: the files not used yet); None for a
+    # microphone, which never runs out. At 0 the engine stops asking.
+    remaining: int | None
+
     def record(
         self,
         path: Path,
@@ -94,3 +105,51 @@ class Recorder(Protocol):
         Ctrl-C does not propagate out of record(): the take is finalized on disk and returned
         with stopped_by=STOP_INTERRUPT, so the engine can save it, then exit 130.
         """
+
+    def close(self) -> None:
+        """Release the device at the end of the session (a microphone stays open across takes);
+        may do nothing."""
+
+
+# ---------------------------------------------------------------------- the session's own seams
+
+
+class ReviewLike(Protocol):
+    score: int | None  # None: nothing (intelligible) was heard
+    flags: tuple[str, ...] | list[str]
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Reviewer(Protocol):
+    """(transcript, question, thinking seconds, the take's stop code) -> the review; the CLI binds
+    profile and bank."""
+
+    def __call__(
+        self, transcript: Transcript, question: Question, thinking_s: float | None, *, stopped_by: str | None
+    ) -> ReviewLike: ...
+
+
+class View(Protocol):
+    """What the candidate sees besides the recorder's live view."""
+
+    def question(self, number: int, total: int, question: Question) -> None: ...
+
+    def prep(self, seconds: float) -> str | None:
+        """The preparation countdown; returns when preparation time is over, or early with
+        STOP_SKIP / STOP_QUIT (None: answer now, e.g. Enter)."""
+
+    def follow_up(self, prompt: str, reason: str) -> None: ...
+
+    def take_done(self, take: dict[str, Any]) -> None:
+        """A take's review (or why there is none), as soon as it is ready."""
+
+    def notice(self, text: str) -> None: ...
+
+
+class DeviceLost(MockintError):
+    """The input device stopped mid-answer; `recording` is the partial take, kept on disk."""
+
+    def __init__(self, what: str, fix: str, recording: Recording) -> None:
+        super().__init__(what, fix)
+        self.recording = recording

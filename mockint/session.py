@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from mockint import followup, stopsignals
 from mockint.bank import Profile, Question
@@ -23,15 +23,18 @@ from mockint.ports import (
     STOP_RETAKE,
     STOP_SKIP,
     Clock,
+    DeviceLost,
     Recorder,
-    Recording,
+    Reviewer,
+    ReviewLike,
     Speaker,
     Transcriber,
+    View,
 )
 from mockint.review.confidence import UNHEARD_FLAGS
 from mockint.store import QuestionRef, SessionWriter, Store
 from mockint.stories.match import StoryTracker
-from mockint.transcript import Transcript
+from mockint.transcript import Transcript, joined
 
 FOLLOW_UP_SHARE = 0.5  # a follow-up answer gets half the question's target and limit
 MAX_TAKES = 20  # retakes of one prompt, so a stuck key cannot loop forever
@@ -44,23 +47,6 @@ ENDED_NO_ANSWERS = "answers_used"  # --answers-from ran out: ends like q, nothin
 ENDED_INTERRUPT = "interrupt"
 # Ended early like Ctrl-C, and said how: SIGTERM, SIGHUP, stdout closed (mockint.stopsignals).
 ENDED_EARLY = stopsignals.ENDINGS
-ENDED_ERROR = "error"
-
-
-class ReviewLike(Protocol):
-    score: int | None  # None: nothing (intelligible) was heard
-    flags: tuple[str, ...] | list[str]
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class Reviewer(Protocol):
-    """(transcript, question, thinking seconds, the take's stop code) -> the review; the CLI binds
-    profile and bank."""
-
-    def __call__(
-        self, transcript: Transcript, question: Question, thinking_s: float | None, *, stopped_by: str | None
-    ) -> ReviewLike: ...
 
 
 NOT_HEARD = (
@@ -71,23 +57,6 @@ UNHEARD_RETAKES = 1  # after a take in which nothing was heard, the prompt is as
 NOT_HEARD_SCRIPTED = (
     "Nothing was heard in that answer — it is kept, not counted. Check the audio (`mockint doctor`)."
 )
-
-
-class View(Protocol):
-    """What the candidate sees besides the recorder's live view."""
-
-    def question(self, number: int, total: int, question: Question) -> None: ...
-
-    def prep(self, seconds: float) -> str | None:
-        """The preparation countdown; returns when preparation time is over, or early with
-        STOP_SKIP / STOP_QUIT (None: answer now, e.g. Enter)."""
-
-    def follow_up(self, prompt: str, reason: str) -> None: ...
-
-    def take_done(self, take: dict[str, Any]) -> None:
-        """A take's review (or why there is none), as soon as it is ready."""
-
-    def notice(self, text: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -202,19 +171,15 @@ class _Engine:
 
     def _out_of_answers(self) -> bool:
         """A recorder with a known number of answers left (FileRecorder) has none: stop asking."""
-        return getattr(self.ports.recorder, "remaining", None) == 0
+        return self.ports.recorder.remaining == 0
 
     def _prepare(self, text: str) -> None:
-        """Let a speaker that can synthesize ahead (VoiceSpeaker.prepare) make the next question's
-        audio while this one is answered, so it starts at once. A failure there is not reported:
-        say() meets the same problem in the foreground and reports it."""
-        prepare = getattr(self.ports.speaker, "prepare", None)
-        if prepare is None:
-            return
+        """Let the speaker make the next question's audio while this one is answered, so it starts
+        at once. A failure there is not reported: say() meets the same problem and reports it."""
 
         def run() -> None:
             with contextlib.suppress(MockintError):
-                prepare(text)
+                self.ports.speaker.prepare(text)
 
         threading.Thread(target=run, name="mockint-prepare", daemon=True).start()
 
@@ -302,20 +267,17 @@ class _Engine:
             stopped_by = stopsignals.cause(exc)
             self._keep_partial(question, index, {**take, "stopped_by": stopped_by}, path)
             raise _Interrupted(stopped_by) from None
-        except MockintError as exc:
-            partial = getattr(exc, "recording", None)  # e.g. the device vanished mid-answer
-            if isinstance(partial, Recording):
-                take.update(
-                    audio=partial.path,
-                    duration_s=round(partial.duration_s, 3),
-                    thinking_s=_round(partial.thinking_s),
-                    overflows=partial.overflows,
-                    stopped_by="error",
-                    error=exc.what,
-                )
-                self._keep_partial(question, index, take, partial.path)
-            else:
-                self._drop_unrecorded(question, index, take, path, exc)
+        except DeviceLost as exc:  # the device vanished mid-answer: what it heard is kept
+            partial = exc.recording
+            take.update(
+                audio=partial.path,
+                duration_s=round(partial.duration_s, 3),
+                thinking_s=_round(partial.thinking_s),
+                overflows=partial.overflows,
+                stopped_by="error",
+                error=exc.what,
+            )
+            self._keep_partial(question, index, take, partial.path)
             raise
         except BaseException as exc:
             self._drop_unrecorded(question, index, take, path, exc)
@@ -369,19 +331,9 @@ class _Engine:
         once the gap is (or is not) filled, kept beside the first answer's own score."""
         assert base.transcript is not None and base.review is not None
         combined = self.ports.review(
-            join(base.transcript, follow), question, base.thinking_s, stopped_by=None
+            joined(base.transcript, follow), question, base.thinking_s, stopped_by=None
         )
-        part = followup.PROBED_PART.get(reason or "")
-        before = set(base.review.flags)
-        after = set(combined.flags)
-        if part and f"missing_{part}" in before:
-            filled = f"missing_{part}" not in after
-        elif reason:
-            filled = reason in before and reason not in after
-        else:
-            filled = False
-        what = part or (reason or "").replace("_", " ")
-        status = f"{what} given in the follow-up" if filled else f"still missing after the follow-up: {what}"
+        filled, status = followup.gap_status(reason, base.review.flags, combined.flags)
         return {
             "score": combined.score,
             "answer_score": base.review.score,
@@ -426,24 +378,6 @@ def _profile_dict(profile: Profile) -> dict[str, Any]:
         "questions_per_session": profile.questions_per_session,
         "follow_ups": profile.follow_ups,
     }
-
-
-def join(answer: Transcript, follow: Transcript) -> Transcript:
-    """The answer then the follow-up, as one transcript (the follow-up's times shifted after the answer's)."""
-    if answer.duration_s is None or follow.duration_s is None:
-        return Transcript.from_text(f"{answer.text} {follow.text}".strip())
-    shift = answer.duration_s
-    words = answer.words + tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in follow.words)
-    utterances = answer.utterances + tuple(
-        replace(u, start=u.start + shift, end=u.end + shift) for u in follow.utterances
-    )
-    return replace(
-        answer,
-        text=f"{answer.text} {follow.text}".strip(),
-        duration_s=answer.duration_s + follow.duration_s,
-        words=words,
-        utterances=utterances,
-    )
 
 
 def _unheard(review: ReviewLike) -> bool:

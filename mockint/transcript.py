@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -124,3 +124,21 @@ class Transcript:
     def from_text(cls, text: str) -> Transcript:
         """A typed answer: words without times."""
         return cls(text=text, engine="text", duration_s=None)
+
+
+def joined(answer: Transcript, follow: Transcript) -> Transcript:
+    """The answer then the follow-up, as one transcript (the follow-up's times shifted after the answer's)."""
+    if answer.duration_s is None or follow.duration_s is None:
+        return Transcript.from_text(f"{answer.text} {follow.text}".strip())
+    shift = answer.duration_s
+    words = answer.words + tuple(replace(w, start=w.start + shift, end=w.end + shift) for w in follow.words)
+    utterances = answer.utterances + tuple(
+        replace(u, start=u.start + shift, end=u.end + shift) for u in follow.utterances
+    )
+    return replace(
+        answer,
+        text=f"{answer.text} {follow.text}".strip(),
+        duration_s=answer.duration_s + follow.duration_s,
+        words=words,
+        utterances=utterances,
+    )

@@ -46,11 +46,20 @@ class FakeSpeaker:
     def cue(self, kind: str) -> None:
         self.cues.append(kind)
 
+    def prepare(self, text: str) -> None:
+        """Synthesizes nothing ahead (PreparingSpeaker in the engine tests records the calls)."""
+
 
 class FakeRecorder:
+    remaining = None  # like a microphone: never known to run out (an empty script raises instead)
+
     def __init__(self, script: list[Say]) -> None:
         self.script = list(script)
         self.calls: list[dict] = []  # path, limit_s, target_s, streamed
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
     def record(self, path: Path, *, limit_s, target_s, on_chunk=None, partial_words=None) -> Recording:
         if not self.script:

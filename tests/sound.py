@@ -185,7 +185,8 @@ def pulse():
 RECORD_CHILD = r"""
 import json, sys
 from pathlib import Path
-from mockint.audio.record import DeviceLost, MicrophoneRecorder
+from mockint.audio.record import MicrophoneRecorder
+from mockint.ports import DeviceLost
 from mockint.errors import MockintError
 from mockint.ports import STOP_INTERRUPT
 path, limit = Path(sys.argv[1]), float(sys.argv[2])

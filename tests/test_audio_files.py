@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from mockint.audio.answer_files import FileRecorder
 from mockint.audio.files import read_16k_mono
 from mockint.audio.level import FRAME_S, SpeechMeter
-from mockint.audio.record import CHUNK_FRAMES, FileRecorder
+from mockint.audio.record import CHUNK_FRAMES
 from mockint.errors import UsageError
 from mockint.ports import SAMPLE_RATE_HZ, STOP_END, STOP_LIMIT, STOP_SILENCE
 
@@ -176,7 +177,7 @@ def test_a_shown_answer_waits_for_its_decoder_but_not_for_a_stuck_one(tmp_path, 
     (it failed) holds the feeding back only DECODER_STALL_S, never forever."""
     import io
 
-    from mockint.audio import record
+    from mockint.audio import answer_files as record
 
     monkeypatch.setattr(record, "DECODER_STALL_S", 0.3)
 

@@ -22,8 +22,9 @@ import pytest
 import soundfile as sf
 from sound import PulseServer, best_alignment, start_recorder
 
+from mockint.audio.answer_files import FileRecorder
 from mockint.audio.files import read_16k_mono
-from mockint.audio.record import FileRecorder, MicrophoneRecorder
+from mockint.audio.record import MicrophoneRecorder
 from mockint.ports import (
     SAMPLE_RATE_HZ,
     STOP_ENTER,

@@ -23,9 +23,10 @@ from mockint import session
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 from mockint.errors import DataError, MockintError
+from mockint.render.lists import render_sessions
 from mockint.render.progress_page import build_progress_report
 from mockint.render.session_page import build_session_report, session_profile
-from mockint.render.terminal import console_for, render_sessions, render_show
+from mockint.render.terminal import console_for, render_show
 from mockint.replay import plan_replay
 from mockint.review import review
 from mockint.stats import compute, render

@@ -224,7 +224,7 @@ def test_bad_text_walks_deep_documents_without_recursion():
 def test_answers_from_a_long_file_reads_block_by_block(tmp_path):
     import tracemalloc
 
-    from mockint.audio.record import FileRecorder
+    from mockint.audio.answer_files import FileRecorder
     from mockint.audio.takewriter import wav_header
 
     long_file = tmp_path / "two-hours.wav"

@@ -238,6 +238,9 @@ class PrintedSpeaker:
         self.beeps = beeps
         self.output_device = output_device
 
+    def prepare(self, text: str) -> None:
+        """Nothing to make ahead: the question is only printed."""
+
     def say(self, text: str) -> None:
         print(f"\nInterviewer: {text}", file=self.out, flush=True)
 

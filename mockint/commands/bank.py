@@ -66,7 +66,7 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
         env.stdout.write("\n")
         return 0
 
-    from mockint.render.terminal import render_bank
+    from mockint.render.lists import render_bank
 
     render_bank(env.stdout, bank, profiles)
     return 0

@@ -199,9 +199,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         with stopsignals.as_interrupts():  # SIGTERM, SIGHUP: saved like Ctrl-C
             result = session.run(plan, ports)
     finally:
-        close = getattr(ports.recorder, "close", None)  # the microphone's stream stays open across takes
-        if close is not None:
-            close()
+        ports.recorder.close()  # the microphone's stream stays open across takes
     if result.ended_by == stopsignals.BROKEN_PIPE:  # nobody reads stdout any more: say it on stderr
         print(_saved_line(result, store), file=env.stderr)
         return stopsignals.exit_code(result.ended_by)
@@ -277,7 +275,7 @@ def _answer_files(paths: list[str], cwd: Path) -> list[Path]:
     """--answers-from PATH…, relative to the user's folder: files as given, folders expanded by name."""
     if not paths:
         return []
-    from mockint.audio.record import audio_files
+    from mockint.audio.answer_files import audio_files
 
     return audio_files([p if p.is_absolute() else cwd / p for p in (Path(raw).expanduser() for raw in paths)])
 
@@ -297,10 +295,10 @@ def _speaker(args: argparse.Namespace, settings: Settings, env: Environment):
 
 
 def _recorder(args: argparse.Namespace, answers: list[Path], env: Environment, speaker):
-    from mockint.audio import record
+    from mockint.audio import answer_files, record
 
     if answers:
-        return record.FileRecorder(
+        return answer_files.FileRecorder(
             answers,
             realtime=args.realtime,
             stop_on_silence_s=args.stop_on_silence,

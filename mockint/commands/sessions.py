@@ -80,7 +80,8 @@ def run_sessions(args: argparse.Namespace, settings: Settings, env: Environment)
     if args.json:
         _dump(env, rows)
         return 0
-    from mockint.render.terminal import console_for, render_sessions
+    from mockint.render.lists import render_sessions
+    from mockint.render.terminal import console_for
 
     render_sessions(console_for(env.stdout), rows)
     return 0

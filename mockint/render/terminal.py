@@ -14,6 +14,7 @@ from rich.text import Text
 from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
 from mockint.render.console import Console
+from mockint.render.lists import score_text, seconds_text
 from mockint.store.summary import newest_answer
 
 PARTS = ("situation", "task", "action", "result")
@@ -121,7 +122,7 @@ def render_take(
     label = "Follow-up" if take.get("kind") == "follow_up" else "Answer"
     if not review:
         why = UNREVIEWED.get(take.get("stopped_by") or "", "not reviewed")
-        console.print(f"{label}: {_seconds(take.get('duration_s'))} — {why}")
+        console.print(f"{label}: {seconds_text(take.get('duration_s'))} — {why}")
         return
     if take.get("kind") == "follow_up":
         render_follow_up(console, take, review)
@@ -129,15 +130,15 @@ def render_take(
     line = Text(f"{label} review: ")
     score = review.get("score")
     line.append(f"score {score}/100" if score is not None else "no score", style="bold")
-    line.append(f" · {_seconds(speaking_s(take, review))}")
+    line.append(f" · {seconds_text(speaking_s(take, review))}")
     if take.get("thinking_s") is not None:
-        line.append(f" · thinking {_seconds(take['thinking_s'])}")
+        line.append(f" · thinking {seconds_text(take['thinking_s'])}")
     delivery = review.get("delivery") or {}
     if delivery.get("wpm"):
         line.append(f" · {delivery['wpm']:.0f} wpm")
     console.print(line)
     if take.get("stopped_by") == "limit":
-        console.print(Text(f"Stopped by the {_seconds(take.get('limit_s'))} limit.", style="yellow"))
+        console.print(Text(f"Stopped by the {seconds_text(take.get('limit_s'))} limit.", style="yellow"))
     console.print(star_line(review))
     if figures:
         console.print(figures_line(delivery))
@@ -171,7 +172,7 @@ def figures_line(delivery: dict[str, Any]) -> Text:
 
 def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, Any]) -> None:
     """A follow-up answer is not a whole story: judge it on what it was asked for, and on delivery."""
-    line = Text(f"Follow-up answer: {_seconds(take.get('duration_s'))}")
+    line = Text(f"Follow-up answer: {seconds_text(take.get('duration_s'))}")
     delivery = review.get("delivery") or {}
     if delivery.get("wpm"):
         line.append(f" · {delivery['wpm']:.0f} wpm")
@@ -195,8 +196,8 @@ def render_follow_up(console: Console, take: dict[str, Any], review: dict[str, A
         status = combined.get("status") or "answer and follow-up together"
         console.print(
             Text(f"  {status} · with the follow-up: score ", style="dim")
-            .append(_score(combined.get("score")), style="bold")
-            .append(f" (answer alone {_score(combined.get('answer_score'))})", style="dim")
+            .append(score_text(combined.get("score")), style="bold")
+            .append(f" (answer alone {score_text(combined.get('answer_score'))})", style="dim")
         )
     flags = [f for f in review.get("flags") or [] if f in FOLLOW_UP_FLAGS]
     if flags:
@@ -248,15 +249,15 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
             (t["combined"] for t in reversed(follow_ups) if isinstance(t.get("combined"), dict)), None
         )
         flags = ", ".join(review.get("flags") or []) or "–"
-        score = _score(review.get("score"))
+        score = score_text(review.get("score"))
         if combined and combined.get("filled") and combined.get("status"):
             flags += f" ({combined['status']})"
-            score += f" → {_score(combined.get('score'))}"
+            score += f" → {score_text(combined.get('score'))}"
         table.add_row(
             str(n),
             question["id"],
-            _seconds(speaking_s(take, review)) + extra,
-            _seconds(take.get("thinking_s")),
+            seconds_text(speaking_s(take, review)) + extra,
+            seconds_text(take.get("thinking_s")),
             star_letters(review),
             flags,
             score,
@@ -266,7 +267,7 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
     avg = f"{sum(scores) / answered:.0f}" if answered else "–"
     avg_thinking = f"{sum(thinking) / len(thinking):.1f} s" if thinking else "–"
     console.print(
-        f"Answered {answered} of {len(doc['questions'])} · speaking time {_seconds(total_time)}"
+        f"Answered {answered} of {len(doc['questions'])} · speaking time {seconds_text(total_time)}"
         f" · average thinking {avg_thinking} · average score {avg}"
     )
     render_stories(console, doc)
@@ -379,104 +380,3 @@ def marked_transcript(take: dict[str, Any]) -> Text:
         tag = "" if label == "other" else f"[{label[0].upper()}] "
         text.append(f"{tag}{seg.get('text', '')} ", style=PART_STYLE.get(label, ""))
     return text
-
-
-def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
-    """One line per session, in aligned columns (plain text: fast for a thousand sessions)."""
-    if not rows:
-        console.print("No sessions yet — start one with 'mockint practice'.")
-        return
-    header = ("session", "date", "company", "questions", "answered", "avg score", "duration", "state")
-    lines: list[tuple[list[str], Text]] = []
-    for row in rows:
-        if "damaged" in row:
-            lines.append(
-                ([row["id"], "", "", "", "", "", ""], Text(f"damaged: {row['damaged']}", style="red"))
-            )
-            continue
-        state = Text("complete" if row["complete"] else "incomplete")
-        if row.get("damaged_audio"):
-            state.append(f" · damaged audio: {row['damaged_audio']}", style="red")
-        cells = [
-            row["id"],
-            (row.get("started_at") or "")[:16].replace("T", " "),
-            row.get("company") or "",
-            str(row["questions"]),
-            str(row["answered"]),
-            "–" if row["average_score"] is None else str(row["average_score"]),
-            _seconds(row.get("duration_s")),
-        ]
-        lines.append((cells, state))
-    widths = [max(len(header[i]), *(len(c[i]) for c, _ in lines)) for i in range(len(header) - 1)]
-    right = {3, 4, 5, 6}  # numbers
-
-    def fmt(cells: list[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = Text(fmt(list(header[:-1])) + "  " + header[-1] + "\n", style="bold")
-    for cells, state in lines:
-        out.append(fmt(cells) + "  ").append_text(state).append("\n")
-    console.print(out, end="")
-
-
-def _score(value: Any) -> str:
-    return "–" if value is None else str(value)
-
-
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value >= 60:
-        return f"{int(value // 60)} min {value % 60:02.0f} s"
-    return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
-
-
-# ---------------------------------------------------------------------- the question bank
-
-BANK_WIDTH = 80  # `bank list` wraps to this when piped; a terminal uses its own width (up to it)
-
-
-def render_bank(stream, bank, profiles) -> None:
-    """`bank list`: per profile its timings, its principles (name and summary), then one block
-    per question — id, text, principles and tags on lines of their own — so it reads at 80 columns."""
-    import shutil
-    import textwrap
-
-    isatty = getattr(stream, "isatty", None)
-    width = (
-        min(shutil.get_terminal_size((BANK_WIDTH, 24)).columns, 100) if isatty and isatty() else BANK_WIDTH
-    )
-
-    def say(text: str, indent: int = 0, hang: int = 2) -> None:
-        pad = " " * indent
-        print(textwrap.fill(text, width, initial_indent=pad, subsequent_indent=pad + " " * hang), file=stream)
-
-    for profile in profiles:
-        say(f"{profile.name} ({profile.id}) — {profile.description}")
-        say(
-            f"prep {profile.prep_s:g} s · aim {profile.answer_target_s:g} s · limit "
-            f"{profile.answer_limit_s:g} s · {profile.questions_per_session} questions · "
-            f"{profile.follow_ups} follow-up(s) each",
-            2,
-        )
-        principles = bank.principles_for(profile.id)
-        if principles:
-            print(file=stream)
-            say(f"Principles ({len(principles)})", 2)
-            for p in principles:
-                say(f"{p.id} — {p.name}: {p.summary}", 4)
-        questions = bank.questions_for(profile.id)
-        print(file=stream)
-        say(f"Questions ({len(questions)})", 2)
-        for q in questions:
-            print(file=stream)
-            say(q.id, 4)
-            say(q.text, 6, hang=0)
-            names = [bank.principles[pid].name if pid in bank.principles else pid for pid in q.principles]
-            say("principles: " + (", ".join(names) or "–"), 6)
-            if q.tags:
-                say("tags: " + ", ".join(q.tags), 6)
-        print(file=stream)

@@ -116,6 +116,8 @@ class WebRecorder:
     """Takes from the page's microphone: PCM frames → TakeWriter (streamed to disk) → meter and
     streaming decoder, with the live view sent back to the page."""
 
+    remaining = None  # like a microphone: the candidate answers as long as the page is open
+
     def __init__(self, room: Room, cue: Callable[[str], None]) -> None:
         self.room = room
         self._cue = cue
