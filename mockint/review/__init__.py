@@ -2,8 +2,8 @@
 
 `review(transcript, question, profile)` is pure: no I/O, the same input gives the same Review.
 Spoken answers carry times (segments, seconds, pace); typed drafts carry words only, and their
-timing fields are None. The rubric behind `score` is documented in README ("How the review
-scores") and implemented in mockint/review/rubric.py.
+timing fields are None. The flags and tips come from mockint/review/rubric.py, the score
+from mockint/review/score.py (its table is the README's).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from mockint.bank import Bank, Profile, Question
 from mockint.ports import STOP_LIMIT
 from mockint.review import relevance as relevance_
 from mockint.review import rubric
+from mockint.review import score as scoring
 from mockint.review.confidence import OK, Reliability, assess
 from mockint.review.confidence import tip as reliability_tip
 from mockint.review.delivery import Delivery, measure
@@ -94,7 +95,7 @@ class Review:
     flags: tuple[str, ...]  # fixed codes, see rubric.FLAGS
     tips: tuple[str, ...]
     score: int | None  # 0..100, rubric in README; None when the audio could not be judged
-    breakdown: tuple[rubric.Points, ...] = ()
+    breakdown: tuple[scoring.Points, ...] = ()
     relevance: Relevance = field(default_factory=Relevance)
     reliability: Reliability = field(default_factory=Reliability)
 
@@ -125,7 +126,7 @@ class Review:
             flags=tuple(d.get("flags") or ()),
             tips=tuple(d.get("tips") or ()),
             score=None if d.get("score") is None else int(d["score"]),
-            breakdown=tuple(rubric.Points.from_dict(b) for b in d.get("score_breakdown") or ()),
+            breakdown=tuple(scoring.Points.from_dict(b) for b in d.get("score_breakdown") or ()),
             relevance=Relevance.from_dict(d.get("relevance")),
             reliability=Reliability.from_dict(d.get("reliability")),
         )
@@ -220,9 +221,9 @@ def review(
         facts = replace(facts, components=components, segments=segments, labels=labels)
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
-    breakdown = rubric.points(facts, flags)
-    score = rubric.total(breakdown, flags, we_only=rubric.we_only(facts))
-    return Review(components, segments, delivery, flags, tips, score, breakdown, relevance, reliability)
+    breakdown = scoring.points(facts, flags)
+    total = scoring.total(breakdown, flags, we_only=rubric.we_only(facts))
+    return Review(components, segments, delivery, flags, tips, total, breakdown, relevance, reliability)
 
 
 def _principles(bank: Bank | None, question: Question | None) -> list:

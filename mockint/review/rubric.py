@@ -52,11 +52,6 @@ MIN_FILLERS_TO_FLAG = 3
 MIN_WORDS_FOR_PACE = 20
 MIN_WORDS_FOR_TOPIC = 20
 MANY_HEDGES = 3
-NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no story
-OFF_TOPIC_CAP = 40
-CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
-WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
-HEAVY_PENALTY = 25  # and either costs at least this many points
 
 _GENERIC = re.compile(
     r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
@@ -78,20 +73,6 @@ _STOP = frozenset(
     "new work worked team project people made make get got good way thing things day week year "
     "first last really very many much lot help helped".split()
 )
-
-
-@dataclass(frozen=True)
-class Points:
-    item: str
-    points: float
-    max: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"item": self.item, "points": round(self.points, 1), "max": self.max}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Points:
-        return cls(str(d["item"]), float(d["points"]), float(d["max"]))
 
 
 @dataclass(frozen=True)
@@ -341,53 +322,3 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         which = ", ".join(f'"{h}" ×{n}' for h, n in d.hedges.items())
         out.append(f"You hedged {hedges} times ({which}) — say what you did plainly.")
     return tuple(out)
-
-
-def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
-    """The rubric, item by item (README: "How the review scores")."""
-    c = f.components
-    out = [
-        Points("situation present", 6 * c["situation"].present, 6),
-        Points("task present", 6 * c["task"].present, 6),
-        Points("action present", 12 * c["action"].present, 12),
-        Points("result present", 20 * c["result"].present, 20),  # the part interviewers probe first
-        Points("setup at most 35%", 5 * ("long_setup" not in flagged), 5),
-        Points(
-            "action 40% or more",
-            5 * (c["action"].present and _pct(f.share("action")) >= _pct(ACTION_SHARE_LOW)),
-            5,
-        ),
-        Points(
-            "result 10% or more",
-            5 * (c["result"].present and _pct(f.share("result")) >= _pct(RESULT_SHARE_MIN)),
-            5,
-        ),
-        Points(
-            "result quantified", 10 * (c["result"].present and "result_not_quantified" not in flagged), 10
-        ),
-        Points("ownership (I over we)", 10 * ("low_ownership" not in flagged), 10),
-        Points("length within target", 6 * ("too_short" not in flagged and "too_long" not in flagged), 6),
-    ]
-    if f.timed:
-        out += [
-            Points("pace 110–180 wpm", 5 * ("too_fast" not in flagged and "too_slow" not in flagged), 5),
-            Points("few fillers", 5 * ("many_fillers" not in flagged), 5),
-            Points("no long pauses", 5 * ("long_pauses" not in flagged), 5),
-        ]
-    return tuple(out)
-
-
-def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool = False) -> int:
-    """Points earned over points available, as 0–100; capped for non-stories, off-topic answers,
-    answers the limit cut off and actions told only in "we"."""
-    available = sum(p.max for p in breakdown) or 1
-    score = round(100 * sum(p.points for p in breakdown) / available)
-    if "not_a_story" in flagged:
-        score = min(score, NOT_A_STORY_CAP)
-    if "off_topic" in flagged:
-        score = min(score, OFF_TOPIC_CAP)
-    if "cut_at_limit" in flagged:
-        score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
-    if we_only:
-        score = max(min(score - HEAVY_PENALTY, WE_ONLY_CAP), 0)
-    return int(score)
