@@ -135,7 +135,12 @@ def test_enter_starts_the_answer_early_and_s_skips_during_the_preparation(pulse,
         term.press("\r")  # answer now, 28 s early
         assert term.wait_for("● REC", timeout_s=5, after=at) < 5
         time.sleep(1.0)
-        term.press("\r")  # end the answer
+        term.press("\r")  # end the answer: a second of silence, so nothing was heard...
+        at = len(term.text)
+        term.wait_for("didn't hear an answer", timeout_s=30, after=at)  # ...and it is asked once more
+        term.wait_for("● REC", timeout_s=10, after=at)
+        time.sleep(1.0)
+        term.press("\r")
         term.wait_for("Session saved", timeout_s=90)
         term.close()
     finally:
@@ -144,8 +149,8 @@ def test_enter_starts_the_answer_early_and_s_skips_during_the_preparation(pulse,
     doc = saved(tmp_path)
     first, second = doc["questions"]
     assert first["skipped"] is True and first["takes"] == []
-    assert [t["stopped_by"] for t in second["takes"]] == ["enter"]
-    assert second["takes"][0]["duration_s"] < 10
+    assert [t["stopped_by"] for t in second["takes"]] == ["enter", "enter"]
+    assert all(t["duration_s"] < 10 for t in second["takes"])
     # Keys are read, not echoed: no countdown line is left behind on the screen
     shown = screen(bytes(term.raw))
     assert not [line for line in shown if "Prepare your answer" in line], shown

@@ -18,9 +18,12 @@ RUNS = 1  # pairs started together (more only repeats the same race)
 
 def test_two_practice_processes_share_a_recordings_folder(tmp_path, run_cli):
     rec = tmp_path / "rec"
-    speech = read_16k_mono(CLIP)
     answers = {}
-    for name, samples in (("forward", speech), ("reversed", speech[::-1].copy())):
+    # two different real answers (speech played backwards would now be "nothing heard", no answer)
+    for name, samples in (
+        ("forever", read_16k_mono(CLIP)),
+        ("fillers", read_16k_mono(CLIP.with_name("speech_piper_fillers.wav"))),
+    ):
         answers[name] = tmp_path / f"{name}.wav"
         sf.write(answers[name], samples, SAMPLE_RATE_HZ, subtype="PCM_16")
     for _ in range(RUNS):
