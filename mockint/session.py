@@ -220,7 +220,10 @@ class _Engine:
         unheard = 0
         for _ in range(MAX_TAKES):
             outcome = self._take(question, kind, prompt, reason, base)
-            if outcome.review is not None and _unheard(outcome.review) and outcome.stopped_by != STOP_RETAKE:
+            # An unheard take is asked again only when the take simply ended; a key the candidate
+            # pressed (r, s, q) means what it says.
+            asked_again = outcome.stopped_by not in (STOP_RETAKE, STOP_SKIP, STOP_QUIT)
+            if outcome.review is not None and _unheard(outcome.review) and asked_again:
                 if unheard >= self.plan.unheard_retakes:
                     if not self.plan.unheard_retakes:
                         self.ports.view.notice(NOT_HEARD_SCRIPTED)

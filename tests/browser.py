@@ -39,8 +39,9 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
-    """One Chromium for the test run, with a fresh user-data dir."""
+def playwright_driver():
+    """One Playwright driver for the whole run: its sync API may be started only once at a time,
+    so every Chromium of the tests (the report pages', the web room's) is launched from it."""
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         _unavailable(f"chromium not found at {CHROMIUM} — run scripts/setup.sh (apt-get install chromium)")
     try:
@@ -50,17 +51,23 @@ def browser_context(tmp_path_factory):
             "the Python package playwright is missing — run scripts/setup.sh (pip install -e '.[test]')"
         )
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport=VIEWPORT,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser_context(playwright_driver, tmp_path_factory):
+    """One Chromium for the test run, with a fresh user-data dir."""
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=VIEWPORT,
+    )
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @dataclass

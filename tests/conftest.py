@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser import browser_context, browser_page  # noqa: F401  (headless Chromium, tests/browser.py)
+from browser import browser_context, browser_page, playwright_driver  # noqa: F401  (headless Chromium, tests/browser.py)
 from hypothesis import HealthCheck, settings
 from sound import pulse  # noqa: F401  (private PulseAudio server, tests/sound.py)
 

@@ -315,6 +315,17 @@ def test_the_next_question_is_synthesized_while_this_one_is_answered(tmp_path):
     assert speaker.prepared == ["Tell me about q-two."]  # the next question only: none after the last
 
 
+@pytest.mark.parametrize("key", ["quit", "skip"])
+def test_q_or_s_on_an_unheard_take_means_what_it_says(tmp_path, key):
+    """Nothing heard, but the candidate pressed q (or s): no "answer again", the key is obeyed."""
+    script = [Say("", flags=("no_speech",), score=None, stopped_by=key), Say("second question"), Say("probe")]
+    _, doc, speaker, *_, view = run(tmp_path, script)
+    assert [t["stopped_by"] for t in takes(doc, 0)] == [key]
+    assert ("notice", session.NOT_HEARD) not in view.events
+    assert "I didn't hear an answer. Please answer again." not in speaker.said
+    assert doc["ended_by"] == ("quit" if key == "quit" else "done")
+
+
 def test_a_take_with_no_speech_is_kept_not_counted_and_the_retake_offered(tmp_path):
     script = [
         Say("", flags=("no_speech",), score=None),  # Enter pressed after silence

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _unavailable
+from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from web_server import mockint, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,35 +33,26 @@ def _wav(name: str, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
+def chromium(playwright_driver, tmp_path_factory):
     """Chromium whose microphone is a sample answer, played in a loop."""
-    import shutil
-
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"chromium not found at {CHROMIUM} — run scripts/setup.sh (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package playwright is missing — pip install -e '.[test]'")
     wav = _wav(ANSWER, tmp_path_factory.mktemp("answer"))
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                *CHROMIUM_ARGS,
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={wav}",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-            viewport=VIEWPORT,
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("chromium-profile")),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+        viewport=VIEWPORT,
+    )
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture

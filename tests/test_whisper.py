@@ -246,7 +246,9 @@ def test_word_pieces_without_a_leading_space_join_the_word_before():
         (0.44, 1.5, -0.8, True),  # the least sure real speech measured
         (0.95, 0.3, -0.7, False),  # "you you" on silence
         (0.73, 10.9, -0.38, False),  # a repetition loop on silence
-        (0.3, 3.0, -0.2, False),  # repeating itself
+        (0.3, 3.0, -0.7, False),  # repeating itself, unsure
+        (0.01, 3.5, -0.1, True),  # a phrase said again and again, heard surely (the looped test clip)
+        (0.01, 7.0, -0.1, False),  # past any speech: a loop
         (0.4, 1.0, -1.21, False),  # a hallucinated "Thank you." tail
     ],
 )

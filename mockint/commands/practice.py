@@ -143,22 +143,14 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
 
         args.voice = resolve_voice(args.voice, list_voices()).id
 
-    from mockint.review import review
+    from mockint.review import reviewer_for
     from mockint.speech import load_transcriber
 
     transcriber = load_transcriber(
         args.engine or settings.engine, args.model
     )  # once per session, not per answer
 
-    def reviewer(transcript, question, thinking_s, *, stopped_by=None):
-        return review(
-            transcript,
-            question=question,
-            profile=profile,
-            bank=bank,
-            thinking_s=thinking_s,
-            stopped_by=stopped_by,
-        )
+    reviewer = reviewer_for(profile, bank)
 
     plan = session.Plan(
         profile=profile,

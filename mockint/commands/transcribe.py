@@ -116,16 +116,15 @@ def _reviewer(settings: Settings, env: Environment):
         return lambda *_: None
 
     def review_take(transcript, doc, question_id, take):
-        from mockint.review import review
+        from mockint.review import reviewer_for
 
         try:
             question = bank.question(question_id)
             profile = bank.profile((doc.get("profile") or {}).get("id") or doc.get("company"))
         except UsageError:
             return None
-        thinking = take.get("thinking_s")
-        return review(
-            transcript, question=question, profile=profile, bank=bank, thinking_s=thinking
+        return reviewer_for(profile, bank)(
+            transcript, question, take.get("thinking_s"), stopped_by=take.get("stopped_by")
         ).to_dict()
 
     return review_take

@@ -151,6 +151,25 @@ def _f(x: Any) -> float | None:
     return None if x is None else float(x)
 
 
+def reviewer_for(profile: Profile | None, bank: Bank | None):
+    """The session's reviewer (ports.Reviewer): review() with this profile and bank bound, the
+    same in the terminal, the browser and `transcribe --session`."""
+
+    def reviewer(
+        transcript: Transcript, question: Question, thinking_s: float | None, *, stopped_by: str | None = None
+    ) -> Review:
+        return review(
+            transcript,
+            question=question,
+            profile=profile,
+            bank=bank,
+            thinking_s=thinking_s,
+            stopped_by=stopped_by,
+        )
+
+    return reviewer
+
+
 def review(
     answer: Transcript,
     question: Question | None = None,

@@ -62,7 +62,9 @@ MIN_PEAK_FRAME_DBFS = -45.0
 MIN_SPEECH_S = 0.25  # frames the VAD calls speech
 # Segment gate, after decoding: real speech peaked at no_speech 0.44, logprob -0.80, ratio 1.51
 MAX_NO_SPEECH_PROB = 0.5
-MAX_COMPRESSION_RATIO = 2.4
+MAX_COMPRESSION_RATIO = 2.4  # above this the text repeats itself...
+SURE_LOGPROB = -0.5  # ...which is dropped unless the model was this sure (a phrase really said
+DEGENERATE_RATIO = 6.0  # again and again), and always past this (a loop: "I'm, I'm, I'm…")
 MIN_AVG_LOGPROB = -1.0
 
 # Utterances close sooner than sphinx's: the words of an utterance show once it is decoded, and
@@ -273,11 +275,10 @@ def _dbfs(rms: float) -> float:
 
 def trusted(seg: Any) -> bool:
     """A segment that reads as speech, not the model talking to itself on noise."""
-    return (
-        seg.no_speech_prob <= MAX_NO_SPEECH_PROB
-        and seg.compression_ratio <= MAX_COMPRESSION_RATIO
-        and seg.avg_logprob >= MIN_AVG_LOGPROB
+    repeating = seg.compression_ratio > MAX_COMPRESSION_RATIO and (
+        seg.avg_logprob < SURE_LOGPROB or seg.compression_ratio > DEGENERATE_RATIO
     )
+    return seg.no_speech_prob <= MAX_NO_SPEECH_PROB and not repeating and seg.avg_logprob >= MIN_AVG_LOGPROB
 
 
 # The word for analysis: lowercase, punctuation stripped from its ends, but a number keeps its

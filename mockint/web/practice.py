@@ -167,14 +167,13 @@ class Practice:
 
     def _start(self, room: Room, start: Start, bank, profile, seed: int, questions, transcriber) -> None:
         from mockint import session
-        from mockint.review import review
+        from mockint.review import reviewer_for
         from mockint.stories import session_stories
         from mockint.stories.match import StoryTracker
 
         stories, warning = session_stories(self.recordings, self.environ, self.cwd, bank)
 
-        def reviewer(transcript, question, thinking_s):
-            return review(transcript, question=question, profile=profile, bank=bank, thinking_s=thinking_s)
+        reviewer = reviewer_for(profile, bank)
 
         plan = session.Plan(
             profile=profile,
