@@ -1,6 +1,6 @@
 """A long microphone recording on a busy CPU: does any audio get lost (input overflows)?
 
-A private PulseAudio server (tests/sound.py) plays real speech into the `micfeed` sink for the
+A private PulseAudio server (tests/helpers/sound.py) plays real speech into the `micfeed` sink for the
 whole recording; mockint's MicrophoneRecorder records it from the default source while
   - on_chunk feeds every chunk to a streaming pocketsphinx decoder (as a session does), and
   - BUSY_PROCESSES other processes decode speech with pocketsphinx in a loop (both cores busy).
@@ -30,7 +30,7 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sound import PulseServer, best_alignment, reinitialise_portaudio  # noqa: E402
+from helpers.sound import PulseServer, best_alignment, reinitialise_portaudio  # noqa: E402
 
 from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.ports import SAMPLE_RATE_HZ  # noqa: E402

@@ -1,7 +1,7 @@
 """Time from "ask" to the question's first audio frame, uncached and cached (targets 50/500 ms).
 
 Runs the real Speaker.say() path (synthesis in a child process when not cached, then playback
-through PortAudio → ALSA → a private PulseAudio server, tests/sound.py) for questions from the
+through PortAudio → ALSA → a private PulseAudio server, tests/helpers/sound.py) for questions from the
 bundled bank. Three figures per question:
   - first frame: say() called → the first frame handed to the output device (play()'s first
     progress report);
@@ -32,7 +32,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from sound import PulseServer, SpeakerListener, reinitialise_portaudio  # noqa: E402
+from helpers.sound import PulseServer, SpeakerListener, reinitialise_portaudio  # noqa: E402
 
 from mockint.audio import playback as audio  # noqa: E402
 from mockint.audio.files import read_16k_mono  # noqa: E402

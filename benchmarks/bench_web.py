@@ -22,7 +22,7 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from web_server import serve  # noqa: E402
+from helpers.web_server import serve  # noqa: E402
 
 SAMPLE = ROOT / "mockint" / "samples" / "01-dive-deep-answer.ogg"
 CHROMIUM = os.environ.get("MOCKINT_CHROMIUM", "/usr/bin/chromium")

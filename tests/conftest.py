@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browser import browser_context, browser_page, playwright_driver  # noqa: F401  (headless Chromium, tests/browser.py)
+from helpers.browser import browser_context, browser_page, playwright_driver  # noqa: F401  (headless Chromium, tests/helpers/browser.py)
+from helpers.paths import FIXTURES, ROOT  # noqa: F401  (fixtures below use them)
+from helpers.sound import pulse  # noqa: F401  (private PulseAudio server, tests/helpers/sound.py)
 from hypothesis import HealthCheck, settings
-from sound import pulse  # noqa: F401  (private PulseAudio server, tests/sound.py)
 
 from mockint.cli import main
 from mockint.config import Environment
@@ -23,9 +24,6 @@ settings.register_profile(
     "ci", deadline=None, derandomize=True, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @dataclass

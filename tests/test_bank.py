@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from helpers.paths import FIXTURES
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir

@@ -1,4 +1,4 @@
-"""`mockint check` on the virtual sound card (tests/sound.py): the test tone is heard on the
+"""`mockint check` on the virtual sound card (tests/helpers/sound.py): the test tone is heard on the
 speaker; a sentence played into the microphone gets "fine" and its words, silence "too quiet";
 and the first practice offers the check."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sound import DATA
+from helpers.sound import DATA
 
 pytestmark = pytest.mark.device
 

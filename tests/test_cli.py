@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import FIXTURES, ROOT
+from helpers.paths import FIXTURES, ROOT
 
 
 def test_help_lists_the_commands(run_cli):

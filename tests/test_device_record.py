@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from sound import PulseServer, best_alignment, start_recorder
+from helpers.sound import PulseServer, best_alignment, start_recorder
 
 from mockint.audio.answer_files import FileRecorder
 from mockint.audio.files import read_16k_mono

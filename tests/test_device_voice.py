@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from sound import best_alignment
+from helpers.sound import best_alignment
 
 from mockint.audio.files import read_16k_mono
 from mockint.audio.playback import play

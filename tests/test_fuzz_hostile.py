@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hostile import crashed_session, one_line, snapshot, speech_wav, wav_with_rate
+from helpers.hostile import crashed_session, one_line, snapshot, speech_wav, wav_with_rate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -15,9 +15,17 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
+from helpers.session_fakes import (
+    FakeRecorder,
+    FakeSpeaker,
+    FakeTranscriber,
+    FakeView,
+    Say,
+    StepClock,
+    WallClock,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from session_fakes import FakeRecorder, FakeSpeaker, FakeTranscriber, FakeView, Say, StepClock, WallClock
 
 from mockint import session
 from mockint.bank import load_bank

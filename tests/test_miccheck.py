@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sound import DATA
+from helpers.sound import DATA
 
 from mockint.audio.files import read_16k_mono
 from mockint.miccheck import CLIPPING, FINE, NOISY, TOO_QUIET, judge

@@ -8,7 +8,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ROOT
+from helpers.paths import ROOT
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ import json
 import wave
 from pathlib import Path
 
-from session_fakes import (
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from practice_proc import wait_for
+from helpers.paths import ROOT
+from helpers.practice_proc import wait_for
 
 SAMPLES = Path(str(resources.files("mockint.samples")))
 OUTCOME = "What was the outcome, and how did you measure it?"

@@ -1,4 +1,4 @@
-"""`mockint practice` and `replay` on the virtual sound card (tests/sound.py): the question is
+"""`mockint practice` and `replay` on the virtual sound card (tests/helpers/sound.py): the question is
 heard on `speaker.monitor`, the answer played into `micfeed` is recorded, transcribed and
 reviewed, a follow-up asks for the missing result, Ctrl-C keeps the take, and `replay --part
 result` plays the stretch of the recording that the review labelled Result."""
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sound import best_alignment  # the `pulse` fixture comes from conftest.py
+from helpers.sound import best_alignment  # the `pulse` fixture comes from conftest.py
 
 from mockint.audio.files import read_16k_mono
 

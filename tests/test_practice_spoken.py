@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from sound import DATA, best_alignment
+from helpers.sound import DATA, best_alignment
 
 from mockint.audio.files import read_16k_mono
 

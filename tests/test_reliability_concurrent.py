@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-from practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, start
+from helpers.practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, start
 
 from mockint.audio.files import read_16k_mono
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from practice_proc import (
+from helpers.practice_proc import (
     CLIP,
     SAMPLE_RATE_HZ,
     TWO_QUESTIONS,

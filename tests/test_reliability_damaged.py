@@ -8,7 +8,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
-from session_fakes import (
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,
@@ -45,7 +45,7 @@ def _make(root, day):
             StepClock(),
         ),
     )
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     for take in (root / result.session_id).glob(
         "*.wav"

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 import soundfile as sf
-from practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, long_answer, one_line_error, run
+from helpers.practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, long_answer, one_line_error, run
 
 pytestmark = pytest.mark.slow
 QUESTION = ("--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups")

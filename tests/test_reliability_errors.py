@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from hostile import crashed_session, one_line, speech_wav, wav_with_rate
+from helpers.hostile import crashed_session, one_line, speech_wav, wav_with_rate
 
 from mockint import safeio
 from mockint.audio.files import MAX_RATE_HZ, read_16k_mono
@@ -274,7 +274,7 @@ def test_a_truncated_cached_voice_file_is_made_again(tmp_path, monkeypatch):
 
 
 def test_bank_check_caps_question_length(tmp_path, run_cli):
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     from mockint.bank import MAX_QUESTION_CHARS
 

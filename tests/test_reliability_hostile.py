@@ -11,7 +11,7 @@ import os
 import threading
 
 import pytest
-from hostile import crashed_session, one_line, snapshot, speech_wav
+from helpers.hostile import crashed_session, one_line, snapshot, speech_wav
 
 from mockint import safeio
 
@@ -129,7 +129,7 @@ def test_a_lone_surrogate_in_stories_is_one_line_naming_the_entry(tmp_path, run_
 
 
 def test_a_lone_surrogate_in_the_bank_fails_bank_check(tmp_path, run_cli):
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     bank = tmp_path / "bank"
     bank.mkdir()

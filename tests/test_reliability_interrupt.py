@@ -15,7 +15,16 @@ import time
 
 import pytest
 import soundfile as sf
-from practice_proc import CLIP, SAMPLE_RATE_HZ, env_for, long_answer, manifest, start, take_growing, wait_for
+from helpers.practice_proc import (
+    CLIP,
+    SAMPLE_RATE_HZ,
+    env_for,
+    long_answer,
+    manifest,
+    start,
+    take_growing,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 ONE = ("--question", "amazon-dive-deep-1")

@@ -2,7 +2,7 @@
 stops with one line naming the fix, and `mockint doctor`, run the same way, marks the part FAIL
 with that fix. Each part is taken away in a real subprocess: a sitecustomize.py on PYTHONPATH
 hides the library (or breaks the speech model path), or PulseAudio's address points nowhere.
-Everything else is present: the virtual sound card (tests/sound.py) provides the devices.
+Everything else is present: the virtual sound card (tests/helpers/sound.py) provides the devices.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from practice_proc import CLIP
+from helpers.practice_proc import CLIP
 
 HIDE_LIBRARY = """
 import ctypes.util

@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from practice_proc import env_for, long_answer, manifest, start, take_growing
-from session_fakes import (
+from helpers.practice_proc import env_for, long_answer, manifest, start, take_growing
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-from practice_proc import SAMPLE_RATE_HZ, env_for, long_answer, manifest, one_line_error, take_growing
-from sound import PulseServer
+from helpers.practice_proc import SAMPLE_RATE_HZ, env_for, long_answer, manifest, one_line_error, take_growing
+from helpers.sound import PulseServer
 
 pytestmark = [pytest.mark.device, pytest.mark.slow]
 
@@ -23,7 +23,7 @@ def test_sound_server_dies_mid_answer(pulse, tmp_path, run_cli):
     rec = tmp_path / "rec"
     feeder = None
     try:
-        from practice_proc import start
+        from helpers.practice_proc import start
 
         proc = start(
             ["--question", "amazon-dive-deep-1", "--no-voice", "--no-follow-ups"],

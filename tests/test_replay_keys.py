@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from practice_proc import long_answer
+from helpers.practice_proc import long_answer
 from test_prep_keys import ANSI, Terminal
 
 pytestmark = [pytest.mark.device, pytest.mark.slow]

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers.report_sessions import write_session
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from report_sessions import write_session
+from helpers.report_sessions import write_session
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir

@@ -96,7 +96,7 @@ def test_human_output_of_a_spoken_answer_shows_times_and_pace():
 
 @pytest.mark.slow  # real transcription of a 21 s clip with the default engine (whisper)
 def test_review_audio_file_gives_timed_segments(run_cli):
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     clip = ROOT / "mockint" / "samples" / "02-dive-deep-follow-up.ogg"  # steps only, Festival voice
     r = run_cli("review", str(clip), "--json")
@@ -148,7 +148,7 @@ def test_backwards_speech_and_noise_get_no_score(run_cli, tmp_path, engine):
     import struct
     import wave
 
-    from conftest import ROOT
+    from helpers.paths import ROOT
 
     with wave.open(str(ROOT / "tests" / "data" / "speech_festival_manager.wav")) as w:
         params, frames = w.getparams(), w.readframes(w.getnframes())

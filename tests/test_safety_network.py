@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from practice_proc import CLIP
+from helpers.practice_proc import CLIP
 
 BLOCKER = r"""
 import os, socket

@@ -8,8 +8,8 @@ import os
 import stat
 
 import pytest
-from practice_proc import CLIP, env_for, run
-from session_fakes import (
+from helpers.practice_proc import CLIP, env_for, run
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

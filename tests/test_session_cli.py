@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from session_fakes import (
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

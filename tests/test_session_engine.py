@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from session_fakes import (
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

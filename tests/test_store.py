@@ -9,7 +9,7 @@ import stat
 from datetime import datetime, timezone
 
 import pytest
-from session_fakes import WallClock
+from helpers.session_fakes import WallClock
 
 from mockint.errors import DataError, UsageError
 from mockint.store import QuestionRef, Store, check_id

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from session_fakes import Say
+from helpers.session_fakes import Say
 from test_session_cli import make_session
 
 from mockint.store import Store

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 
-from session_fakes import (
+from helpers.session_fakes import (
     FakeRecorder,
     FakeReviewer,
     FakeSpeaker,

@@ -8,7 +8,7 @@ import socket
 import time
 
 import pytest
-from web_server import mockint, serve
+from helpers.web_server import mockint, serve
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
-from web_server import mockint, serve
+from helpers.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+from helpers.web_server import mockint, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

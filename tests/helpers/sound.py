@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
+from helpers.paths import DATA, ROOT  # noqa: F401
+
 SERVER_START_TIMEOUT_S = 10.0
 PACKAGES = "pulseaudio pulseaudio-utils libasound2-plugins libportaudio2"
 

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-from session_fakes import WallClock
 
+from helpers.session_fakes import WallClock
 from mockint.audio.takewriter import wav_header
 from mockint.store import QuestionRef, Store, recovery
 

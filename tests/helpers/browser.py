@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.paths import ROOT
+
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MOCKINT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

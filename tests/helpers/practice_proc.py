@@ -13,11 +13,12 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from helpers.paths import DATA
 from mockint.audio.files import read_16k_mono
 from mockint.ports import SAMPLE_RATE_HZ
 
 SAMPLES = Path(str(resources.files("mockint.samples")))
-CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"  # 3.3 s of speech
+CLIP = DATA / "rec_forever_16k.wav"  # 3.3 s of speech
 BYTES_PER_S = SAMPLE_RATE_HZ * 2
 TWO_QUESTIONS = ("--question", "amazon-dive-deep-1", "--question", "amazon-customer-obsession-1")
 

@@ -1,0 +1,1 @@
+"""Shared test helpers: fakes, the virtual sound card, the browser, hostile folders, practice processes."""
