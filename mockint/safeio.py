@@ -173,3 +173,10 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a file"
+
+
+def yaml_error_at(exc: Exception) -> str:
+    """Where and what a YAML syntax error is, as ": line N: problem" after a file name."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" line {mark.line + 1}" if mark is not None else ""
+    return f":{where}: {getattr(exc, 'problem', None) or 'invalid YAML'}"

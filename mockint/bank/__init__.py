@@ -272,10 +272,7 @@ def _read_yaml(file: Path, shown: Path) -> Any:
     except safeio.FileProblem as exc:
         raise BankError(f"{shown} {exc}", "check the file is UTF-8 YAML text") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise BankError(f"{shown}:{where}: {problem}", "fix the YAML syntax") from None
+        raise BankError(f"{shown}{safeio.yaml_error_at(exc)}", "fix the YAML syntax") from None
     at = safeio.bad_text(raw)
     if at is not None:
         raise _Checker(shown).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")

@@ -156,10 +156,7 @@ def load_stories(file: Path, bank: Bank | None = None) -> list[Story]:
     except safeio.FileProblem as exc:
         raise StoryError(f"{file} {exc}", "check the file is UTF-8 text you can read") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise StoryError(f"{file}:{where}: {problem}", "fix the YAML syntax") from None
+        raise StoryError(f"{file}{safeio.yaml_error_at(exc)}", "fix the YAML syntax") from None
     at = safeio.bad_text(raw)
     if at is not None:
         raise _StoryChecker(file).fail(at, "text with a lone surrogate (e.g. \\ud800), not Unicode")
