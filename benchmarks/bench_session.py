@@ -1,7 +1,8 @@
 """Time from the end of an answer to its review on screen: streaming vs after the fact.
 
 Answers of 1 and 3 minutes are built from the shipped sample answers (Festival slt voice) and
-run through the real session engine: FileRecorder → take file on disk → sphinx → review →
+run through the real session engine: FileRecorder → take file on disk → the engine (--engine,
+whisper by default) → review →
 terminal view, one question, no follow-up.
 
 - streaming: the audio is fed at real time (FileRecorder(realtime=True), as a microphone
@@ -10,7 +11,7 @@ terminal view, one question, no follow-up.
 - after the fact: the take is transcribed from its file once the answer has ended, then
   reviewed; the same figure. (Feeding pace does not matter here, so it is fed at full speed.)
 
-    .venv/bin/python benchmarks/bench_session.py [--lengths 60,180] [--runs 1]
+    .venv/bin/python benchmarks/bench_session.py [--lengths 60,180] [--runs 1] [--engine sphinx]
 
 The machine is shared (2 cores, other engineers' jobs): figures are noisy; run it twice.
 """
@@ -90,12 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lengths", default="60,180", help="answer lengths in seconds, comma-separated")
     parser.add_argument("--runs", type=int, default=1, help="runs per length and mode (median reported)")
+    parser.add_argument("--engine", default="whisper", help="speech engine (whisper, the default; or sphinx)")
     args = parser.parse_args(argv)
     lengths = [float(x) for x in args.lengths.split(",")]
     bank = load_bank(bundled_bank_dir())
     t0 = time.monotonic()
-    transcriber = load_transcriber("sphinx")
-    print(f"sphinx model loaded once in {time.monotonic() - t0:.2f} s", flush=True)
+    transcriber = load_transcriber(args.engine)
+    print(f"{args.engine} model loaded once in {time.monotonic() - t0:.2f} s", flush=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
