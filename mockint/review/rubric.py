@@ -44,7 +44,6 @@ DEFAULT_TARGET_S = 120.0  # without a profile
 DEFAULT_LIMIT_S = 180.0
 LONG_SETUP_SHARE = 0.35  # Situation + Task above this share of the answer
 SETUP_AIM_S = 20.0
-ACTION_SHARE_AIM = (0.50, 0.60)
 ACTION_SHARE_LOW = 0.40  # a tip below this
 RESULT_SHARE_MIN = 0.10
 MANY_FILLERS_PER_MIN = 3.0  # ~1.2/min reads fluent, ~4.8/min hesitant

@@ -20,7 +20,6 @@ Checker = Callable[[Any, str], None]
 
 # A take's audio file: a name in the session folder, never a path (no '/', no '..', no hidden file).
 AUDIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-MAX_DEPTH_NOTE = "nested too deeply"
 
 
 class Bad(Exception):
