@@ -8,10 +8,11 @@ import statistics
 from collections.abc import Iterable
 from typing import Any
 
+from mockint.parts import STAR_PARTS
 from mockint.picker import QuestionHistory
 from mockint.store.summary import newest_answer
 
-PARTS = ("situation", "task", "action", "result")
+PARTS = STAR_PARTS
 COVERAGE_DAYS = 14  # rows of the STAR coverage table for people (the JSON keeps every day)
 
 

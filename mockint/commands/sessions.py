@@ -8,8 +8,9 @@ from typing import Any
 
 from mockint.config import Environment, Settings
 from mockint.errors import DataError, SetupError, UsageError
+from mockint.parts import STAR_PARTS
 
-PARTS = ("situation", "task", "action", "result")
+PARTS = STAR_PARTS
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:

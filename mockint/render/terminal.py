@@ -13,11 +13,12 @@ from rich.text import Text
 
 from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
+from mockint.parts import STAR_PARTS
 from mockint.render.console import Console
 from mockint.render.lists import score_text, seconds_text
 from mockint.store.summary import newest_answer
 
-PARTS = ("situation", "task", "action", "result")
+PARTS = STAR_PARTS
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
 # Why a take has no review, by its stopped_by.
 UNREVIEWED = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockint.bank import Bank, Profile, Question
+from mockint.parts import STAR_PARTS
 from mockint.ports import STOP_LIMIT
 from mockint.review import relevance as relevance_
 from mockint.review import rubric
@@ -25,7 +26,7 @@ from mockint.review.segment import segment, tokens_of
 from mockint.review.star import label_phrases
 from mockint.transcript import Transcript
 
-PARTS = ("situation", "task", "action", "result")
+PARTS = STAR_PARTS
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockint.bank import Principle, Profile, Question
+from mockint.parts import STAR_PARTS
 from mockint.ports import STOP_LIMIT
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
 from mockint.review.relevance import Relevance, off_topic
@@ -173,7 +174,7 @@ def _deeds(f: Facts) -> int:
 
 
 def flags(f: Facts) -> tuple[str, ...]:
-    out = [f"missing_{p}" for p in ("situation", "task", "action", "result") if not f.components[p].present]
+    out = [f"missing_{p}" for p in STAR_PARTS if not f.components[p].present]
     if not_a_story(f):
         out.append("not_a_story")
     if f.components["situation"].present or f.components["task"].present:
@@ -220,11 +221,7 @@ def _clock(seconds: float) -> str:
 def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     unit = "" if f.timed else " (estimated at a speaking pace of 145 words a minute)"
-    first = {
-        p: f.components[p].evidence[0]
-        for p in ("situation", "task", "action", "result")
-        if f.components[p].evidence
-    }
+    first = {p: f.components[p].evidence[0] for p in STAR_PARTS if f.components[p].evidence}
     story_tip = "not_a_story" in flagged  # then the one tip says it all: no per-part tips
     if story_tip:
         m = _GENERIC.search(" ".join(f.norms))

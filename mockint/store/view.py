@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockint.parts import STAR_PARTS
 from mockint.review.confidence import UNHEARD_FLAGS
 
-STAR_PARTS = ("situation", "task", "action", "result")
 LABELS = (*STAR_PARTS, "other")
 
 

@@ -17,13 +17,14 @@ from typing import Any
 
 from mockint.bank import SLUG, Bank, Question, _Checker
 from mockint.errors import MockintError, UsageError
+from mockint.parts import STAR_PARTS
 
 STORIES_ENV = "MOCKINT_STORIES"
 STORIES_FILE_NAME = "stories.yaml"
 FILE_MODE = 0o600  # the user's own stories: readable by them alone
 # The themes the interview notes prepare stories for; free tags may be added beside them.
 THEMES = ("proudest achievement", "conflict", "failure", "end-to-end / multiple roles")
-PARTS = ("situation", "task", "action", "result")
+PARTS = STAR_PARTS
 HEADER = (
     "# mockint story bank: prepare each story once, tag its themes, list the principles it shows.\n"
     "# Edit freely; `mockint stories list` checks the file. Principle ids: `mockint bank list`.\n"

@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mockint.errors import DataError, MockintError, UsageError
+from mockint.parts import STAR_PARTS
 from mockint.web import pages
 from mockint.web.guard import Guard
 from mockint.web.practice import Practice, Start
@@ -321,7 +322,7 @@ def _save_story(practice: Practice, form: dict[str, str], story_id: str | None =
     story = sb.Story(
         id=story_id or sb.slugify(title),
         title=title,
-        **{part: (form.get(part) or "").strip() for part in ("situation", "task", "action", "result")},
+        **{part: (form.get(part) or "").strip() for part in STAR_PARTS},
         tags=tuple(t.lower() for t in split("tags")),
         principles=split("principles"),
     )

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from mockint.parts import STAR_PARTS
 from mockint.render.html import esc
 
 # Our own pages load only our own files: no inline script, nothing from the network.
@@ -188,7 +189,7 @@ def story_form(story: Any | None, action: str, submit: str) -> str:
 
     fields = "".join(
         f'<label>{part.capitalize()} <textarea name="{part}" rows="2">{esc(value(part))}</textarea></label>'
-        for part in ("situation", "task", "action", "result")
+        for part in STAR_PARTS
     )
     return (
         f'<form method="post" action="{esc(action)}" class="story-form" aria-label="{esc(submit)}">'
