@@ -62,7 +62,7 @@ def rest(lines: queue.Queue, proc: subprocess.Popen) -> str:
 
 def test_a_sentence_into_the_microphone_is_fine_and_its_words_are_shown(pulse, tmp_path):
     listener = pulse.hear_speaker()
-    proc, lines = start(pulse, tmp_path, "check")
+    proc, lines = start(pulse, tmp_path, "check", "--engine", "sphinx")
     try:
         seen = read_until(lines, "recording")
         time.sleep(SETTLE_S)
@@ -81,7 +81,7 @@ def test_a_sentence_into_the_microphone_is_fine_and_its_words_are_shown(pulse, t
 
 
 def test_silence_is_too_quiet_with_the_fix(pulse, tmp_path):
-    proc, lines = start(pulse, tmp_path, "check", "--no-tone", "--seconds", "3")
+    proc, lines = start(pulse, tmp_path, "check", "--no-tone", "--seconds", "3", "--engine", "sphinx")
     out = rest(lines, proc)
     assert proc.returncode == 1, proc.stderr.read()
     assert "Verdict: too quiet — unmute the microphone or turn its input volume up" in out

@@ -8,6 +8,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from mockint.commands import add_engine_options
 from mockint.config import Environment, Settings
 from mockint.errors import ExitCode
 
@@ -30,10 +31,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--seconds", type=float, default=CHECK_SECONDS, metavar="SEC", help="longest recording (default 8)"
     )
-    p.add_argument(
-        "--engine", default="sphinx", metavar="NAME", help="speech engine, as for practice (default sphinx)"
-    )
-    p.add_argument("--model", metavar="PATH", help="model folder or name for --engine")
+    add_engine_options(p, " that hears the sentence, as for practice")
     p.set_defaults(handler=run)
 
 
@@ -46,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     out = env.stdout
     if not args.no_tone:
         _tone(args, out)
-    transcriber = load_transcriber(args.engine, args.model)
+    transcriber = load_transcriber(args.engine or settings.engine, args.model)
     print(f'2. Microphone: say a sentence, e.g. "{SENTENCE}"', file=out, flush=True)
     recorder = MicrophoneRecorder(
         device=args.input_device,

@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 from mockint import stopsignals
+from mockint.commands import add_engine_options
 from mockint.config import Environment, Settings
 from mockint.errors import ExitCode, UsageError
 
@@ -68,12 +69,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
-    p.add_argument(
-        "--engine",
-        metavar="NAME",
-        help="speech engine: whisper (default), sphinx or vosk; env MOCKINT_ENGINE sets the default",
-    )
-    p.add_argument("--model", metavar="PATH", help="model folder for --engine")
+    add_engine_options(p)
     p.add_argument(
         "--after-the-fact",
         action="store_true",

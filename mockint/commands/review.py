@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from mockint.commands import add_engine_options
 from mockint.config import Environment, Settings
 from mockint.errors import UsageError
 
@@ -29,12 +30,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     which.add_argument("--question-text", metavar="TEXT", help="the question it answers, as text")
     parser.add_argument("--company", metavar="NAME", help="company profile for the timing targets")
-    parser.add_argument(
-        "--engine",
-        metavar="NAME",
-        help="speech engine for AUDIO: whisper (default), sphinx or vosk; env MOCKINT_ENGINE sets the default",
-    )
-    parser.add_argument("--model", metavar="PATH", help="model folder for --engine")
+    add_engine_options(parser, " for AUDIO")
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.set_defaults(handler=run)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from mockint.commands import add_engine_options
 from mockint.config import Environment, Settings
 from mockint.errors import ExitCode, UsageError
 
@@ -21,10 +22,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--port", type=int, default=0, metavar="N", help="port to listen on (default: a free one)")
     p.add_argument("--no-open", action="store_true", help="print the address instead of opening the browser")
-    p.add_argument(
-        "--engine", default=None, metavar="NAME", help="speech engine (default: the default engine)"
-    )
-    p.add_argument("--model", metavar="PATH", help="model folder or name for --engine")
+    add_engine_options(p)
     p.add_argument("--voice", metavar="NAME", help="interviewer voice")
     p.add_argument("--rate", type=int, metavar="WPM", help="interviewer speaking rate")
     p.set_defaults(handler=run)
@@ -33,13 +31,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     if not 0 <= args.port <= MAX_PORT:
         raise UsageError(f"--port {args.port} is not a port", f"use 1 to {MAX_PORT}, or 0 for a free one")
-    from mockint.speech import DEFAULT_ENGINE, ENGINES
+    from mockint.speech import engine_name
     from mockint.web.practice import Practice
     from mockint.web.server import serve
 
-    engine = args.engine or DEFAULT_ENGINE
-    if engine not in ENGINES:
-        raise UsageError(f"unknown speech engine '{engine}'", f"use one of: {', '.join(ENGINES)}")
+    engine = engine_name(args.engine or settings.engine)  # checked now, not when a page first asks
     practice = Practice(
         recordings=settings.recordings,
         bank_dir=settings.bank,

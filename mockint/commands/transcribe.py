@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+from mockint.commands import add_engine_options
 from mockint.config import Environment, Settings
 from mockint.errors import MockintError, UsageError
 
@@ -26,15 +27,7 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="re-transcribe every take of a saved session ('last' for the newest); "
         "earlier transcripts are kept",
     )
-    parser.add_argument(
-        "--engine",
-        metavar="NAME",
-        help="whisper (default, bundled tiny.en), sphinx (lighter) or vosk (an extra); "
-        "env MOCKINT_ENGINE sets the default",
-    )
-    parser.add_argument(
-        "--model", metavar="M", help="model folder: a CTranslate2 Whisper folder, a vosk or sphinx one"
-    )
+    add_engine_options(parser)
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.set_defaults(handler=run)
 

@@ -19,10 +19,15 @@ ENGINES = {
 ALIASES = {"faster-whisper": "whisper"}  # the engine's name before it became the default
 
 
-def load_transcriber(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Transcriber:
-    """A Transcriber with its model loaded once; reuse it for every answer of a session."""
+def engine_name(engine: str) -> str:
+    """The registry's name for `engine` (aliases resolved); a one-line error for an unknown one."""
     engine = ALIASES.get(engine, engine)
     if engine not in ENGINES:
         raise UsageError(f"unknown speech engine '{engine}'", f"use one of: {', '.join(ENGINES)}")
-    module, cls = ENGINES[engine].split(":")
+    return engine
+
+
+def load_transcriber(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Transcriber:
+    """A Transcriber with its model loaded once; reuse it for every answer of a session."""
+    module, cls = ENGINES[engine_name(engine)].split(":")
     return getattr(importlib.import_module(module), cls)(model)
