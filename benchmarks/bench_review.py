@@ -46,7 +46,7 @@ OWN_ANSWERS = HERE / "data" / "review_own.jsonl"
 OWN_ANSWERS_2 = HERE / "data" / "review_own2.jsonl"
 OWN_ANSWERS_3 = HERE / "data" / "review_own3.jsonl"
 OWN_ANSWERS_4 = HERE / "data" / "review_own4.jsonl"
-LETTER = {"S": "situation", "T": "task", "A": "action", "R": "result"}
+LETTER = {"S": "situation", "T": "task", "A": "action", "R": "result", "O": "other"}
 TARGETS_TYPED = {"presence": 0.90, "missing_f1": 0.80, "word_accuracy": 0.80}
 TARGETS_SPOKEN = {"presence": 0.80}
 
