@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mockint.review import learned
 from mockint.review.segment import Phrase, is_past_tense
 
 LABELS = ("situation", "task", "action", "result", "other")
@@ -215,8 +216,8 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
     return PhraseScore(scores, tuple(cues))
 
 
-def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
-    """The best label sequence for the phrases (Viterbi), and each phrase's scores."""
+def phrase_scores(phrases: list[Phrase]) -> list[PhraseScore]:
+    """Each phrase's rule scores, at its place in the answer."""
     total = sum(len(p.tokens) for p in phrases) or 1
     scored: list[PhraseScore] = []
     seen = 0
@@ -224,13 +225,42 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
         mid = (seen + len(p.tokens) / 2) / total
         seen += len(p.tokens)
         scored.append(score_phrase(p.words, mid))
-    if not phrases:
-        return [], []
-    # Emissions weigh a little more for longer phrases: they carry more of the answer.
-    emits = [
-        {s: sc.scores[s] * (1.0 + min(len(p.tokens), 30) / 60) for s in STATES}
-        for p, sc in zip(phrases, scored, strict=True)
-    ]
+    return scored
+
+
+def phrase_features(phrases: list[Phrase], scored: list[PhraseScore]) -> list[dict[int, float]]:
+    """The learned scorer's features of each phrase (mockint/review/learned.py)."""
+    total = sum(len(p.tokens) for p in phrases) or 1
+    out, seen = [], 0
+    for k, (p, sc) in enumerate(zip(phrases, scored, strict=True)):
+        mid = (seen + len(p.tokens) / 2) / total
+        seen += len(p.tokens)
+        out.append(learned.features(p.words, mid, sc.scores, sc.cues, k, len(phrases)))
+    return out
+
+
+def emissions(
+    phrases: list[Phrase], scored: list[PhraseScore], learned_lp: list[dict[str, float]], alpha: float
+) -> list[dict[str, float]]:
+    """Per phrase and state: the rule score (weighing a little more for longer phrases, which
+    carry more of the answer) plus `alpha` × the learned log-probability, if any."""
+    out = []
+    for k, (p, sc) in enumerate(zip(phrases, scored, strict=True)):
+        lp = learned_lp[k] if learned_lp else {}
+        out.append(
+            {
+                s: sc.scores[s] * (1.0 + min(len(p.tokens), 30) / 60)
+                + alpha * lp.get(R if s == HEADLINE else s, 0.0)
+                for s in STATES
+            }
+        )
+    return out
+
+
+def viterbi(emits: list[dict[str, float]]) -> list[str]:
+    """The best state sequence for the emissions, headline reported as result."""
+    if not emits:
+        return []
     best = {s: START[s] + emits[0][s] for s in STATES}
     back: list[dict[str, str]] = []
     for emit in emits[1:]:
@@ -251,4 +281,13 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
         state = ptr[state]
         path.append(state)
     path.reverse()
-    return [R if s == HEADLINE else s for s in path], scored
+    return [R if s == HEADLINE else s for s in path]
+
+
+def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
+    """The best label sequence for the phrases (Viterbi), and each phrase's scores."""
+    if not phrases:
+        return [], []
+    scored = phrase_scores(phrases)
+    lp = [learned.log_probs(f) for f in phrase_features(phrases, scored)] if learned.available() else []
+    return viterbi(emissions(phrases, scored, lp, learned.alpha())), scored
