@@ -211,7 +211,7 @@ def review(
         )
     principles = _principles(bank, question)
     rivals = (
-        [(q, _principles(bank, q)) for q in bank.questions.values() if _shares_profile(q, question, profile)]
+        [(q, _principles(bank, q)) for q in bank.questions.values()]  # the whole bank: more to rank
         if bank is not None and question is not None and question.id in bank.questions
         else []  # a question of one's own (or no bank) has nothing like it to compare with
     )
@@ -242,7 +242,10 @@ def review(
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = scoring.points(facts, flags)
-    total = scoring.total(breakdown, flags, we_only=rubric.we_only(facts))
+    # Told in "we": heavy when no action says "I", and for a company that names Ownership as a
+    # principle (Amazon) whenever "we" outnumbers "I" in the actions (low_ownership).
+    heavy_we = rubric.we_only(facts) or ("low_ownership" in flags and _values_ownership(bank, profile))
+    total = scoring.total(breakdown, flags, we_only=heavy_we)
     return Review(components, segments, delivery, flags, tips, total, breakdown, relevance, reliability)
 
 
@@ -252,10 +255,11 @@ def _principles(bank: Bank | None, question: Question | None) -> list:
     return [bank.principles[p] for p in question.principles if p in bank.principles]
 
 
-def _shares_profile(q: Question, question: Question, profile: Profile | None) -> bool:
-    """Rival questions come from the same company's set (all of the bank without one)."""
-    wanted = {profile.id} if profile else set(question.profiles)
-    return not wanted or bool(wanted & set(q.profiles))
+def _values_ownership(bank: Bank | None, profile: Profile | None) -> bool:
+    """The company's own principles include Ownership (Amazon's "ownership")."""
+    if bank is None or profile is None:
+        return False
+    return any(p.profile == profile.id and p.id.endswith("ownership") for p in bank.principles.values())
 
 
 def _components(segments: tuple[Segment, ...], timed: bool) -> dict[str, Component]:

@@ -21,6 +21,7 @@ from mockint.review.rubric import (
 NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no story
 OFF_TOPIC_CAP = 40
 CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
+NO_RESULT_CAP = 45  # a story without its outcome is not a finished answer (as one the limit cut)
 WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
 HEAVY_PENALTY = 25  # and either costs at least this many points
 
@@ -133,7 +134,7 @@ def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
 
 
 def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool = False) -> int:
-    """Points earned over points available, as 0–100; capped for non-stories, off-topic answers,
+    """Points earned over points available, as 0–100; capped for non-stories, off-topic answers, answers without a result,
     answers the limit cut off and actions told only in "we"."""
     available = sum(p.max for p in breakdown) or 1
     score = round(100 * sum(p.points for p in breakdown) / available)
@@ -141,6 +142,8 @@ def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool
         score = min(score, NOT_A_STORY_CAP)
     if "off_topic" in flagged:
         score = min(score, OFF_TOPIC_CAP)
+    if "missing_result" in flagged:
+        score = min(score, NO_RESULT_CAP)
     if "cut_at_limit" in flagged:
         score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
     if we_only:
@@ -159,7 +162,8 @@ def score_table_markdown() -> str:
         f"{rows}\n\n"
         f"A typed draft is scored out of the {typed} points that apply to it, a spoken answer out of "
         f"{spoken}. An answer flagged `not_a_story` scores at most {NOT_A_STORY_CAP}; `off_topic`, at "
-        f"most {OFF_TOPIC_CAP}; `cut_at_limit` loses {HEAVY_PENALTY} points and scores at most "
-        f'{CUT_AT_LIMIT_CAP}; actions told only in "we" lose {HEAVY_PENALTY} points and score at most '
-        f"{WE_ONLY_CAP}. With `no_speech` or `unclear_audio` there is no score (`null`).\n"
+        f"most {OFF_TOPIC_CAP}; `missing_result`, at most {NO_RESULT_CAP}; `cut_at_limit` loses {HEAVY_PENALTY} points and scores at most "
+        f'{CUT_AT_LIMIT_CAP}; actions told only in "we" (for a company with an Ownership principle, '
+        f'such as Amazon: whenever "we" outnumbers "I" in them) lose {HEAVY_PENALTY} points and score '
+        f"at most {WE_ONLY_CAP}. With `no_speech` or `unclear_audio` there is no score (`null`).\n"
     )
