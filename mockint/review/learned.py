@@ -1,7 +1,7 @@
 """A learned phrase scorer beside the hand-written one: logistic regression over hashed word
 n-grams, the rules' own scores and cues, and the phrase's place in the answer.
 
-Trained offline by `scripts/train_phrase_model.py` on labelled answers written for mockint
+Trained offline by `benchmarks/train_phrase_model.py` on labelled answers written for mockint
 (benchmarks/data/review_own*.jsonl and review_train*.jsonl; never the fresh sets, never
 ../shared/star); the weights ship as `phrase_model.npz` (numpy only at run time, < 1 MB).
 `log_probs` gives, per phrase, log P(label) for the labels of `star.LABELS`; star.py adds them
