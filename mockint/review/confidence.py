@@ -29,11 +29,12 @@ NO_SPEECH_PROB = 0.6
 SILENT_LOGPROB = -1.0
 LOW_MEAN_CONFIDENCE = 0.5  # mean word confidence below this: the words are mostly guesses
 LOW_AVG_LOGPROB = -1.0  # mean utterance log-probability below this (weighted by length): the same
-# Whisper (the default engine) calibrated on its own output (benchmarks/bench_review_spoken.py, the
-# calibration half): midway between the least sure take that must be reviewed (clipped Festival
-# speech: 0.70, -0.59) and the surest that must not (speech played backwards: 0.40, -0.89).
-# Its own segment gate already drops segments under -1.0, so -1.0 would never fire on it.
-CALIBRATED = {"whisper": (0.55, -0.74)}  # engine -> (LOW_MEAN_CONFIDENCE, LOW_AVG_LOGPROB)
+# Whisper (the default engine) calibrated on its own output (benchmarks/bench_review_spoken.py,
+# calibration half, 16 answers): midway between the least sure take that must be reviewed
+# (clipped espeak-ng speech, confidence 0.65; clipped Festival, log-probability -0.59) and the
+# surest that must not (Festival played backwards: 0.40, -0.89). Whisper's own segment gate
+# already drops segments under -1.0, so -1.0 would never fire on it.
+CALIBRATED = {"whisper": (0.53, -0.74)}  # engine -> (LOW_MEAN_CONFIDENCE, LOW_AVG_LOGPROB)
 MAX_COMPRESSION_RATIO = 2.4  # above: the decoder repeated itself (Whisper's hallucination guard)
 MAX_WORDS_PER_S = 5.0  # faster than anyone speaks: words invented over noise
 DOCTOR = "mockint doctor"
