@@ -10,7 +10,7 @@ from typing import Any
 
 from mockint.parts import STAR_PARTS
 from mockint.picker import QuestionHistory
-from mockint.store.summary import newest_answer
+from mockint.store.summary import combined_of, newest_answer
 
 PARTS = STAR_PARTS
 COVERAGE_DAYS = 14  # rows of the STAR coverage table for people (the JSON keeps every day)
@@ -29,6 +29,7 @@ def answers(docs: Iterable[dict[str, Any]], company: str | None = None) -> list[
                 continue
             review = take["review"]
             delivery = review.get("delivery") or {}
+            combined = combined_of(question, take)
             rows.append(
                 {
                     "session": doc["id"],
@@ -36,8 +37,12 @@ def answers(docs: Iterable[dict[str, Any]], company: str | None = None) -> list[
                     "date": (doc.get("started_at") or "")[:10],
                     "question": question["id"],
                     "principles": list(question.get("principles") or []),
-                    "score": review.get("score"),
-                    "duration_s": take.get("duration_s"),
+                    # the answer + follow-up score where a follow-up was reviewed with it
+                    "score": combined["score"] if combined else review.get("score"),
+                    "answer_score": review.get("score"),
+                    "with_follow_up": combined is not None,
+                    # speaking time where the review measured it: the duration its flags use
+                    "duration_s": delivery.get("speaking_s") or take.get("duration_s"),
                     "thinking_s": take.get("thinking_s"),
                     "target_s": take.get("target_s") or profile.get("answer_target_s"),
                     "wpm": delivery.get("wpm"),
@@ -62,6 +67,7 @@ def compute(docs: Iterable[dict[str, Any]], company: str | None = None) -> dict[
         "by_company": [_company(c, docs, [r for r in rows if (r["company"] or "") == c]) for c in companies],
         "sessions": sum(1 for d in docs if not company or d.get("company") == company),
         "answers": len(rows),
+        "scores_with_follow_up": sum(1 for r in rows if r["with_follow_up"]),
         "timing": _timing(rows),
         "delivery": {
             "median_wpm": _median(r["wpm"] for r in rows),
@@ -94,7 +100,8 @@ def question_history(docs: Iterable[dict[str, Any]]) -> dict[str, QuestionHistor
             if take is None:
                 continue
             before = history.get(question["id"], QuestionHistory())
-            score = take["review"].get("score")
+            combined = combined_of(question, take)
+            score = combined["score"] if combined else take["review"].get("score")
             history[question["id"]] = QuestionHistory(
                 attempts=before.attempts + 1,
                 last_score=score if isinstance(score, int) else before.last_score,
@@ -159,7 +166,12 @@ def _progress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     attempts: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         attempts.setdefault(r["question"], []).append(
-            {"session": r["session"], "date": r["date"], "score": r["score"]}
+            {
+                "session": r["session"],
+                "date": r["date"],
+                "score": r["score"],
+                "with_follow_up": r["with_follow_up"],
+            }
         )
     out = []
     for question, tries in attempts.items():
@@ -218,6 +230,12 @@ def render(console, stats: dict[str, Any]) -> None:
             f"Answer time: median {_s(t['median_answer_s'])} against a target of {_s(t['median_target_s'])}"
             f" ({t['over_target']} over target) · thinking time: median {_s(t['median_thinking_s'], 1)}"
         )
+    if stats.get("scores_with_follow_up"):
+        n = stats["scores_with_follow_up"]
+        console.print(
+            f"Scores: {n} answer{'s' if n != 1 else ''} scored with {'their' if n != 1 else 'its'} follow-up "
+            "(answer and follow-up reviewed together)"
+        )
     d = stats["delivery"]
     wpm = "–" if d["median_wpm"] is None else f"{d['median_wpm']:.0f} wpm (comfortable: 130–160)"
     fpm = (
@@ -257,7 +275,11 @@ def render(console, stats: dict[str, Any]) -> None:
             table.add_column(column)
         for p in stats["progress"]:
             change = "–" if p["change"] is None else f"{p['change']:+.0f}"
-            table.add_row(p["question"], " → ".join(str(a["score"]) for a in p["attempts"]), change)
+            tries = " → ".join(
+                f"{a['score']} (with follow-up)" if a.get("with_follow_up") else str(a["score"])
+                for a in p["attempts"]
+            )
+            table.add_row(p["question"], tries, change)
         console.print(table)
     _render_next(console, stats.get("next"))
 

@@ -127,25 +127,62 @@ def test_star_colours_and_fillers_match_the_review(browser_page, session):
 
 
 def test_a_real_review_colours_and_marks_as_it_labelled(browser_page, tmp_path):
-    """The review module's own output (not a hand-made one): every word's colour and filler mark agree."""
+    """The review module's own output (not a hand-made one): every word's colour and filler mark
+    agree; the follow-up's combined score and a take nothing was heard in say what they are."""
+    from mockint.followup import gap_status
     from mockint.review import review
-    from mockint.transcript import Transcript
+    from mockint.transcript import Transcript, joined
 
     bank = load_bank(bundled_bank_dir())
     recordings = tmp_path / "recordings"
     doc = write_session(recordings)
+
+    def reviewed(transcript: Transcript, qid: str, thinking_s=None):
+        return review(transcript, bank.questions[qid], bank.profiles["amazon"], bank, thinking_s=thinking_s)
+
     for q in doc["questions"]:
         for take in q["takes"]:
-            take["review"] = review(
-                Transcript.from_dict(take["transcript"]),
-                bank.questions[q["id"]],
-                bank.profiles["amazon"],
-                bank,
-                thinking_s=take["thinking_s"],
+            take["review"] = reviewed(
+                Transcript.from_dict(take["transcript"]), q["id"], take["thinking_s"]
             ).to_dict()
+    # the follow-up as the session saves it: answer and follow-up reviewed together, beside the answer
+    answer, follow = doc["questions"][1]["takes"]
+    together = reviewed(
+        joined(Transcript.from_dict(answer["transcript"]), Transcript.from_dict(follow["transcript"])),
+        doc["questions"][1]["id"],
+    )
+    filled, status = gap_status("missing_result", answer["review"]["flags"], together.flags)
+    follow["follow_up_reason"] = "missing_result"
+    follow["combined"] = {
+        "score": together.score,
+        "answer_score": answer["review"]["score"],
+        "flags": list(together.flags),
+        "status": status,
+        "filled": filled,
+    }
+    silent = reviewed(Transcript("", "whisper", 4.6, None, ()), doc["questions"][0]["id"])
+    doc["questions"][0]["takes"].append(
+        {"kind": "answer", "prompt": "", "duration_s": 4.6, "review": silent.to_dict()}
+    )
     browser_page.open(_write_report(recordings, doc, tmp_path / "report.html"))
     p = browser_page.page
-    for t_index, take in enumerate(_takes(doc)):
+    combined = p.locator(".combined")
+    assert combined.is_visible() and combined.text_content() == (
+        f"With the follow-up: score {together.score}/100 (answer alone {answer['review']['score']}) · {status}"
+    )
+    assert p.locator(".question-score").text_content() == (
+        f"Question score {together.score}/100 (with follow-up; answer alone {answer['review']['score']})"
+    )
+    # (the first question's answer alone, the second's with its follow-up)
+    average = round((doc["questions"][0]["takes"][0]["review"]["score"] + together.score) / 2)
+    assert f"average score {average} (1 with follow-up)" in p.locator("header").text_content()
+    why = p.locator(".reliability")
+    assert (
+        why.is_visible()
+        and why.text_content() == f"No score. Nothing was heard: {silent.reliability.reason}."
+    )
+    assert "mockint doctor" in p.locator(".take").nth(1).locator(".tips").text_content()
+    for t_index, take in enumerate(t for t in _takes(doc) if t.get("audio")):
         shown = (
             p.locator(".transcript[data-audio]")
             .nth(t_index)

@@ -134,8 +134,18 @@ def test_stats_json_figures(run_cli, recordings):
             "question": "amazon-ownership-1",
             "change": 24,
             "attempts": [
-                {"session": "2026-11-20T19-30-06-amazon", "date": "2026-11-20", "score": 50},
-                {"session": "2026-11-26T19-30-06-amazon", "date": "2026-11-26", "score": 74},
+                {
+                    "session": "2026-11-20T19-30-06-amazon",
+                    "date": "2026-11-20",
+                    "score": 50,
+                    "with_follow_up": False,
+                },
+                {
+                    "session": "2026-11-26T19-30-06-amazon",
+                    "date": "2026-11-26",
+                    "score": 74,
+                    "with_follow_up": False,
+                },
             ],
         }
     ]

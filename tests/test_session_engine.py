@@ -153,9 +153,11 @@ def test_retake_keeps_the_earlier_take_and_the_newest_counts(tmp_path):
     assert [a["stopped_by"] for a in answers] == [STOP_RETAKE, "end_of_audio"]
     assert len({a["audio"] for a in answers}) == 2  # two audio files on disk
     assert speaker.said.count("Tell me about q-one.") == 1  # the question is not asked again
-    from mockint.store.summary import summary_row
+    from mockint.store.summary import newest_answer, summary_row
 
-    assert summary_row(doc)["average_score"] == round((75 + 70) / 2)
+    assert newest_answer(doc["questions"][0])["review"]["score"] == 75
+    # each question is scored with its follow-up (the fake reviewer gives answer + follow-up 80)
+    assert summary_row(doc)["average_score"] == 80 and summary_row(doc)["with_follow_up"] == 2
 
 
 def test_skip_moves_on_without_review_or_follow_up(tmp_path):
@@ -341,7 +343,9 @@ def test_a_take_with_no_speech_is_kept_not_counted_and_the_retake_offered(tmp_pa
     assert ("notice", session.NOT_HEARD) in view.events and "mockint doctor" in session.NOT_HEARD
     assert speaker.said[1] == "I didn't hear an answer. Please answer again."
     row = Store(tmp_path / "recordings").list()[0]
-    assert row["answered"] == 2 and row["average_score"] == 70  # the silent take counts for nothing
+    # the silent take counts for nothing: the real answer is the one its follow-up joined (80)
+    assert row["answered"] == 2 and row["average_score"] == 80
+    assert first[2]["kind"] == "follow_up" and first[2]["combined"]["answer_score"] == 70
 
 
 def test_twice_nothing_heard_moves_on_without_a_follow_up(tmp_path):

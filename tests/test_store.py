@@ -113,6 +113,7 @@ def test_list_rows_follow_the_sessions_contract(tmp_path):
         "questions",
         "answered",
         "average_score",
+        "with_follow_up",
         "duration_s",
     }
     assert (first["company"], first["questions"], first["answered"], first["average_score"]) == (
@@ -195,6 +196,7 @@ def test_summary_row_of_an_unanswered_session():
         "questions": 1,
         "answered": 0,
         "average_score": None,
+        "with_follow_up": 0,
         "duration_s": None,  # nothing was recorded: no time spent answering
     }
 

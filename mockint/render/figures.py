@@ -119,8 +119,12 @@ def delivery_html(take: TakeView, review: ReviewView, profile: Profile | None) -
             f"{TOO_SHORT_S:.0f} s to the {target:.0f} s target; recording stops at {limit:.0f} s",
         )
     count = "" if review.fillers_count is None else f" ({review.fillers_count})"
+    # speaking time (first word to last), the figure the flags and tips use; the take's length without it
+    # (whole seconds, as printed, is what the band is judged on)
+    spoken = review.speaking_s if review.speaking_s is not None else review.duration_s
+    spoken = None if spoken is None else float(round(spoken))
     rows = [
-        _gauge_row(length, review.duration_s, f"{review.duration_s or 0:.0f} s"),
+        _gauge_row(length, spoken, f"{spoken or 0:.0f} s"),
         _gauge_row(DELIVERY_GAUGES["wpm"], review.wpm, f"{review.wpm or 0:.0f} words/min"),
         _gauge_row(
             DELIVERY_GAUGES["fillers"],

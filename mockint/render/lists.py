@@ -33,7 +33,7 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
             row.get("company") or "",
             str(row["questions"]),
             str(row["answered"]),
-            "–" if row["average_score"] is None else str(row["average_score"]),
+            average_text(row),
             seconds_text(row.get("duration_s")),
         ]
         lines.append((cells, state))
@@ -52,6 +52,14 @@ def render_sessions(console: Console, rows: list[dict[str, Any]]) -> None:
     console.print(out, end="")
 
 
+def average_text(row: dict[str, Any]) -> str:
+    """A session's average score, saying how many questions count their follow-up."""
+    if row.get("average_score") is None:
+        return "–"
+    n = row.get("with_follow_up") or 0
+    return f"{row['average_score']} ({n} with follow-up)" if n else str(row["average_score"])
+
+
 def score_text(value: Any) -> str:
     return "–" if value is None else str(value)
 
@@ -59,8 +67,9 @@ def score_text(value: Any) -> str:
 def seconds_text(value: float | None) -> str:
     if value is None:
         return "–"
-    if value >= 60:
-        return f"{int(value // 60)} min {value % 60:02.0f} s"
+    if value >= 59.5:  # whole seconds: 119.6 is "2 min 00 s", never "1 min 60 s"
+        whole = round(value)
+        return f"{whole // 60} min {whole % 60:02d} s"
     return f"{value:.1f} s" if value < 10 else f"{value:.0f} s"
 
 
@@ -110,3 +119,10 @@ def render_bank(stream, bank, profiles) -> None:
             if q.tags:
                 say("tags: " + ", ".join(q.tags), 6)
         print(file=stream)
+
+
+def spoken_text(value: float | None) -> str:
+    """Speaking time as the review's tips print it: whole seconds ("At 43 s this answer is short")."""
+    if value is None:
+        return "–"
+    return f"{round(value)} s" if value < 59.5 else seconds_text(value)

@@ -32,11 +32,12 @@ class Attempt:
     question_id: str
     question_text: str
     principles: tuple[str, ...]
-    score: float | None
+    score: float | None  # with the follow-up where one was reviewed with the answer
     duration_s: float | None
     wpm: float | None
     fillers_per_min: float | None
     star_parts: int  # STAR parts present, 0-4
+    with_follow_up: bool = False  # `score` is the answer + follow-up figure
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def attempts(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None) -> lis
             if take is None or take.review is None:
                 continue
             review = take.review
+            score, combined = q.result()
             known = bank.questions.get(q.id) if bank else None
             found.append(
                 Attempt(
@@ -70,11 +72,15 @@ def attempts(docs: Iterable[Mapping[str, Any]], bank: Bank | None = None) -> lis
                     question_id=q.id,
                     question_text=q.text or (known.text if known else ""),
                     principles=q.principles or (known.principles if known else ()),
-                    score=review.score,
-                    duration_s=review.duration_s if review.duration_s is not None else take.duration_s,
+                    score=score,
+                    duration_s=next(
+                        (d for d in (review.speaking_s, review.duration_s, take.duration_s) if d is not None),
+                        None,
+                    ),
                     wpm=review.wpm,
                     fillers_per_min=review.fillers_per_min,
                     star_parts=review.parts_present,
+                    with_follow_up=combined is not None,
                 )
             )
     return sorted(found, key=lambda a: a.at)
@@ -93,7 +99,11 @@ def build_progress_report(
     sessions = len({a.session_id for a in found})
     head = (
         f"<header><h1>Progress</h1><p class='muted'>{len(found)} answer{'s' if len(found) != 1 else ''} in {sessions} "
-        f"session{'s' if sessions != 1 else ''}" + _date_span(found) + ".</p></header>"
+        f"session{'s' if sessions != 1 else ''}"
+        + _date_span(found)
+        + "."
+        + _follow_up_note(found)
+        + "</p></header>"
     )
     if not found:
         body = "<p>No reviewed answers yet: run <code>mockint practice</code>, then come back.</p>"
@@ -152,7 +162,7 @@ def principle_grid(found: Sequence[Attempt], bank: Bank, profile_id: str = AMAZO
         tried = by_principle[p.id]
         cells = "".join(
             f'<td class="cell" style="background:{_score_colour(a.score)}" '
-            f'title="{esc(a.at.strftime("%Y-%m-%d"))} · {esc(a.question_text)}">{_fmt(a.score)}</td>'
+            f'title="{esc(a.at.strftime("%Y-%m-%d"))} · {esc(a.question_text)}{_with(a)}">{_fmt(a.score)}</td>'
             for a in tried
         ) + '<td class="cell"></td>' * (width - len(tried))
         status = f"{len(tried)}" if tried else "<span class='off'>not practised</span>"
@@ -181,7 +191,7 @@ def repeated_questions(found: Sequence[Attempt]) -> str:
             (
                 tries[-1].question_text or qid,
                 len(tries),
-                " → ".join(_fmt(s) for s in scores),
+                " → ".join(_fmt(a.score) + (" (with follow-up)" if a.with_follow_up else "") for a in tries),
                 change,
                 " → ".join(_fmt(a.duration_s) for a in tries),
                 ", ".join(a.at.strftime("%Y-%m-%d") for a in tries),
@@ -192,6 +202,17 @@ def repeated_questions(found: Sequence[Attempt]) -> str:
     return html_table(
         ("Question", "Attempts", "Score", "Change", "Length (s)", "Dates"), rows, cls="repeated"
     )
+
+
+def _follow_up_note(found: Sequence[Attempt]) -> str:
+    n = sum(1 for a in found if a.with_follow_up and a.score is not None)
+    if not n:
+        return ""
+    return f" {n} score{'s are' if n != 1 else ' is'} the answer with its follow-up (reviewed together)."
+
+
+def _with(a: Attempt) -> str:
+    return " · score with follow-up" if a.with_follow_up else ""
 
 
 def _date_span(found: Sequence[Attempt]) -> str:

@@ -98,6 +98,8 @@ def transcript_html(take: TakeView, audio_id: str | None) -> str:
             shown = _ALTERNATE.sub("", w.word)
             if not shown or _NOISE.match(shown):
                 continue
+            if w.display:  # with the recognizer's casing and punctuation, where it gives them
+                shown = w.display
             cls = f"w l-{label}" + (" filler" if i in marked else "")
             spans.append(
                 f'<span class="{cls}" tabindex="0" data-label="{label}" data-start="{w.start:.3f}" '
@@ -122,6 +124,14 @@ def feedback_html(review: ReviewView) -> str:
     parts = [
         f'<p>Score <span class="score">{fmt(review.score)}</span>/100</p>' if review.score is not None else ""
     ]
+    if not review.heard:  # no_speech / unclear_audio: why there is no score (the tip says the fix)
+        what = (
+            "Nothing was heard"
+            if review.reliability == "none" or "no_speech" in review.flags
+            else ("The recording is too unclear to judge")
+        )
+        why = f": {review.reliability_reason}" if review.reliability_reason else ""
+        parts.append(f"<p class='reliability off'>No score. {what}{esc(why)}.</p>")
     parts.append(f"<p>{flags}</p>" if flags else "<p class='small muted'>No flags.</p>")
     if tips:
         parts.append(f"<ul class='tips'>{tips}</ul>")
@@ -164,6 +174,13 @@ def follow_up_feedback_html(take: TakeView, review: ReviewView) -> str:
         parts.append(
             f"<p class='{'ok' if owned else 'off'}'>Asked what you personally did: "
             f"{'told with “I” ✓' if owned else 'still “we” ✗'}</p>"
+        )
+    if take.combined is not None:  # the answer and this follow-up reviewed together
+        c = take.combined
+        status = f" · {esc(c.status)}" if c.status else ""
+        parts.append(
+            f"<p class='combined {'ok' if c.filled else 'off'}'>With the follow-up: score "
+            f"<span class='score'>{fmt(c.score)}</span>/100 (answer alone {fmt(c.answer_score)}){status}</p>"
         )
     flags = [f for f in review.flags if f in FOLLOW_UP_FLAGS]
     parts.append(
@@ -276,8 +293,12 @@ def build_session_report(
     audio_note = " (linked from the recordings folder)" if link_from is not None else ""
     company = profile.name if profile else session.company
     questions = session.questions
-    scores = [t.review.score for q in questions if (t := q.counting_answer()) and t.review.score is not None]
+    results = [q.result() for q in questions]
+    scores = [s for s, _ in results if s is not None]
     average = f"{sum(scores) / len(scores):.0f}" if scores else "–"
+    with_follow_up = sum(1 for s, c in results if s is not None and c is not None)
+    if with_follow_up:
+        average += f" ({with_follow_up} with follow-up)"
     head = (
         f"<header><h1>Mock interview — {esc(company)}</h1>"
         f'<p class="muted">{esc(_when(session.started_at))} · session {esc(session.id)} · '
@@ -303,9 +324,16 @@ def build_session_report(
             )
             or f"<p class='muted'>{'Skipped.' if q.skipped else 'Not answered.'}</p>"
         )
+        score, combined = q.result()
+        scored = (
+            f"<p class='question-score'>Question score <span class='score'>{fmt(score)}</span>/100"
+            f" (with follow-up; answer alone {fmt(combined.answer_score)})</p>"
+            if combined is not None
+            else ""
+        )
         sections.append(
             f'<section class="question" id="q{i}"><h2>{i}. {esc(q.text)}</h2>'
-            f'<p class="small muted">{esc(q.id)}{_principles(q, principles)}</p>{body}</section>'
+            f'<p class="small muted">{esc(q.id)}{_principles(q, principles)}</p>{body}{scored}</section>'
         )
     title = f"mockint — {company} — {_when(session.started_at) or session.id}"
     return page(title, head + toc + "".join(sections))

@@ -15,8 +15,8 @@ from mockint.bank import Question
 from mockint.followup import FOLLOW_UP_FLAGS, PROBED_PART
 from mockint.parts import STAR_PARTS
 from mockint.render.console import Console
-from mockint.render.lists import score_text, seconds_text
-from mockint.store.summary import newest_answer
+from mockint.render.lists import score_text, seconds_text, spoken_text
+from mockint.store.summary import combined_of, newest_answer, question_result
 
 PARTS = STAR_PARTS
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
@@ -131,7 +131,7 @@ def render_take(
     line = Text(f"{label} review: ")
     score = review.get("score")
     line.append(f"score {score}/100" if score is not None else "no score", style="bold")
-    line.append(f" · {seconds_text(speaking_s(take, review))}")
+    line.append(f" · {spoken_text(speaking_s(take, review))}")
     if take.get("thinking_s") is not None:
         line.append(f" · thinking {seconds_text(take['thinking_s'])}")
     delivery = review.get("delivery") or {}
@@ -231,6 +231,7 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
     total_time = 0.0
     thinking: list[float] = []
     scores: list[int] = []
+    with_follow_up = 0
     for n, question in enumerate(doc["questions"], 1):
         take = newest_answer(question)
         follow_ups = [t for t in question["takes"] if t.get("kind") == "follow_up" and t.get("review")]
@@ -243,21 +244,22 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
         total_time += sum(t.get("duration_s") or 0.0 for t in follow_ups)
         if take.get("thinking_s") is not None:
             thinking.append(take["thinking_s"])
-        if isinstance(review.get("score"), (int, float)):
-            scores.append(review["score"])
+        counted, combined_counts = question_result(question)
+        if counted is not None:
+            scores.append(counted)
+            with_follow_up += combined_counts
         extra = f" +{len(follow_ups)} follow-up" if follow_ups else ""
-        combined = next(
-            (t["combined"] for t in reversed(follow_ups) if isinstance(t.get("combined"), dict)), None
-        )
+        combined = combined_of(question, take)
         flags = ", ".join(review.get("flags") or []) or "–"
         score = score_text(review.get("score"))
-        if combined and combined.get("filled") and combined.get("status"):
-            flags += f" ({combined['status']})"
-            score += f" → {score_text(combined.get('score'))}"
+        if combined:
+            if combined.get("filled") and combined.get("status"):
+                flags += f" ({combined['status']})"
+            score += f" → {score_text(combined.get('score'))} (with follow-up)"
         table.add_row(
             str(n),
             question["id"],
-            seconds_text(speaking_s(take, review)) + extra,
+            spoken_text(speaking_s(take, review)) + extra,
             seconds_text(take.get("thinking_s")),
             star_letters(review),
             flags,
@@ -266,6 +268,8 @@ def render_summary(console: Console, doc: dict[str, Any], *, next_steps: list[st
     console.print(table)
     answered = len(scores)
     avg = f"{sum(scores) / answered:.0f}" if answered else "–"
+    if with_follow_up:
+        avg += f" ({with_follow_up} with follow-up)"
     avg_thinking = f"{sum(thinking) / len(thinking):.1f} s" if thinking else "–"
     console.print(
         f"Answered {answered} of {len(doc['questions'])} · speaking time {seconds_text(total_time)}"
@@ -364,6 +368,14 @@ def render_show(console: Console, doc: dict[str, Any]) -> None:
                 console.print(Text(f"Follow-up: {take.get('prompt')}", style="bold"))
             render_take(console, take, tips=len((take.get("review") or {}).get("tips") or []), figures=True)
             console.print(marked_transcript(take))
+            console.print()
+        score, with_follow_up = question_result(question)
+        if with_follow_up:
+            answer = newest_answer(question)
+            alone = score_text((answer or {}).get("review", {}).get("score"))
+            console.print(
+                Text(f"Question score: {score} (with follow-up; answer alone {alone})", style="bold")
+            )
             console.print()
     console.print("Parts: " + "  ".join(f"[{PART_STYLE[p]}]{p}[/]" for p in PARTS))
 

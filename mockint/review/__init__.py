@@ -182,10 +182,11 @@ def review(
     """Review one answer. `bank` supplies the question's principles (keywords) and the other
     questions the story might fit better; `stopped_by` is the take's stop code (ports.STOP_*)."""
     tokens = tokens_of(answer)
+    shown = rubric.shown_forms(answer, tokens)
     phrases = segment(answer)
     labels, scored = label_phrases(phrases)
     segments = tuple(
-        Segment(p.text, label, p.start_s, p.end_s, len(p.tokens), s.cues)
+        Segment(rubric.said(p, shown), label, p.start_s, p.end_s, len(p.tokens), s.cues)
         for p, label, s in zip(phrases, labels, scored, strict=True)
     )
     if stopped_by == STOP_LIMIT and len(labels) > 1 and labels[-1] == "result":
@@ -231,6 +232,7 @@ def review(
         timed=timed,
         norms=[t.norm for t in tokens],
         stopped_by=stopped_by,
+        shown=shown,
     )
     if segments and rubric.not_a_story(facts):
         # No story, so no STAR parts: a habit or a ramble has no Situation, Action or Result to

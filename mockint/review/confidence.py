@@ -29,6 +29,12 @@ NO_SPEECH_PROB = 0.6
 SILENT_LOGPROB = -1.0
 LOW_MEAN_CONFIDENCE = 0.5  # mean word confidence below this: the words are mostly guesses
 LOW_AVG_LOGPROB = -1.0  # mean utterance log-probability below this (weighted by length): the same
+# Whisper (the default engine) calibrated on its own output (benchmarks/bench_review_spoken.py,
+# calibration half, 16 answers): midway between the least sure take that must be reviewed
+# (clipped espeak-ng speech, confidence 0.65; clipped Festival, log-probability -0.59) and the
+# surest that must not (Festival played backwards: 0.40, -0.89). Whisper's own segment gate
+# already drops segments under -1.0, so -1.0 would never fire on it.
+CALIBRATED = {"whisper": (0.53, -0.74)}  # engine -> (LOW_MEAN_CONFIDENCE, LOW_AVG_LOGPROB)
 MAX_COMPRESSION_RATIO = 2.4  # above: the decoder repeated itself (Whisper's hallucination guard)
 MAX_WORDS_PER_S = 5.0  # faster than anyone speaks: words invented over noise
 DOCTOR = "mockint doctor"
@@ -78,12 +84,13 @@ def assess(answer: Transcript, words: int) -> Reliability:
     spoken = [u for u in answer.utterances if u.text.strip()]
     if spoken and all(_silent(u) for u in spoken):
         return Reliability(NONE, mean, "the recognizer judged every stretch of the audio to be non-speech")
-    if mean is not None and mean < LOW_MEAN_CONFIDENCE:
-        return Reliability(LOW, mean, f"mean word confidence {mean:.2f} (below {LOW_MEAN_CONFIDENCE:.2f})")
+    low_mean, low_logprob = CALIBRATED.get(answer.engine, (LOW_MEAN_CONFIDENCE, LOW_AVG_LOGPROB))
+    if mean is not None and mean < low_mean:
+        return Reliability(LOW, mean, f"mean word confidence {mean:.2f} (below {low_mean:.2f})")
     timed = [(u.end - u.start, u) for u in spoken if u.avg_logprob is not None and u.end > u.start]
     if timed:
         logprob = sum(d * u.avg_logprob for d, u in timed) / sum(d for d, _ in timed)  # type: ignore[operator]
-        if logprob < LOW_AVG_LOGPROB:
+        if logprob < low_logprob:
             return Reliability(
                 LOW, mean, f"the recognizer was unsure of its words (log-probability {logprob:.2f})"
             )

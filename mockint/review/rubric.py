@@ -16,8 +16,9 @@ from mockint.parts import STAR_PARTS
 from mockint.ports import STOP_LIMIT
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
 from mockint.review.relevance import Relevance, off_topic
-from mockint.review.segment import Phrase, is_past_tense
+from mockint.review.segment import Phrase, Token, is_past_tense
 from mockint.review.star import ADVERBS
+from mockint.transcript import Transcript
 
 FLAGS = (
     "missing_situation",
@@ -92,6 +93,8 @@ class Facts:
     timed: bool
     norms: list[str]
     stopped_by: str | None = None  # the take's stop code (ports.STOP_*); None when not recorded
+    # each token as the recognizer showed it ("Americans,", "40%"), by token index; empty: as written
+    shown: tuple[str, ...] = ()
 
     def share(self, *parts: str) -> float:
         """Share of the answer (seconds when spoken, words when typed) in these parts."""
@@ -107,6 +110,33 @@ class Facts:
 
     def phrases_of(self, part: str) -> list[Phrase]:
         return [p for p, label in zip(self.phrases, self.labels, strict=True) if label == part]
+
+    def said(self, phrase: Phrase) -> str:
+        """The phrase as the candidate sees it: Whisper's casing and punctuation, or the typed text."""
+        return said(phrase, self.shown)
+
+
+def shown_forms(answer: Transcript, tokens: list[Token]) -> tuple[str, ...]:
+    """Each token's shown form (Word.shown) by token index; () when the answer has no words."""
+    if not answer.words:
+        return ()
+    by_time = {(w.start, w.end, w.word.split("(")[0]): w.shown for w in answer.words}
+    return tuple(by_time.get((t.start, t.end, t.text), t.text) for t in tokens)
+
+
+def said(phrase: Phrase, shown: tuple[str, ...]) -> str:
+    """A phrase's text as shown; typed phrases keep their own text."""
+    if not shown or not phrase.tokens or phrase.tokens[-1].index >= len(shown):
+        return phrase.text
+    return " ".join(shown[t.index] for t in phrase.tokens)
+
+
+def _quote_words(f: Facts, first: int, n: int) -> str:
+    """n words from token `first`, as shown (as typed for a typed answer)."""
+    tokens = [t for p in f.phrases for t in p.tokens][first : first + n]
+    if not tokens:
+        return ""
+    return said(Phrase(tuple(tokens), " ".join(t.text for t in tokens)), f.shown).rstrip(",;:")
 
 
 def timing_targets(question: Question | None, profile: Profile | None) -> tuple[float, float]:
@@ -199,8 +229,13 @@ def flags(f: Facts) -> tuple[str, ...]:
             out.append("too_fast")
         elif round(d.wpm) < TOO_SLOW_WPM:
             out.append("too_slow")
-    minutes = max(spoken, 1.0) / 60
-    if d.fillers.count >= MIN_FILLERS_TO_FLAG and d.fillers.count / minutes >= MANY_FILLERS_PER_MIN:
+    # the rate as printed ("3.0 a minute", one decimal) where the review measured one
+    rate = (
+        d.fillers.per_minute
+        if d.fillers.per_minute is not None
+        else d.fillers.count / (max(spoken, 1.0) / 60)
+    )
+    if d.fillers.count >= MIN_FILLERS_TO_FLAG and rate >= MANY_FILLERS_PER_MIN:
         out.append("many_fillers")
     if d.long_pauses:
         out.append("long_pauses")
@@ -221,13 +256,15 @@ def _clock(seconds: float) -> str:
 def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     unit = "" if f.timed else " (estimated at a speaking pace of 145 words a minute)"
-    first = {p: f.components[p].evidence[0] for p in STAR_PARTS if f.components[p].evidence}
+    first = {p: f.said(f.phrases_of(p)[0]) for p in STAR_PARTS if f.phrases_of(p)}
+    last_said = f.said(f.phrases[-1]) if f.phrases else ""
     story_tip = "not_a_story" in flagged  # then the one tip says it all: no per-part tips
     if story_tip:
         m = _GENERIC.search(" ".join(f.norms))
-        said = f' — you said "{m.group()}…"' if m else ""
+        at = " ".join(f.norms)[: m.start()].count(" ") if m else 0
+        quoted = f' — you said "{_quote_words(f, at, len(m.group().split()))}…"' if m else ""
         out.append(
-            f"This describes what you do in general{said}. Tell one specific time: when it was, "
+            f"This describes what you do in general{quoted}. Tell one specific time: when it was, "
             "what you did, and what came of it."
         )
     if "off_topic" in flagged and f.question:
@@ -245,14 +282,14 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         out.append("Tell what you did, step by step — the actions are what the interviewer scores.")
     cut = "cut_at_limit" in flagged
     if cut:
-        last = f' during "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
+        last = f' during "{_quote(last_said, 8)}"' if last_said else ""
         cut_part = "the result" if "missing_result" in flagged else "the end of the story"
         out.append(
             f"The {f.limit_s:.0f} s limit stopped the answer{last}, before {cut_part}: "
             "shorten the context and get to the outcome sooner."
         )
     if "missing_result" in flagged and not cut and not story_tip:
-        last = f' after "{_quote(f.segments[-1].text, 8)}"' if f.segments else ""
+        last = f' after "{_quote(last_said, 8)}"' if last_said else ""
         out.append(f"The answer stops{last} with no outcome: end with what changed, for whom, by how much.")
     if "result_not_quantified" in flagged:
         out.append(f'Your result has no number ("{_quote(first["result"])}"): how much, how fast, how many?')
@@ -269,7 +306,7 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         )
     if "low_ownership" in flagged:
         i_n, we_n = ownership(f.phrases_of("action") or f.phrases)
-        we_phrase = next((p.text for p in f.phrases_of("action") or f.phrases if "we" in p.words), "")
+        we_phrase = next((f.said(p) for p in f.phrases_of("action") or f.phrases if "we" in p.words), "")
         out.append(
             f'Your actions say "we" {we_n} times and "I" {i_n} times ("{_quote(we_phrase)}"): '
             'say what you did yourself — "I wrote…", "I convinced…".'
@@ -295,8 +332,12 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
         out.append(f"{d.fillers.count} fillers{rate}: {words} — a silent pause sounds more confident.")
     if "long_pauses" in flagged:
         p = max(d.long_pauses, key=lambda p: p.seconds)
+        before = [
+            t.index for q in f.phrases for t in q.tokens if t.end is not None and t.end <= p.start_s + 1e-6
+        ]
+        after = _quote_words(f, max(before[-1] - 3, 0), min(4, before[-1] + 1)) if before else p.after
         out.append(
-            f'You paused {p.seconds:.1f} s at {_clock(p.start_s)} after "{p.after}" — '
+            f'You paused {p.seconds:.1f} s at {_clock(p.start_s)} after "{after}" — '
             'if you need time, say "let me think about that" once, up front.'
         )
     if f.components["action"].present and "missing_action" not in flagged:

@@ -2,7 +2,7 @@
 sessions does not re-read a thousand manifests:
 
     recordings/
-      .index.json        {"version": 1, "sessions": {id: entry}}   (this module; rebuildable)
+      .index.json        {"version": 2, "sessions": {id: entry}}   (this module; rebuildable)
       <session-id>/session.json                                     (the truth)
 
 An entry holds the `sessions --json` row, a slim copy of the document (no transcripts, no
@@ -28,7 +28,7 @@ from mockint.store.manifest import audio_problem as _audio_problem
 from mockint.store.summary import summary_row
 
 INDEX = ".index.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: rows count a follow-up's combined score (average_score, with_follow_up)
 
 
 def slim(doc: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """What a saved session document adds up to: the answer that counts, its score, the time spent
-answering, and the `sessions --json` row. Pure functions of the manifest dict."""
+answering, and the `sessions --json` row. Pure functions of the manifest dict.
+
+A question's score is its counting answer's, unless a follow-up to that answer was reviewed
+together with it: then the answer and the follow-up's `combined` score is the question's
+("100 (with follow-up)"), and the answer alone keeps its own score beside it."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from mockint.review.confidence import UNHEARD_FLAGS
 
 def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
     """The `sessions --json` row of a session document."""
-    scores = [s for s in (question_score(q) for q in doc["questions"]) if s is not None]
+    results = [question_result(q) for q in doc["questions"]]
+    scores = [s for s, _ in results if s is not None]
     return {
         "id": doc["id"],
         "company": doc.get("company"),
@@ -20,6 +25,8 @@ def summary_row(doc: dict[str, Any]) -> dict[str, Any]:
         "questions": len(doc["questions"]),
         "answered": sum(1 for q in doc["questions"] if newest_answer(q) is not None),
         "average_score": round(statistics.fmean(scores)) if scores else None,
+        # how many of the scores averaged are the answer + follow-up figure
+        "with_follow_up": sum(1 for s, combined in results if s is not None and combined),
         "duration_s": session_duration_s(doc),
     }
 
@@ -39,9 +46,39 @@ def heard(review: dict[str, Any]) -> bool:
 
 
 def question_score(question: dict[str, Any]) -> int | None:
+    """The question's score: with its follow-up where one was reviewed with the answer."""
+    return question_result(question)[0]
+
+
+def question_result(question: dict[str, Any]) -> tuple[int | None, bool]:
+    """(score, with_follow_up): the newest follow-up's combined score when a follow-up to the
+    counting answer was reviewed with it, else the answer's own score."""
     take = newest_answer(question)
-    score = take["review"].get("score") if take else None
-    return score if isinstance(score, (int, float)) else None
+    if take is None:
+        return None, False
+    combined = combined_of(question, take)
+    if combined is not None:
+        return combined["score"], True
+    score = take["review"].get("score")
+    return (score if isinstance(score, (int, float)) else None), False
+
+
+def combined_of(question: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any] | None:
+    """The `combined` review (with a score) of the newest follow-up to `answer`, if any."""
+    takes = question.get("takes", [])
+    at = next((k for k, t in enumerate(takes) if t is answer), None)
+    if at is None:
+        return None
+    found = None
+    for take in takes[at + 1 :]:
+        if take.get("kind") == "answer":
+            break  # the follow-ups after a later (unheard) take belong to that one
+        combined = take.get("combined")
+        if take.get("kind") == "follow_up" and isinstance(combined, dict):
+            score = combined.get("score")
+            if isinstance(score, (int, float)) and not isinstance(score, bool):
+                found = combined
+    return found
 
 
 def session_duration_s(doc: dict[str, Any]) -> float | None:

@@ -23,6 +23,11 @@ class TimedWord:
     word: str
     start: float  # seconds from the start of the take
     end: float
+    display: str = ""  # as the recognizer showed it ("Americans,"); "" when it gives plain words
+
+    @property
+    def shown(self) -> str:
+        return self.display or self.word
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class ReviewView:
     score: float | None
     talking_points: tuple[tuple[str, bool], ...] = ()  # optional review field: (point, covered)
     breakdown: tuple[tuple[str, float | None, float | None], ...] = ()  # optional: (item, points, max)
+    speaking_s: float | None = None  # first word to last: the one duration the review's numbers use
+    reliability: str = "ok"  # ok | low (unclear_audio) | none (no_speech)
+    reliability_reason: str = ""  # why, in words ("mean word confidence 0.37 (below 0.50)")
 
     @property
     def heard(self) -> bool:
@@ -76,10 +84,21 @@ class TakeView:
     words: tuple[TimedWord, ...]
     review: ReviewView | None  # None when the session ended before the review
     follow_up_reason: str = ""  # the gap a follow-up probed (a review flag code), "" for answers
+    combined: CombinedView | None = None  # a follow-up: the answer and it reviewed together
 
     @property
     def is_follow_up(self) -> bool:
         return self.kind == "follow_up"
+
+
+@dataclass(frozen=True)
+class CombinedView:
+    """A follow-up's `combined` review: the question's score and status with the follow-up."""
+
+    score: float | None
+    answer_score: float | None  # the first answer's own score, kept beside it
+    status: str  # "result given in the follow-up", "still missing after the follow-up: result"
+    filled: bool
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,21 @@ class QuestionView:
             if take.kind == "answer" and take.review is not None and take.review.heard:
                 return take
         return None
+
+    def result(self) -> tuple[float | None, CombinedView | None]:
+        """The question's score and, when it is the answer + follow-up figure, that review (as
+        store.summary.question_result: the newest scored follow-up of the counting answer)."""
+        answer = self.counting_answer()
+        if answer is None or answer.review is None:
+            return None, None
+        found = None
+        at = next(k for k, t in enumerate(self.takes) if t is answer)
+        for take in self.takes[at + 1 :]:
+            if not take.is_follow_up:
+                break
+            if take.combined is not None and take.combined.score is not None:
+                found = take.combined
+        return (found.score, found) if found else (answer.review.score, None)
 
 
 @dataclass(frozen=True)
@@ -146,6 +180,15 @@ def _take(t: dict) -> TakeView:
         words=tuple(_words(transcript.get("words"))),
         review=_review(review) if isinstance(review, dict) else None,
         follow_up_reason=_text(t.get("follow_up_reason")),
+        combined=_combined(t.get("combined")) if t.get("kind") == "follow_up" else None,
+    )
+
+
+def _combined(c: Any) -> CombinedView | None:
+    if not isinstance(c, dict):
+        return None
+    return CombinedView(
+        number(c.get("score")), number(c.get("answer_score")), _text(c.get("status")), c.get("filled") is True
     )
 
 
@@ -154,7 +197,8 @@ def _words(raw: Any) -> list[TimedWord]:
     for w in _dicts(raw):
         start, end = number(w.get("start")), number(w.get("end"))
         if isinstance(w.get("word"), str) and start is not None and end is not None:
-            words.append(TimedWord(w["word"], start, max(start, end)))
+            display = w.get("display") if isinstance(w.get("display"), str) else ""
+            words.append(TimedWord(w["word"], start, max(start, end), display))
     return words
 
 
@@ -164,6 +208,8 @@ def _review(r: dict) -> ReviewView:
     fillers = _dict(delivery.get("fillers"))
     by_word = {k: n for k, v in _dict(fillers.get("by_word")).items() if (n := _count(v)) is not None}
     relevance = _dict(r.get("relevance"))
+    reliability = _dict(r.get("reliability"))
+    level = reliability.get("level")
     return ReviewView(
         present={p: _dict(components.get(p)).get("present") is True for p in STAR_PARTS},
         seconds={p: number(_dict(components.get(p)).get("seconds")) for p in STAR_PARTS},
@@ -187,6 +233,9 @@ def _review(r: dict) -> ReviewView:
             (_text(b.get("item")), number(b.get("points")), number(b.get("max")))
             for b in _dicts(r.get("score_breakdown"))
         ),
+        speaking_s=number(delivery.get("speaking_s")),
+        reliability=level if level in ("ok", "low", "none") else "ok",
+        reliability_reason=_text(reliability.get("reason")),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from mockint.parts import STAR_PARTS
 from mockint.render.html import esc
+from mockint.render.lists import average_text
 
 # Our own pages load only our own files: no inline script, nothing from the network.
 PAGE_CSP = (
@@ -130,7 +131,6 @@ def sessions_page(rows: Sequence[Mapping[str, Any]]) -> str:
                     f"<tr><td>{esc(sid)}</td><td colspan='5' class='off'>{esc(r['damaged'])}</td></tr>"
                 )
                 continue
-            score = r.get("average_score")
             duration = r.get("duration_s")
             state = (
                 "complete"
@@ -141,7 +141,7 @@ def sessions_page(rows: Sequence[Mapping[str, Any]]) -> str:
                 f'<tr><td><a href="/sessions/{esc(sid)}">{esc(sid)}</a></td><td>{esc(r.get("company"))}</td>'
                 f"<td>{state}</td>"
                 f"<td>{esc(r.get('answered'))} of {esc(r.get('questions'))}</td>"
-                f"<td>{'–' if score is None else esc(score)}</td>"
+                f"<td>{esc(average_text(r))}</td>"
                 f"<td>{'–' if duration is None else f'{float(duration) / 60:.1f} min'}</td></tr>"
             )
         table = (
