@@ -17,6 +17,7 @@ from mockint.parts import STAR_PARTS
 from mockint.render.console import Console
 from mockint.render.lists import score_text, seconds_text, spoken_text
 from mockint.store.summary import combined_of, newest_answer, question_result
+from mockint.store.view import number
 
 PARTS = STAR_PARTS
 PART_STYLE = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "other": "dim"}
@@ -153,8 +154,8 @@ def render_take(
 
 def speaking_s(take: dict[str, Any], review: dict[str, Any]) -> float | None:
     """The one duration a review prints: speaking time (first word to last), else the take's."""
-    spoken = (review.get("delivery") or {}).get("speaking_s")
-    return spoken if spoken is not None else take.get("duration_s")
+    spoken = number((review.get("delivery") or {}).get("speaking_s"))
+    return spoken if spoken is not None else number(take.get("duration_s"))
 
 
 def figures_line(delivery: dict[str, Any]) -> Text:

@@ -174,6 +174,7 @@ FILLERS = obj({"count": opt_int, "per_minute": opt_num, "by_word": optional(map_
 DELIVERY = obj(
     {
         "duration_s": opt_num,
+        "speaking_s": opt_num,
         "words": opt_int,
         "wpm": opt_num,
         "thinking_s": opt_num,
