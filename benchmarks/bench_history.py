@@ -165,7 +165,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", type=Path, metavar="DIR", help="another mockint tree to time alike")
     args = parser.parse_args()
-    print("load average %.2f %.2f %.2f" % os.getloadavg())
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="mockint-history-") as tmp:
         root = Path(tmp) / "recordings"
         t = time.perf_counter()
@@ -192,7 +192,7 @@ def main() -> None:
             cold = timed(argv, env, 1)
             if base:  # alternate the two trees' warm runs
                 pairs = [(timed(argv, env, 1), timed(argv, env, 1, base)) for _ in range(args.runs)]
-                warm, was = (statistics.median(x) for x in zip(*pairs))
+                warm, was = (statistics.median(x) for x in zip(*pairs, strict=True))
             else:
                 warm, was = timed(argv, env, args.runs), None
             newest = sorted(p for p in root.iterdir() if p.is_dir())[-1] / "session.json"
@@ -205,7 +205,7 @@ def main() -> None:
                 + (f"   {was:.2f}s" if was is not None else "")
             )
         print(f"index: {index.stat().st_size / 1e6:.1f} MB" if index.exists() else "index: none")
-    print("load average %.2f %.2f %.2f" % os.getloadavg())
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
