@@ -30,6 +30,7 @@ LEFT, RIGHT = 62, 785  # plot area, x
 PLOT_H = 170
 FONT_PX = 11
 CHAR_PX = 6.4  # an average character at FONT_PX, for laying out the legend and labels
+LABEL_GAP_PX = 4  # clear space kept on each side of a value label
 MIN_BAND_PX = 6  # a band of one value (all 4 STAR parts) is still seen
 MAX_DOTS = 400  # more than this: means per day, then week, then month
 MAX_X_TICKS = 8
@@ -192,7 +193,7 @@ def _mean_lines(means, kind, px, y, fmt, unit, names, colours, plot_top, taken) 
         w, cx, cy = len(text) * CHAR_PX, px(m.at), y(m.value) - 4  # just above the line
         left = cx + 6 + w > WIDTH - 2
         x0 = cx - 6 - w if left else cx + 6
-        box = (x0, cy - FONT_PX + 1, x0 + w, cy + 1)
+        box = (x0 - LABEL_GAP_PX, cy - FONT_PX + 1, x0 + w + LABEL_GAP_PX, cy + 1)
         if box[1] < plot_top - 12 or any(_overlap(box, b) for b in placed):
             continue
         placed.append(box)
