@@ -120,7 +120,7 @@ def test_speaking_in_a_noisy_room_says_so_with_the_fix(pulse, tmp_path):
         ["paplay", "--device=micfeed", str(_room_noise(tmp_path / "room.wav"))], env=pulse.env
     )
     try:
-        proc, lines = start(pulse, tmp_path, "check", "--no-tone", "--seconds", "6", "--engine", "sphinx")
+        proc, lines = start(pulse, tmp_path, "check", "--no-tone", "--seconds", "5.5", "--engine", "whisper")
         read_until(lines, "recording")
         time.sleep(SETTLE_S)
         subprocess.run(["paplay", "--device=micfeed", str(CLIP)], env=pulse.env, check=True, timeout=60)

@@ -65,9 +65,11 @@ def test_enter_starts_the_answer_early_and_s_skips_during_the_preparation(pulse,
         "jpmc-client-exceeded-expectations",
         "--no-voice",
         "--no-beeps",
+        "--no-check",  # a first practice at a terminal, without the microphone check's offer
     )
     try:
         term.wait_for("Prepare your answer — ")
+        assert "Check your microphone first?" not in term.text
         assert "s: skip" in term.text
         term.press("s")  # skip the first question while preparing
         term.wait_for("Question 2 of 2", timeout_s=5)
