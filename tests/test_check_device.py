@@ -155,12 +155,12 @@ def test_the_first_practice_without_a_terminal_only_names_the_check(pulse, tmp_p
 
 def test_the_first_practice_at_a_terminal_runs_the_check_then_the_session(pulse, tmp_path):
     recordings = tmp_path / "rec"
+    # alongside, as it records nothing: answers from files, so no microphone to check
     scripted = Terminal(
         pulse, tmp_path, *PRACTICE, "--answers-from", str(CLIP), recordings=tmp_path / "files"
     )
-    assert OFFER not in _until_the_session_starts(scripted)  # answers from files: no microphone to check
-
     term = Terminal(pulse, tmp_path, *PRACTICE, recordings=recordings)
+    assert OFFER not in _until_the_session_starts(scripted)
     term.wait_for(OFFER)
     term.press("\r")  # Enter: yes
     term.wait_for("● REC")  # the level meter: the microphone is open
@@ -170,6 +170,9 @@ def test_the_first_practice_at_a_terminal_runs_the_check_then_the_session(pulse,
     after = len(term.text)
     term.wait_for(f"Verdict: {CLIPPING} — ")
     term.wait_for("Amazon mock interview", after=after)  # then the session, on the same run
+    asked = len(term.text)
+    term.wait_for("● REC", after=asked)
+    term.press("q")  # ends the session there, saved
     term.close()
     assert term.proc.returncode == 0, term.proc.stderr.read()
     out = term.text
