@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from mockint.store import QuestionRef, Store
 
@@ -77,12 +78,12 @@ def test_not_audio_is_a_usage_error(run_cli, tmp_path):
     assert r.code == 2 and "not audio" in r.err
 
 
-def _saved_session(root: Path, kinds: tuple[str, ...] = ("answer",)) -> str:
+def _saved_session(root: Path, kinds: tuple[str, ...] = ("answer",), audio: Path = ENGLISH) -> str:
     writer = Store(root).create("amazon", seed=1)
     writer.ask(QuestionRef("amazon-ownership-1", "Tell me about a time you took ownership."))
     for kind in kinds:
         path = writer.take_path("amazon-ownership-1", kind)
-        shutil.copy(ENGLISH, path)
+        shutil.copy(audio, path)
         earlier = {
             "text": "one to three",
             "engine": "text",
@@ -130,7 +131,10 @@ def test_session_json_names_the_engines(run_cli, tmp_path):
 
 def test_session_takes_are_numbered_from_1_as_the_report_and_audio_files_number_them(run_cli, tmp_path):
     root = tmp_path / "recordings"
-    session_id = _saved_session(root, ("answer", "follow_up", "answer"))  # a follow-up, then a retake
+    one = tmp_path / "one.wav"  # "one", the clip's first word: the numbers are the point, not the words
+    samples, rate = sf.read(ENGLISH)
+    sf.write(one, samples[: int(0.7 * rate)], rate)
+    session_id = _saved_session(root, ("answer", "follow_up", "answer"), audio=one)  # a follow-up, a retake
     r = run_cli("transcribe", "--session", session_id, "--json", "--recordings", str(root))
     assert r.code == 0, r.err
     rows = json.loads(r.out)["takes"]
@@ -143,12 +147,6 @@ def test_session_takes_are_numbered_from_1_as_the_report_and_audio_files_number_
     for t in rows:  # `take` stays the index into show --json's takes; the file name carries the number
         assert shown["questions"][0]["takes"][t["take"]]["audio"] == t["audio"]
         assert t["audio"].endswith(f"{t['kind'].replace('_', '-')}-{t['take_number']}.wav")
-    r = run_cli("transcribe", "--session", session_id, "--recordings", str(root))
-    assert [line.split(" — ")[0] for line in r.out.splitlines() if line.startswith("Q")] == [
-        "Q1 amazon-ownership-1, answer take 1",
-        "Q1 amazon-ownership-1, follow-up 1",
-        "Q1 amazon-ownership-1, answer take 2",
-    ]
 
 
 def test_session_with_a_deleted_take_fails_but_says_which(run_cli, tmp_path):
