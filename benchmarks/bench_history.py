@@ -6,7 +6,11 @@ session folders (companies amazon/meta/jpmc in turn, one a day back from 2026-11
 the real commands as processes: first without the index (recordings/.index.json deleted: the
 first run builds it), then with it, then after touching one manifest (that entry is rebuilt).
 
-    .venv/bin/python benchmarks/bench_history.py [--sessions 1000] [--runs 3]
+    .venv/bin/python benchmarks/bench_history.py [--sessions 1000] [--runs 3] [--baseline DIR]
+
+--baseline DIR also times the mockint in DIR (e.g. `git worktree add /tmp/base main`) on the
+same sessions and index, its runs alternating with this tree's so both see the same load; this
+interpreter must have the baseline's dependencies. The load average is printed at both ends.
 
 Targets (issue 16): sessions and stats ≤ 1 s, report --progress ≤ 3 s at 1,000 sessions.
 """
@@ -138,12 +142,16 @@ def build(root: Path, sessions: int) -> None:
     shutil.rmtree(root / ".templates")
 
 
-def timed(args: list[str], env: dict[str, str], runs: int) -> float:
+def timed(args: list[str], env: dict[str, str], runs: int, tree: Path = ROOT) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "mockint", *args], env=env, capture_output=True, text=True
+            [sys.executable, "-m", "mockint", *args],
+            env={**env, "PYTHONPATH": str(tree)},
+            cwd=tree,
+            capture_output=True,
+            text=True,
         )
         times.append(time.perf_counter() - t)
         if done.returncode != 0:
@@ -155,7 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="another mockint tree to time alike")
     args = parser.parse_args()
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="mockint-history-") as tmp:
         root = Path(tmp) / "recordings"
         t = time.perf_counter()
@@ -172,18 +182,30 @@ def main() -> None:
             "report --progress": ["report", "--progress", "-o", str(Path(tmp) / "progress.html")],
         }
         index = root / ".index.json"
-        print(f"{'command':<20} {'no index':>10} {'index':>10} {'1 changed':>10}   target")
+        base = args.baseline.resolve() if args.baseline else None
+        print(
+            f"{'command':<20} {'no index':>10} {'index':>10} {'1 changed':>10}   target"
+            + (f"   baseline (index), {base}" if base else "")
+        )
         for name, argv in commands.items():
             index.unlink(missing_ok=True)
             cold = timed(argv, env, 1)
-            warm = timed(argv, env, args.runs)
+            if base:  # alternate the two trees' warm runs
+                pairs = [(timed(argv, env, 1), timed(argv, env, 1, base)) for _ in range(args.runs)]
+                warm, was = (statistics.median(x) for x in zip(*pairs, strict=True))
+            else:
+                warm, was = timed(argv, env, args.runs), None
             newest = sorted(p for p in root.iterdir() if p.is_dir())[-1] / "session.json"
             os.utime(newest)  # a manifest newer than its index entry: that entry is rebuilt
             changed = timed(argv, env, 1)
             target = 3.0 if name.startswith("report") else 1.0
             verdict = "ok" if warm <= target else "OVER"
-            print(f"{name:<20} {cold:>9.2f}s {warm:>9.2f}s {changed:>9.2f}s   ≤ {target:g} s {verdict}")
+            print(
+                f"{name:<20} {cold:>9.2f}s {warm:>9.2f}s {changed:>9.2f}s   ≤ {target:g} s {verdict}"
+                + (f"   {was:.2f}s" if was is not None else "")
+            )
         print(f"index: {index.stat().st_size / 1e6:.1f} MB" if index.exists() else "index: none")
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

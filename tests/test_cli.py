@@ -144,7 +144,7 @@ def test_help_imports_nothing_heavy():
     code = (
         "import sys, mockint.cli as c; c.build_parser(); "
         "heavy = [m for m in ('numpy', 'sounddevice', 'pyttsx3', 'speech_recognition', "
-        "'pocketsphinx', 'yaml', 'rich', 'matplotlib', 'faster_whisper', 'ctranslate2', 'onnxruntime') "
+        "'pocketsphinx', 'yaml', 'rich', 'faster_whisper', 'ctranslate2', 'onnxruntime') "
         "if m in sys.modules]; print(heavy)"
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 from helpers.practice_proc import long_answer
-from test_prep_keys import ANSI, Terminal
+from helpers.terminal import ANSI, Terminal
 
 pytestmark = [pytest.mark.device, pytest.mark.slow]
 STATUS = re.compile(r"([▶⏸]) (\d+):(\d\d) / 0:20")

@@ -57,27 +57,35 @@ PAGE_TAGS = {
 }
 
 
+SVG_TAGS = {"g", "rect", "line", "polyline", "circle", "text", "tspan", "title"}  # what the charts draw
+
+
 class _Tags(HTMLParser):
-    """Every start tag and attribute, and the page's text."""
+    """Every start tag and attribute, and the page's text; tags inside charts apart, with the
+    texts of their hover titles."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, list]] = []
+        self.svg_tags: list[tuple[str, list]] = []
         self.text: list[str] = []
+        self.titles: list[str] = []
         self._in_svg = 0
+        self._in_title = False
 
     def handle_starttag(self, tag, attrs):
         if tag == "svg":
             self._in_svg += 1
-        if not self._in_svg:
-            self.tags.append((tag, attrs))
+        (self.svg_tags if self._in_svg and tag != "svg" else self.tags).append((tag, attrs))
+        self._in_title = bool(self._in_svg) and tag == "title"
 
     def handle_endtag(self, tag):
         if tag == "svg":
             self._in_svg -= 1
+        self._in_title = False
 
     def handle_data(self, data):
-        self.text.append(data)
+        (self.titles if self._in_title else self.text).append(data)
 
 
 def _parse(page: str) -> _Tags:
@@ -284,8 +292,12 @@ def test_progress_page_escapes_bank_and_session_text(tmp_path):
     page = _parse(build_progress_report(docs, bank, extra_sections=[ProgressSection(HOSTILE, "<p>ok</p>")]))
     tags = [t for t, _ in page.tags]
     assert set(tags) <= PAGE_TAGS and tags.count("script") == 1 and "img" not in tags
+    assert {t for t, _ in page.svg_tags} <= SVG_TAGS
+    assert not [a for _, attrs in page.tags + page.svg_tags for a, _ in attrs if a.startswith("on")]
     shown = "".join(page.text)
     assert shown.count(HOSTILE) == 3  # the principle's row, the repeated question, the section title
+    # and as text in the hover title of each chart's two answer dots
+    assert sum(HOSTILE in t for t in page.titles) == 5 * 2
 
 
 # ------------------------------------------------------------------------------ transcript marks
@@ -631,7 +643,6 @@ def test_a_damaged_session_still_makes_a_page(data):
     assert [t for t, _ in page.tags].count("script") == 1
 
 
-@pytest.mark.slow  # about 2 s an example: five matplotlib charts each
 @settings(max_examples=10, deadline=None)
 @given(data=st.data())
 def test_a_damaged_session_still_makes_a_progress_page(data):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import statistics
 from pathlib import Path
 
 import pytest
@@ -262,6 +264,9 @@ def test_progress_page_loads_with_charts_and_hostile_bank_text_stays_text(browse
         )
         for day, score in (("2026-11-01", 50), ("2026-11-08", 65))
     ]
+    other = copy.deepcopy(docs[0])  # a company this bank does not know: named by its id
+    other.update(id="2026-11-04T10-00-00-jpmc", company="jpmc", started_at="2026-11-04T10:00:00+00:00")
+    docs.append(other)
     out = tmp_path / "progress.html"
     out.write_text(build_progress_report(docs, load_bank(bank_dir)), encoding="utf-8")
     browser_page.open(out)
@@ -273,7 +278,32 @@ def test_progress_page_loads_with_charts_and_hostile_bank_text_stays_text(browse
     charts = p.locator("figure.chart svg")
     assert charts.count() == 5
     for i in range(5):  # drawn at a readable size, with the axis labels as text
-        box = charts.nth(i).bounding_box()
-        assert box["width"] > 500 and box["height"] > 150
-        assert "session date" in charts.nth(i).text_content()
+        chart = charts.nth(i)
+        box = chart.bounding_box()
+        assert box["width"] > 800 and box["height"] > 200  # the page's column, not a thumbnail
+        assert "session date" in chart.text_content()
+        legend = chart.locator("g.legend").all_text_contents()
+        assert legend[:2] == ["Amazon", "jpmc"] and any(t.startswith("good: ") for t in legend)
+        band = chart.locator("rect.band").bounding_box()  # the good band, inside the plot
+        assert band["height"] >= 5 and box["y"] < band["y"] < box["y"] + box["height"]
+        dots = chart.locator("circle.dot").evaluate_all("els => els.map(e => getComputedStyle(e).fill)")
+        assert len(set(dots)) == 2  # a colour per company
+        for label in chart.locator("text.value").all():  # values on the points, at a readable size
+            seen = label.bounding_box()
+            assert (
+                seen["height"] >= 11
+                and box["y"] <= seen["y"]
+                and seen["y"] + seen["height"] <= box["y"] + box["height"]
+            )
+    score = charts.nth(0)
+    means = [  # each session's mean of its answers' scores (the newest answer take of each question)
+        statistics.mean(
+            [t for t in q["takes"] if t["kind"] == "answer"][-1]["review"]["score"] for q in d["questions"]
+        )
+        for d in docs
+    ]
+    assert sorted(score.locator("text.value").all_text_contents()) == sorted(f"{m:.0f}" for m in means)
+    hovers = score.locator("circle.dot title").all_text_contents()  # company · date · question · value
+    assert {h.split(" · ")[1][:10] for h in hovers} == {"2026-11-01", "2026-11-04", "2026-11-08"}
+    assert any(HOSTILE_QUESTION in h for h in hovers)  # as text: nothing ran (checked above)
     assert browser_page.errors == [] and browser_page.requests == []

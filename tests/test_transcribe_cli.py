@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from mockint.store import QuestionRef, Store
 
@@ -77,23 +78,30 @@ def test_not_audio_is_a_usage_error(run_cli, tmp_path):
     assert r.code == 2 and "not audio" in r.err
 
 
-def _saved_session(root: Path) -> str:
+def _saved_session(root: Path, kinds: tuple[str, ...] = ("answer",), audio: Path = ENGLISH) -> str:
     writer = Store(root).create("amazon", seed=1)
     writer.ask(QuestionRef("amazon-ownership-1", "Tell me about a time you took ownership."))
-    path = writer.take_path("amazon-ownership-1", "answer")
-    shutil.copy(ENGLISH, path)
-    earlier = {"text": "one to three", "engine": "text", "duration_s": 2.745, "elapsed_s": 0.1, "words": []}
-    writer.add_take(
-        "amazon-ownership-1",
-        {
-            "kind": "answer",
-            "prompt": "Tell me…",
-            "audio": str(path),
+    for kind in kinds:
+        path = writer.take_path("amazon-ownership-1", kind)
+        shutil.copy(audio, path)
+        earlier = {
+            "text": "one to three",
+            "engine": "text",
             "duration_s": 2.745,
-            "thinking_s": 0.0,
-            "transcript": earlier,
-        },
-    )
+            "elapsed_s": 0.1,
+            "words": [],
+        }
+        writer.add_take(
+            "amazon-ownership-1",
+            {
+                "kind": kind,
+                "prompt": "Tell me…",
+                "audio": str(path),
+                "duration_s": 2.745,
+                "thinking_s": 0.0,
+                "transcript": earlier,
+            },
+        )
     writer.finish()
     return writer.id
 
@@ -103,7 +111,7 @@ def test_session_is_retranscribed_keeping_the_earlier_transcript(run_cli, tmp_pa
     session_id = _saved_session(root)
     r = run_cli("transcribe", "--session", "last", "--recordings", str(root))
     assert r.code == 0, r.err
-    assert "amazon-ownership-1 take 1 " in r.out and "earlier: text" in r.out  # counted from 1
+    assert "Q1 amazon-ownership-1, answer take 1 — " in r.out and "earlier: text" in r.out  # counted from 1
     take = Store(root).load(session_id)["questions"][0]["takes"][0]
     assert take["transcript"]["engine"] == "whisper" and take["transcript"]["text"] == "One, two, three."
     assert [t["engine"] for t in take["transcripts"]] == ["text", "whisper"]
@@ -119,6 +127,26 @@ def test_session_json_names_the_engines(run_cli, tmp_path):
     assert doc["session"] == session_id and doc["engine"] == "whisper" and doc["missing"] == []
     (row,) = doc["takes"]
     assert row["earlier_engine"] == "text" and row["transcript"]["words"][0]["word"] == "one"
+
+
+def test_session_takes_are_numbered_from_1_as_the_report_and_audio_files_number_them(run_cli, tmp_path):
+    root = tmp_path / "recordings"
+    one = tmp_path / "one.wav"  # "one", the clip's first word: the numbers are the point, not the words
+    samples, rate = sf.read(ENGLISH)
+    sf.write(one, samples[: int(0.7 * rate)], rate)
+    session_id = _saved_session(root, ("answer", "follow_up", "answer"), audio=one)  # a follow-up, a retake
+    r = run_cli("transcribe", "--session", session_id, "--json", "--recordings", str(root))
+    assert r.code == 0, r.err
+    rows = json.loads(r.out)["takes"]
+    assert [(t["question_number"], t["kind"], t["take_number"]) for t in rows] == [
+        (1, "answer", 1),
+        (1, "follow_up", 1),
+        (1, "answer", 2),
+    ]
+    shown = json.loads(run_cli("show", session_id, "--json", "--recordings", str(root)).out)
+    for t in rows:  # `take` stays the index into show --json's takes; the file name carries the number
+        assert shown["questions"][0]["takes"][t["take"]]["audio"] == t["audio"]
+        assert t["audio"].endswith(f"{t['kind'].replace('_', '-')}-{t['take_number']}.wav")
 
 
 def test_session_with_a_deleted_take_fails_but_says_which(run_cli, tmp_path):

@@ -36,18 +36,32 @@ def register(sub, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
+    from mockint.speech import load_transcriber
+
+    if not args.no_tone:
+        _tone(args.output_device, env.stdout)
+    transcriber = load_transcriber(args.engine or settings.engine, args.model)
+    verdict = listen(transcriber, env, input_device=args.input_device, seconds=args.seconds)
+    return ExitCode.OK if verdict.ok else ExitCode.FAILURE
+
+
+def run_in_practice(transcriber, env: Environment, *, input_device, output_device, tone: bool):
+    """The whole check, as `mockint check` runs it, for the first practice's offer."""
+    if tone:
+        _tone(output_device, env.stdout)
+    return listen(transcriber, env, input_device=input_device, seconds=CHECK_SECONDS)
+
+
+def listen(transcriber, env: Environment, *, input_device, seconds: float):
+    """ "Say a sentence": record it, show the level and the words heard, print the verdict."""
     from mockint.audio.files import read_16k_mono
     from mockint.audio.record import MicrophoneRecorder
     from mockint.miccheck import judge
-    from mockint.speech import load_transcriber
 
     out = env.stdout
-    if not args.no_tone:
-        _tone(args, out)
-    transcriber = load_transcriber(args.engine or settings.engine, args.model)
     print(f'2. Microphone: say a sentence, e.g. "{SENTENCE}"', file=out, flush=True)
     recorder = MicrophoneRecorder(
-        device=args.input_device,
+        device=input_device,
         interactive=env.interactive,
         keys=env.stdin,
         out=out,
@@ -57,8 +71,8 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         stream = transcriber.stream()
         recording = recorder.record(
             Path(tmp) / "check.wav",
-            limit_s=args.seconds,
-            target_s=args.seconds,
+            limit_s=seconds,
+            target_s=seconds,
             on_chunk=stream.feed,
             partial_words=stream.partial,
         )
@@ -70,18 +84,18 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         file=out,
     )
     print(f"Words heard ({transcriber.name}): {words or '(none)'}", file=out)
-    print(f"Verdict: {verdict.code} — {verdict.fix}", file=out)
-    return ExitCode.OK if verdict.ok else ExitCode.FAILURE
+    print(f"Verdict: {verdict.code} — {verdict.fix}", file=out, flush=True)
+    return verdict
 
 
-def _tone(args: argparse.Namespace, out) -> None:
+def _tone(output_device, out) -> None:
     from mockint.audio.playback import play
     from mockint.audio.voice import cue_samples
     from mockint.errors import SetupError
 
     print("1. Speaker: playing a test tone…", file=out, flush=True)
     try:
-        play(cue_samples("times_up"), device=args.output_device)
+        play(cue_samples("times_up"), device=output_device)
     except SetupError as exc:  # the microphone check still matters without a speaker
         print(f"   no sound played: {exc.message}", file=out)
         return

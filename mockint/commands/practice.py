@@ -69,6 +69,11 @@ def register(sub, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--input-device", metavar="DEV", help="microphone, by index or name")
     p.add_argument("--output-device", metavar="DEV", help="speaker, by index or name")
+    p.add_argument(
+        "--no-check",
+        action="store_true",
+        help="on the first practice at a terminal, don't offer the microphone check ('mockint check')",
+    )
     add_engine_options(p)
     p.add_argument(
         "--after-the-fact",
@@ -142,9 +147,21 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
     from mockint.review import reviewer_for
     from mockint.speech import load_transcriber
 
+    first = not answers and not store.ids()  # the first practice: a muted microphone would waste it
+    check = (
+        first and env.interactive and not args.no_check and _yes(env, "Check your microphone first? [Y/n] ")
+    )
     transcriber = load_transcriber(
         args.engine or settings.engine, args.model
     )  # once per session, not per answer
+    if check:
+        from mockint.commands.check import run_in_practice
+
+        tone = not (args.no_voice and args.no_beeps)  # a speaker that is meant to be silent stays so
+        run_in_practice(
+            transcriber, env, input_device=args.input_device, output_device=args.output_device, tone=tone
+        )
+        console.print("[dim]Now the session.[/dim]")
 
     reviewer = reviewer_for(profile, bank)
 
@@ -175,7 +192,7 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         f"[bold]{profile.name}[/bold] mock interview · {len(questions)} question(s)"
         f"{'' if plan.follow_ups else ' · no follow-ups'} · seed {seed}"
     )
-    if not answers and not store.ids():  # the first practice: a muted microphone would waste it
+    if first and not check and not args.no_check and not env.interactive:  # no one to ask
         console.print(
             "[dim]First session? Check your microphone and speaker first: 'mockint check' (under a minute).[/dim]"
         )
@@ -202,6 +219,14 @@ def run(args: argparse.Namespace, settings: Settings, env: Environment) -> int:
         console.print(_saved_line(result, store), markup=False)
         return stopsignals.exit_code(result.ended_by)
     return ExitCode.OK
+
+
+def _yes(env: Environment, question: str) -> bool:
+    """Ask on the terminal; Enter means yes, end of input no."""
+    env.stdout.write(question)
+    env.stdout.flush()
+    answer = env.stdin.readline()
+    return bool(answer) and answer.strip().lower() in ("", "y", "yes")
 
 
 def _saved_line(result, store) -> str:

@@ -127,16 +127,16 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
     from mockint.errors import DataError
 
     takes = [
-        (q["id"], i, take)
-        for q in doc["questions"]
-        for i, take in enumerate(q.get("takes", []))
+        (q["id"], i, take, numbers)
+        for q_number, q in enumerate(doc["questions"], 1)
+        for i, (take, numbers) in enumerate(_numbered(q_number, q.get("takes", [])))
         if take.get("audio")
     ]
     if not takes:
         raise UsageError(f"session {session_id} has no recorded takes", "nothing to transcribe")
     transcriber = load_transcriber(args.engine or engine, args.model)
     results, missing = [], []
-    for question_id, index, take in takes:
+    for question_id, index, take, numbers in takes:
         try:
             audio = store.take_audio(session_id, take["audio"])
         except DataError as exc:  # a deleted take: keep going with the others
@@ -151,7 +151,8 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
         results.append(
             {
                 "question": question_id,
-                "take": index,
+                "take": index,  # the take's index in `show --json`'s takes (from 0); the numbers people see:
+                **numbers,  # question_number, kind, take_number (from 1, as the report and audio file)
                 "audio": take["audio"],
                 "earlier_engine": earlier,
                 "transcript": transcript.to_dict(),
@@ -166,7 +167,7 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
             was = f" (earlier: {r['earlier_engine']})" if r["earlier_engine"] else ""
             was += ", now reviewed" if r["reviewed"] else ""
             env.stdout.write(
-                f"{r['question']} take {r['take'] + 1} — {t['engine']}{was}, "  # people count from 1
+                f"Q{r['question_number']} {r['question']}, {_take_name(r)} — {t['engine']}{was}, "
                 f"{t['duration_s']:.1f} s, {len(t['words'])} words\n  {t['text'] or '(no speech)'}\n"
             )
         for what in missing:
@@ -176,6 +177,24 @@ def _transcribe_takes(args, env, store, doc, session_id, load_transcriber, revie
             f"earlier transcripts are kept in each take's 'transcripts'\n"
         )
     return 0 if results else 1
+
+
+def _numbered(question_number: int, takes: list) -> list[tuple[dict, dict]]:
+    """Each take with the numbers people see: Q1…, and answer takes and follow-ups each counted
+    from 1 (as the session report titles them and the audio files are named)."""
+    seen: dict[str, int] = {}
+    out = []
+    for take in takes:
+        kind = take.get("kind") if take.get("kind") in ("answer", "follow_up") else "answer"
+        seen[kind] = seen.get(kind, 0) + 1
+        out.append((take, {"question_number": question_number, "kind": kind, "take_number": seen[kind]}))
+    return out
+
+
+def _take_name(row: dict) -> str:
+    return (
+        f"answer take {row['take_number']}" if row["kind"] == "answer" else f"follow-up {row['take_number']}"
+    )
 
 
 def _dump(env: Environment, doc) -> None:

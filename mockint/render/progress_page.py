@@ -15,11 +15,14 @@ from typing import Any
 from mockint.bank import Bank
 from mockint.render.figures import DELIVERY_GAUGES
 from mockint.render.html import esc, html_table, page
-from mockint.store.view import read_session
+from mockint.review.rubric import DEFAULT_TARGET_S, TOO_SHORT_S
+from mockint.store.view import STAR_PARTS, read_session
 
 AMAZON = "amazon"
 GOOD_SCORE = 70  # grid cell colours: at or above is green, below LOW_SCORE red, between amber
 LOW_SCORE = 50
+GRID_CELLS = 12  # attempts shown per principle: the newest; older ones are counted
+TRAIL_ITEMS = 6  # scores, lengths and dates listed per repeated question before eliding
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def build_progress_report(
     extra_sections: Sequence[ProgressSection] = (),
 ) -> str:
     """The progress page for these sessions; `extra_sections` are appended in order."""
-    from mockint.render.charts import Series, line_chart
+    from mockint.render.charts import Band, Series, company_colours, line_chart
 
     found = attempts(docs, bank)
     sessions = len({a.session_id for a in found})
@@ -110,39 +113,61 @@ def build_progress_report(
         return page("mockint — progress", head + body + _extra(extra_sections))
 
     wpm, fillers = DELIVERY_GAUGES["wpm"], DELIVERY_GAUGES["fillers"]
+    length_band, length_marks = _length_band(bank, found)
     charts = [
-        Series("Score", "score (0–100)", _points(found, "score"), ymax=105),  # room for a 100
+        Series(
+            "Score",
+            "score (0–100)",
+            _points(found, "score"),
+            band=Band(GOOD_SCORE, 100, f"{GOOD_SCORE} or more"),
+            ymax=105,  # room for a 100's label
+        ),
         Series(
             "Answer length",
             "seconds",
             _points(found, "duration_s"),
-            band=_length_band(bank, found),
-            band_label="45 s to the target",
+            band=length_band,
+            marks=length_marks,
+            unit=" s",
         ),
         Series(
             "Pace",
             "words per minute",
             _points(found, "wpm"),
-            band=(wpm.good_lo, wpm.good_hi),
-            band_label=f"{wpm.good_lo:g}–{wpm.good_hi:g} wpm",
+            band=Band(wpm.good_lo, wpm.good_hi, f"{wpm.good_lo:g}–{wpm.good_hi:g} wpm"),
+            unit=" wpm",
         ),
         Series(
             "Fillers",
             "fillers per minute",
             _points(found, "fillers_per_min"),
-            band=(fillers.good_lo, fillers.good_hi),
-            band_label=f"≤ {fillers.good_hi:g}/min fluent",
+            band=Band(fillers.good_lo, fillers.good_hi, f"≤ {fillers.good_hi:g}/min, fluent"),
+            unit="/min",
+            decimals=1,
         ),
-        Series("STAR coverage", "STAR parts present (of 4)", _points(found, "star_parts"), ymax=4.3),
+        Series(
+            "STAR coverage",
+            "STAR parts present (of 4)",
+            _points(found, "star_parts"),
+            band=Band(len(STAR_PARTS), len(STAR_PARTS), f"all {len(STAR_PARTS)} parts"),
+            unit=f" of {len(STAR_PARTS)}",
+            decimals=1,
+            ymax=len(STAR_PARTS) + 0.6,
+        ),
     ]
+    companies = sorted({a.company for a in found})
+    names = {c: bank.profiles[c].name if bank and c in bank.profiles else c for c in companies}
+    colours = company_colours(companies)
     figures = "".join(
-        f'<figure class="chart" data-metric="{esc(s.title)}">{line_chart(s)}</figure>'
+        f'<figure class="chart" data-metric="{esc(s.title)}">{line_chart(s, names, colours)}</figure>'
         for s in charts
         if s.points
     )
     body = (
-        "<h2>Over time</h2><p class='small muted'>A dot per answer (the newest take of each question), "
-        "the line is each session's mean; the shaded band is the good range.</p>" + figures
+        "<h2>Over time</h2><p class='small muted'>A dot per answer (the newest take of each question) "
+        "in its company's colour; the line joins each session's mean, labelled with its value where "
+        "there is room; the shaded band is the good range. Hover a point for its date, value and "
+        "question.</p>" + figures
     )
     if bank is not None and AMAZON in bank.profiles and any(a.company == AMAZON for a in found):
         body += "<h2>Amazon Leadership Principles × attempts</h2>" + principle_grid(found, bank)
@@ -151,27 +176,38 @@ def build_progress_report(
 
 
 def principle_grid(found: Sequence[Attempt], bank: Bank, profile_id: str = AMAZON) -> str:
-    """Rows: the profile's principles; cells: each attempt's score in order, oldest first."""
+    """Rows: the profile's principles; cells: each attempt's score in order, oldest first (the
+    newest GRID_CELLS of them, after a count of the earlier ones)."""
     principles = bank.principles_for(profile_id)
     by_principle = {
         p.id: [a for a in found if a.company == profile_id and p.id in a.principles] for p in principles
     }
-    width = max((len(v) for v in by_principle.values()), default=0)
+    most = max((len(v) for v in by_principle.values()), default=0)
+    width = min(most, GRID_CELLS)
     rows = []
     for p in principles:
         tried = by_principle[p.id]
+        shown = tried[-GRID_CELLS:]
+        hidden = len(tried) - len(shown)
+        earlier = f"<td class='cell muted'>{f'+{hidden}' if hidden else ''}</td>" if most > GRID_CELLS else ""
         cells = "".join(
             f'<td class="cell" style="background:{_score_colour(a.score)}" '
             f'title="{esc(a.at.strftime("%Y-%m-%d"))} · {esc(a.question_text)}{_with(a)}">{_fmt(a.score)}</td>'
-            for a in tried
-        ) + '<td class="cell"></td>' * (width - len(tried))
+            for a in shown
+        ) + '<td class="cell"></td>' * (width - len(shown))
         status = f"{len(tried)}" if tried else "<span class='off'>not practised</span>"
-        rows.append(f'<tr data-principle="{esc(p.id)}"><td>{esc(p.name)}</td><td>{status}</td>{cells}</tr>')
-    head = "".join(f"<th>{i}</th>" for i in range(1, width + 1))
+        rows.append(
+            f'<tr data-principle="{esc(p.id)}"><td>{esc(p.name)}</td><td>{status}</td>{earlier}{cells}</tr>'
+        )
+    first = most - width + 1
+    head = ("<th>earlier</th>" if most > GRID_CELLS else "") + "".join(
+        f"<th>{i}</th>" for i in range(first, first + width)
+    )
     missing = sum(1 for v in by_principle.values() if not v)
+    newest = f" The newest {GRID_CELLS} attempts are shown." if most > GRID_CELLS else ""
     return (
         f"<p class='small muted'>Score of each attempt; green ≥ {GOOD_SCORE}, red &lt; {LOW_SCORE}. "
-        f"{missing} of {len(principles)} principles not practised yet.</p>"
+        f"{missing} of {len(principles)} principles not practised yet.{newest}</p>"
         f'<table class="grid"><thead><tr><th>Principle</th><th>Attempts</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -191,10 +227,12 @@ def repeated_questions(found: Sequence[Attempt]) -> str:
             (
                 tries[-1].question_text or qid,
                 len(tries),
-                " → ".join(_fmt(a.score) + (" (with follow-up)" if a.with_follow_up else "") for a in tries),
+                _trail(
+                    [_fmt(a.score) + (" (with follow-up)" if a.with_follow_up else "") for a in tries], " → "
+                ),
                 change,
-                " → ".join(_fmt(a.duration_s) for a in tries),
-                ", ".join(a.at.strftime("%Y-%m-%d") for a in tries),
+                _trail([_fmt(a.duration_s) for a in tries], " → "),
+                _trail([a.at.strftime("%Y-%m-%d") for a in tries], ", "),
             )
         )
     if not rows:
@@ -213,6 +251,13 @@ def _follow_up_note(found: Sequence[Attempt]) -> str:
 
 def _with(a: Attempt) -> str:
     return " · score with follow-up" if a.with_follow_up else ""
+
+
+def _trail(items: Sequence[str], sep: str) -> str:
+    """All of them, or with many the first and the newest few around an ellipsis."""
+    if len(items) <= TRAIL_ITEMS + 1:
+        return sep.join(items)
+    return sep.join([items[0], "…", *items[-(TRAIL_ITEMS - 1) :]])
 
 
 def _date_span(found: Sequence[Attempt]) -> str:
@@ -236,15 +281,39 @@ def _extra(sections: Sequence[ProgressSection]) -> str:
     return "".join(f"<section class='extra'><h2>{esc(s.title)}</h2>{s.html}</section>" for s in sections)
 
 
-def _points(found: Sequence[Attempt], field: str) -> tuple[tuple[datetime, float], ...]:
-    return tuple((a.at, float(getattr(a, field))) for a in found if getattr(a, field) is not None)
+def _points(found: Sequence[Attempt], field: str):
+    from mockint.render.charts import Point
+
+    return tuple(
+        Point(a.at, float(getattr(a, field)), a.company, a.session_id, a.question_text)
+        for a in found
+        if getattr(a, field) is not None
+    )
 
 
-def _length_band(bank: Bank | None, found: Sequence[Attempt]) -> tuple[float, float] | None:
-    companies = {a.company for a in found}
-    if bank is None or len(companies) != 1 or next(iter(companies)) not in bank.profiles:
-        return None  # targets differ between companies: no single band
-    return (45.0, bank.profiles[next(iter(companies))].answer_target_s)
+def _length_band(bank: Bank | None, found: Sequence[Attempt]):
+    """45 s up to the answer target; with companies of different targets, up to the shortest,
+    and a dashed line at each longer target in its company's colour."""
+    from mockint.render.charts import Band, Mark
+
+    targets = {
+        a.company: bank.profiles[a.company].answer_target_s
+        for a in found
+        if bank is not None and a.company in bank.profiles
+    }
+    shortest = min(targets.values(), default=DEFAULT_TARGET_S)
+    if len(set(targets.values())) <= 1:
+        return Band(TOO_SHORT_S, shortest, f"{TOO_SHORT_S:g}–{shortest:g} s, the answer target"), ()
+    longer: dict[float, list[str]] = {}  # target -> the companies with it
+    for company, target in sorted(targets.items()):
+        if target > shortest:
+            longer.setdefault(target, []).append(company)
+    names = {c: bank.profiles[c].name for c in targets}
+    marks = tuple(
+        Mark(t, f"{', '.join(names[c] for c in who)} target {t:g} s", who[0])
+        for t, who in sorted(longer.items())
+    )
+    return Band(TOO_SHORT_S, shortest, f"{TOO_SHORT_S:g}–{shortest:g} s, within every target"), marks
 
 
 def _score_colour(score: float | None) -> str:
