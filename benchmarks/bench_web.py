@@ -54,12 +54,18 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
-def until(page, expression: str, timeout_s: float = 120) -> None:
+def until(page, expression: str, timeout_s: float = 120) -> bool:
     end = time.monotonic() + timeout_s
     while not page.evaluate(expression):
         if time.monotonic() > end:
-            raise SystemExit(f"timed out waiting for {expression}")
+            return False
         time.sleep(0.05)
+    return True
+
+
+def must(page, expression: str, timeout_s: float = 120) -> None:
+    if not until(page, expression, timeout_s):
+        raise SystemExit(f"timed out waiting for {expression}")
 
 
 def speech_wav(seconds: float, out: Path) -> np.ndarray:
@@ -146,6 +152,9 @@ def main() -> None:
     ap.add_argument(
         "--limit", type=float, help="answer limit in seconds (for answers longer than the profile's)"
     )
+    ap.add_argument(
+        "--review-wait", type=float, help="seconds to wait for a review (default 120 + 2 × answer)"
+    )
     ap.add_argument("--speech-s", type=float, help="feed this much distinct speech (for long answers)")
     opts = ap.parse_args()
     from playwright.sync_api import sync_playwright
@@ -158,7 +167,10 @@ def main() -> None:
         source, rate = sf.read(str(SAMPLE), dtype="int16")
         sf.write(str(wav), source, rate, subtype="PCM_16")
     served = serve(tmp, "--engine", opts.engine)
-    wait_s = max(120.0, opts.answer_s)  # a decoder that falls behind needs up to the answer's length
+    wait_s = 120.0
+    # a decoder slower than real time falls behind: wait, but not for ever
+    review_wait_s = opts.review_wait or 120.0 + 2 * opts.answer_s
+    load_before = os.getloadavg()
     try:
         time.sleep(5)  # the speech model preloads at start; idle means after that
         before = cpu_s(served.proc.pid)
@@ -195,27 +207,36 @@ def main() -> None:
                 page.wait_for_selector("#record:not([disabled])", timeout=wait_s * 1000)
                 time.sleep(opts.answer_s)
                 page.keyboard.press("Space")
-                until(page, f"document.querySelectorAll('.live-review').length > {n}", wait_s)
-                until(
+                must(
+                    page,
+                    "Number(document.documentElement.dataset.heardMs) > Number(document.documentElement.dataset.stoppedMs)",
+                )
+                key = stamp(page, "stoppedMs")
+                answer = {
+                    "held_s": key - stamp(page, "listenMs"),
+                    "sent": int(page.evaluate("document.documentElement.dataset.takeSentSamples")),
+                    "heard_s": stamp(page, "heardMs") - key,
+                    "finalize_s": float(page.evaluate("document.documentElement.dataset.finalizeS")),
+                    "backlog_s": page.evaluate("document.documentElement.dataset.backlogS"),
+                }
+                answers.append(answer)
+                if not until(page, f"document.querySelectorAll('.live-review').length > {n}", review_wait_s):
+                    break  # the take is on disk all the same; the server's stop below saves the session
+                must(
                     page,
                     "Number(document.documentElement.dataset.reviewPaintMs) >= Number(document.documentElement.dataset.reviewMs)",
                 )
-                key = stamp(page, "stoppedMs")
-                answers.append(
-                    {
-                        "held_s": key - stamp(page, "listenMs"),
-                        "sent": int(page.evaluate("document.documentElement.dataset.takeSentSamples")),
-                        "heard_s": stamp(page, "heardMs") - key,
-                        "received_s": stamp(page, "reviewReceivedMs") - key,
-                        "in_page_s": stamp(page, "reviewMs") - key,
-                        "painted_s": stamp(page, "reviewPaintMs") - key,
-                        "server": json.loads(page.evaluate("document.documentElement.dataset.timing")),
-                        "finalize_s": float(page.evaluate("document.documentElement.dataset.finalizeS")),
-                    }
+                answer.update(
+                    received_s=stamp(page, "reviewReceivedMs") - key,
+                    in_page_s=stamp(page, "reviewMs") - key,
+                    painted_s=stamp(page, "reviewPaintMs") - key,
+                    server=json.loads(page.evaluate("document.documentElement.dataset.timing")),
                 )
-            page.wait_for_selector("#session-link", timeout=wait_s * 1000)
-            session_id = page.get_attribute("#session-link", "href").rsplit("/", 1)[-1]
+            session_id = page.evaluate("document.documentElement.dataset.session")
+            if len(answers) == opts.answers and "painted_s" in answers[-1]:
+                page.wait_for_selector("#session-link", timeout=wait_s * 1000)
             browser.close()
+        served.stop()
         folder = served.recordings / session_id
         doc = json.loads((folder / "session.json").read_text())
         takes = [t for q in doc["questions"] for t in q["takes"]]
@@ -224,35 +245,49 @@ def main() -> None:
     load = os.getloadavg()
     print(
         f"engine {opts.engine}; {opts.answers} answer(s) of ~{opts.answer_s:g} s; machine: {os.cpu_count()} cores; "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f} before, "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} after"
     )
     print(
         f"page ready (goto → usable), median of {opts.page_runs}: {statistics.median(ready_wall):.3f} s wall, "
         f"{statistics.median(ready_nav):.3f} s from navigation start (target ≤ {PAGE_READY_TARGET_S} s); "
         f"first load (token → cookie redirect): {ready_wall[0]:.3f} s"
     )
-    painted = [a["painted_s"] for a in answers]
-    print(
-        f"end of answer (key) → review painted: median {statistics.median(painted):.3f} s, max {max(painted):.3f} s "
-        f"(target ≤ {REVIEW_TARGET_S} s); the engine's review_ready_s: {[t.get('review_ready_s') for t in takes]}"
-    )
+    shown = [a for a in answers if "painted_s" in a]
+    painted = [a["painted_s"] for a in shown]
+    if len(shown) < len(answers):
+        print(f"  review NOT shown within {review_wait_s:g} s of the end of answer {len(shown) + 1}")
+    if painted:
+        print(
+            f"end of answer (key) → review painted: median {statistics.median(painted):.3f} s, max "
+            f"{max(painted):.3f} s (target ≤ {REVIEW_TARGET_S} s); the engine's review_ready_s: "
+            f"{[t.get('review_ready_s') for t in takes]}"
+        )
     for a in answers:
-        s = a["server"]
+        s = a.get("server") or {}
         print(
             f"  key → heard {a['heard_s']:.3f} (take file finalized in {a['finalize_s']:.3f}; decoder backlog "
-            f"{s.get('backlog_s')} s of audio) → engine {s.get('engine_s')} (transcript's tail "
+            f"{a['backlog_s']} s of audio) → engine {s.get('engine_s')} (transcript's tail "
             f"{s.get('transcript_s')}, {s.get('words')} words) → rendered in {s.get('render_s')} → received "
-            f"{a['received_s']:.3f} → in the page {a['in_page_s']:.3f} → painted {a['painted_s']:.3f} s"
+            f"{a.get('received_s', float('nan')):.3f} → in the page {a.get('in_page_s', float('nan')):.3f} → "
+            f"painted {a.get('painted_s', float('nan')):.3f} s"
         )
     print(f"idle server CPU over {IDLE_S:g} s: {idle * 100:.2f} % of one core")
-    for a, take in zip(answers, takes, strict=True):
-        on_disk, _ = sf.read(str(folder / take["audio"]), dtype="int16")
+    files = sorted(folder.glob("q*-answer-*.wav"))
+    for a, take, path in zip(answers, takes, files, strict=False):
+        on_disk, _ = sf.read(str(path), dtype="int16")
         print(
-            f"  take: {a['held_s']:.2f} s from listen to key in the page; sent {a['sent']} samples, "
+            f"  take {path.name}: {a['held_s']:.2f} s from listen to key in the page; sent {a['sent']} samples, "
             f"{on_disk.size} on disk (lost between page and disk: {a['sent'] - on_disk.size}); "
-            f"manifest duration {take['duration_s']} s, stopped by {take['stopped_by']}"
+            f"manifest duration {take.get('duration_s')} s, stopped by {take.get('stopped_by')}"
         )
         fit = align(on_disk, source)
+        big = [j for j in fit["jumps"] if abs(j[1]) > 2]  # ±1-2: the resampling's sub-sample jitter
+        dropped = sum(m for _, m in big if m > 0)
+        print(
+            f"    {len(big)} jump(s) over 2 samples: {dropped} samples of the WAV skipped, "
+            f"{-sum(m for _, m in big if m < 0)} repeated or inserted; largest {sorted(big, key=lambda j: -abs(j[1]))[:6]}"
+        )
         print(
             f"    vs the fed WAV, second by second: starts at {fit['offset_s']:.3f} s of it (ncc "
             f"{fit['first_ncc']:.3f}); lost between the fake microphone and the page: {fit['lost_samples']} "

@@ -240,8 +240,9 @@ def test_closing_the_tab_mid_answer_keeps_the_take_and_two_tabs_are_two_sessions
     p.wait_for_url(f"**/?continue={ids[0]}")
     _until(p, "document.documentElement.dataset.ready === '1'")
     assert "the same session" in p.text_content("#continuing")
-    p.focus("#follow_ups")
-    p.keyboard.press("Space")
+    for box in ("#follow_ups", "#voice"):  # no follow-up, the question shown only: a shorter test
+        p.focus(box)
+        p.keyboard.press("Space")
     p.focus("#start")
     p.keyboard.press("Enter")
     p.wait_for_selector(".live-review.earlier .take", timeout=REVIEW_TIMEOUT_MS)  # the cut take
@@ -343,6 +344,7 @@ def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
     assert p.input_value("#drill") == "checkout-outage-b-fixed-b"
     p.focus("#count")
     p.keyboard.type("1")
+    p.uncheck("#voice")
     p.focus("#start")
     p.keyboard.press("Enter")
     _until(p, "document.getElementById('question').dataset.id !== undefined")
@@ -358,6 +360,7 @@ def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
     p.focus("a[aria-label='Remove Checkout outage <b>fixed</b>']")
     p.keyboard.press("Enter")
     p.wait_for_selector("h1:has-text('Remove story')")
+    w.shot("10-remove-story")
     p.focus("#remove")
     p.keyboard.press("Enter")
     p.wait_for_selector("text=No stories yet")
