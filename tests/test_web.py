@@ -185,12 +185,13 @@ def test_a_principle_drill_over_the_websocket_and_a_dropped_socket_keeps_the_tak
     assert take["stopped_by"] == "interrupt"
     assert take["duration_s"] == pytest.approx(1.0, abs=0.01)
 
-    # The unfinished question is offered again.
+    # The session is offered to be continued, as itself.
     response, body = _get(served, "/sessions")
     assert f'href="/?continue={session_id}"'.encode() in body
     response, body = _get(served, f"/?continue={session_id}")
     assert response.status == 200
-    assert f'data-questions="{question.id}"'.encode() in body
+    assert f'data-resume="{session_id}"'.encode() in body
+    assert b"1 question(s) left. The 1 answer(s) cut off are kept and reviewed first." in body
 
 
 @pytest.mark.parametrize(
@@ -211,18 +212,29 @@ def test_what_the_page_asks_for_is_validated(raw, problem):
         Start.parse(raw)
 
 
-def test_continuing_asks_the_unfinished_questions_in_order():
-    from mockint.web.app import unfinished
-    from mockint.web.practice import Start
+def test_resuming_asks_what_is_left_in_the_planned_order():
+    from mockint.web.resume import cut_takes, done_count, remaining
 
+    cut = {"kind": "answer", "audio": "q02-answer-1.wav", "review": None, "stopped_by": "interrupt"}
     doc = {
+        "options": {"planned": ["a", "b", "c", "d", "e"]},
         "questions": [
-            {"id": "a", "takes": [{"kind": "answer", "review": {"score": 70}}]},
-            {"id": "b", "takes": [{"kind": "answer", "review": None, "stopped_by": "interrupt"}]},
-            {"id": "c", "skipped": True, "takes": []},
-            {"id": "d", "takes": []},
-        ]
+            {"id": "a", "takes": [{"kind": "answer", "audio": "q01-answer-1.wav", "review": {"score": 70}}]},
+            {
+                "id": "c",
+                "skipped": True,
+                "takes": [{"kind": "answer", "audio": "x.wav", "stopped_by": "skip"}],
+            },
+            {"id": "b", "takes": [cut]},
+        ],
     }
-    assert unfinished(doc) == ["b", "d"]
-    start = Start.parse({"company": "amazon", "questions": unfinished(doc)})
-    assert (start.questions, start.count) == (("b", "d"), 2)
+    # b was cut off by a closed tab: asked again; c was skipped; d and e were never reached.
+    assert remaining(doc) == ["b", "d", "e"]
+    assert done_count(doc) == 2
+    assert cut_takes(doc) == [(2, 0, cut)]
+    # Once the cut take is reviewed it is kept, but b still waits for an answer the candidate ended.
+    cut["review"] = {"score": 40}
+    assert remaining(doc) == ["b", "d", "e"] and cut_takes(doc) == []
+    # A session without a saved plan (made in the terminal) resumes the questions it asked.
+    del doc["options"]
+    assert remaining(doc) == ["b"]

@@ -17,6 +17,9 @@ import soundfile as sf
 from helpers.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 from helpers.web_server import mockint, serve
 
+from mockint.bank import load_bank
+from mockint.config import bundled_bank_dir
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAMPLES = Path(str(resources.files("mockint.samples")))
@@ -103,7 +106,7 @@ def _open(context, served) -> Watched:
 
 def _start_by_keyboard(w: Watched, count: int = 1, limit: str = "") -> None:
     p = w.page
-    p.focus("#principle")
+    p.focus("#drill")
     p.keyboard.press("Tab")  # Questions
     p.keyboard.type(str(count))
     if limit:
@@ -228,6 +231,34 @@ def test_closing_the_tab_mid_answer_keeps_the_take_and_two_tabs_are_two_sessions
         shown = mockint(["show", session_id, "--json"], served.recordings, served.cache)
         assert shown.returncode == 0, shown.stderr
 
+    # Continued from the sessions page: the same session, the cut take reviewed, the question again.
+    w = Watched(chromium, served)
+    p = w.page
+    p.goto(served.base + "/sessions")
+    p.focus(f"a[href='/?continue={ids[0]}']")
+    p.keyboard.press("Enter")
+    p.wait_for_url(f"**/?continue={ids[0]}")
+    _until(p, "document.documentElement.dataset.ready === '1'")
+    assert "the same session" in p.text_content("#continuing")
+    for box in ("#follow_ups", "#voice"):  # no follow-up, the question shown only: a shorter test
+        p.focus(box)
+        p.keyboard.press("Space")
+    p.focus("#start")
+    p.keyboard.press("Enter")
+    p.wait_for_selector(".live-review.earlier .take", timeout=REVIEW_TIMEOUT_MS)  # the cut take
+    _answer(w, min_words=5)
+    p.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    w.shot("9-resumed")
+    assert p.get_attribute("#session-link", "href") == f"/sessions/{ids[0]}"
+    assert sorted(p.name for p in served.recordings.iterdir() if p.is_dir()) == ids  # no new session
+    doc = json.loads(mockint(["show", ids[0], "--json"], served.recordings, served.cache).stdout)
+    assert doc["complete"] is True and doc["ended_by"] == "done" and len(doc["resumed"]) == 1
+    (q,) = doc["questions"]
+    cut, again = q["takes"]
+    assert cut["stopped_by"] == "interrupt" and cut["review"] and cut["transcript"]["words"]
+    assert again["stopped_by"] == "enter" and again["review"]["score"] is not None
+    assert not w.errors, w.errors
+
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_stopping_the_server_mid_answer_finalizes_the_open_take(chromium, served, sig):
@@ -251,7 +282,7 @@ def test_stopping_the_server_mid_answer_finalizes_the_open_take(chromium, served
 def test_retake_skip_and_quit_from_the_keyboard(chromium, served):
     w = _open(chromium, served)
     p = w.page
-    p.focus("#principle")
+    p.focus("#drill")
     p.keyboard.press("Tab")
     p.keyboard.type("2")
     p.focus("#follow_ups")
@@ -303,6 +334,39 @@ def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
     assert [(s["id"], s["result"]) for s in listed] == [
         ("checkout-outage-b-fixed-b", "failed payments from 5% to 0.4%")
     ]
+
+    # Drill the story: the practice page opens with it chosen; its questions are asked.
+    p.focus("a[aria-label='Drill Checkout outage <b>fixed</b>']")
+    p.keyboard.press("Enter")
+    p.wait_for_url("**/?drill=checkout-outage-b-fixed-b")
+    _until(p, "document.documentElement.dataset.ready === '1'")
+    assert "Checkout outage <b>fixed</b>" in p.text_content("#drilling")
+    assert p.input_value("#drill") == "checkout-outage-b-fixed-b"
+    p.focus("#count")
+    p.keyboard.type("1")
+    p.uncheck("#voice")
+    p.focus("#start")
+    p.keyboard.press("Enter")
+    _until(p, "document.getElementById('question').dataset.id !== undefined")
+    question = load_bank(bundled_bank_dir()).question(
+        p.evaluate("document.getElementById('question').dataset.id")
+    )
+    assert {"ownership", "dive-deep"} & set(question.principles)
+    (drilled,) = [d for d in served.recordings.iterdir() if d.is_dir()]
+    assert _manifest(served, drilled.name)["options"]["drill"] == "checkout-outage-b-fixed-b"
+
+    # Remove it, after a confirm, by keyboard.
+    p.goto(served.base + "/stories")
+    p.focus("a[aria-label='Remove Checkout outage <b>fixed</b>']")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("h1:has-text('Remove story')")
+    w.shot("10-remove-story")
+    p.focus("#remove")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("text=No stories yet")
+    assert "Story checkout-outage-b-fixed-b removed." in p.text_content("[role=status]")
+    listed = json.loads(mockint(["stories", "list", "--json"], served.recordings, served.cache).stdout)
+    assert listed == []
     p.fill("input[name=title]", "Another")
     p.fill("input[name=principles]", "no-such-principle")
     p.click("button[type=submit]")

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -36,6 +36,7 @@ from mockint.parts import STAR_PARTS
 from mockint.web import pages
 from mockint.web.guard import Guard
 from mockint.web.practice import Practice, Start
+from mockint.web.resume import cut_takes, remaining
 from mockint.web.room import Room
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -56,8 +57,10 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
     """The whole server: the Starlette app behind the Guard."""
 
     def index(request: Request) -> HTMLResponse:
+        from mockint.stories import session_stories
+
         bank = practice.bank()
-        company, continuing = "amazon", None
+        company, resuming = "amazon", None
         sid = request.query_params.get("continue")
         if sid:
             try:
@@ -65,14 +68,17 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
             except (UsageError, DataError) as exc:
                 return _not_found(exc.message)
             company = str(doc.get("company") or company)
-            continuing = (sid, unfinished(doc))
+            resuming = (sid, len(remaining(doc)), len(cut_takes(doc)))
+        stories, _warning = session_stories(practice.recordings, practice.environ, practice.cwd, bank)
         return _page(
             pages.practice_page(
                 list(bank.profiles.values()),
                 list(bank.principles.values()),
                 practice.engine,
                 company=company,
-                continuing=continuing,
+                resuming=resuming,
+                stories=stories,
+                drill=request.query_params.get("drill"),
             )
         )
 
@@ -155,7 +161,9 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
             found, error = [], error or exc.message
         company = "amazon" if "amazon" in bank.profiles else None
         grid = coverage_html(coverage(found, bank, company))
-        return _page(pages.stories_page(found, grid, path, error), status=status)
+        removed = request.query_params.get("removed")
+        done = f"Story {removed} removed." if removed and request.method == "GET" else None
+        return _page(pages.stories_page(found, grid, path, error, done), status=status)
 
     async def add_story(request: Request):
         body = await request.body()
@@ -187,6 +195,23 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         except MockintError as exc:
             return await asyncio.to_thread(edit_story, request, exc.message, 400)
         return RedirectResponse("/stories", status_code=303)
+
+    def confirm_remove(request: Request):
+        from mockint.stories import find, load_stories
+
+        try:
+            story = find(load_stories(_stories_file(practice), practice.bank()), request.path_params["story"])
+        except MockintError as exc:
+            return _not_found(exc.message)
+        return _page(pages.story_remove_page(story))
+
+    async def remove_story(request: Request):
+        story_id = request.path_params["story"]
+        try:
+            await asyncio.to_thread(_remove_story, practice, story_id)
+        except MockintError as exc:
+            return await asyncio.to_thread(stories, request, exc.message, 400)
+        return RedirectResponse(f"/stories?{urlencode({'removed': story_id})}", status_code=303)
 
     def report_css(request: Request) -> Response:
         from mockint.render.html import CSS
@@ -265,6 +290,8 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         Route("/stories", stories, methods=["GET"]),
         Route("/stories", add_story, methods=["POST"]),
         Route("/stories/{story}/edit", edit_story, methods=["GET"]),
+        Route("/stories/{story}/remove", confirm_remove, methods=["GET"]),
+        Route("/stories/{story}/remove", remove_story, methods=["POST"]),
         Route("/stories/{story}", save_story, methods=["POST"]),
         Route("/check", check),
         Route("/assets/report.css", report_css),
@@ -278,17 +305,6 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     return Guard(app, token=token, port=port)
-
-
-def unfinished(doc: dict[str, Any]) -> list[str]:
-    """The questions of a session without a reviewed answer that were not skipped, in order."""
-    ids = []
-    for q in doc.get("questions") or []:
-        takes = [t for t in q.get("takes") or [] if isinstance(t, dict)]
-        answered = any(t.get("kind") == "answer" and t.get("review") for t in takes)
-        if isinstance(q.get("id"), str) and not answered and not q.get("skipped"):
-            ids.append(q["id"])
-    return ids
 
 
 def _bank_or_none(practice: Practice):
@@ -336,3 +352,10 @@ def _save_story(practice: Practice, form: dict[str, str], story_id: str | None =
         updated = [story if s.id == story_id else s for s in found]
     sb.check_principles(updated, bank, path)
     sb.save_stories(path, updated)
+
+
+def _remove_story(practice: Practice, story_id: str) -> None:
+    from mockint import stories as sb
+
+    path = _stories_file(practice)
+    sb.save_stories(path, sb.remove(sb.load_stories(path, practice.bank()), story_id))

@@ -55,39 +55,53 @@ def practice_page(
     engine: str,
     *,
     company: str = "amazon",
-    continuing: tuple[str, Sequence[str]] | None = None,
+    resuming: tuple[str, int, int] | None = None,
+    stories: Sequence[Any] = (),
+    drill: str | None = None,
 ) -> str:
-    """The practice page; `continuing` = (session id, its unfinished question ids) to ask again."""
+    """The practice page; `resuming` = (session id, questions left, cut-off takes to review) to
+    take a session up again; `drill` preselects a story to rehearse."""
     names = {p.id: p.name for p in profiles}
     drills = '<option value="">any</option>' + "".join(
         f'<option value="{esc(p.id)}">{esc(p.name)} ({esc(names.get(p.profile, p.profile))})</option>'
         for p in principles
     )
+    story_options = '<option value="">none</option>' + "".join(
+        f'<option value="{esc(s.id)}"' + (" selected" if s.id == drill else "") + f">{esc(s.title)}</option>"
+        for s in stories
+    )
     options = "".join(
-        f'<option value="{esc(p.id)}"'
-        + (" selected" if p.id == "amazon" else "")
-        + f">{esc(p.name)}</option>"
+        f'<option value="{esc(p.id)}"' + (" selected" if p.id == company else "") + f">{esc(p.name)}</option>"
         for p in profiles
     )
     note, data = "", ""
-    if continuing:
-        sid, ids = continuing
-        note = (
-            f'<p class="notice" id="continuing">Continuing session {esc(sid)}: the {len(ids)} question(s) it '
-            "did not finish are asked first (a new session; the old one stays as it is).</p>"
-        )
-        data = f' data-questions="{esc(",".join(ids))}"'
-    body = f"""
-<h1>Practice</h1>{note}
-<form id="setup" class="setup" aria-label="Session settings"{data}>
+    choose = f"""
   <label>Company <select id="company" name="company">{options}</select></label>
   <label>Principle to drill <select id="principle" name="principle">{drills}</select></label>
-  <label>Questions <input id="count" name="count" type="number" min="1" max="10" placeholder="profile's"></label>
+  <label>Story to drill <select id="drill" name="drill">{story_options}</select></label>
+  <label>Questions <input id="count" name="count" type="number" min="1" max="10" placeholder="profile's"></label>"""
+    submit = "Start the interview"
+    if resuming:
+        sid, left, cut = resuming
+        review = f" The {cut} answer(s) cut off are kept and reviewed first." if cut else ""
+        note = (
+            f'<p class="notice" id="continuing">Continuing session {esc(sid)} (the same session): '
+            f"{left} question(s) left.{review}</p>"
+        )
+        data = f' data-resume="{esc(sid)}"'
+        choose = f'<input id="company" type="hidden" value="{esc(company)}">'
+        submit = "Continue the interview"
+    elif drill:
+        title = next((s.title for s in stories if s.id == drill), drill)
+        note = f'<p class="notice" id="drilling">Drilling your story “{esc(title)}”: its questions are asked.</p>'
+    body = f"""
+<h1>Practice</h1>{note}
+<form id="setup" class="setup" aria-label="Session settings"{data}>{choose}
   <label>Answer limit (s) <input id="limit" name="answer_limit_s" type="number" min="5" max="600"
      placeholder="profile's"></label>
   <label><input id="follow_ups" type="checkbox" checked> Follow-up questions</label>
   <label><input id="voice" type="checkbox" checked> Speak the questions</label>
-  <button id="start" type="submit" class="primary">Start the interview</button>
+  <button id="start" type="submit" class="primary"{" autofocus" if resuming or drill else ""}>{submit}</button>
   <p class="small muted">Speech engine: {esc(engine)}. Nothing leaves this computer.</p>
 </form>
 <section id="room" hidden aria-label="Interview">
@@ -158,11 +172,15 @@ def with_nav(report_html: str, current: str) -> str:
     return report_html.replace("<body>\n", "<body>\n" + nav(current, inline=True), 1)
 
 
-def stories_page(stories: Sequence[Any], coverage_html: str, path: Path, error: str | None) -> str:
+def stories_page(
+    stories: Sequence[Any], coverage_html: str, path: Path, error: str | None, done: str | None = None
+) -> str:
     rows = "".join(
         f"<tr><td>{esc(s.id)}</td><td>{esc(s.title)}</td><td>{esc(', '.join(s.tags))}</td>"
         f"<td>{esc(', '.join(s.principles))}</td>"
-        f'<td><a href="/stories/{esc(s.id)}/edit" aria-label="Edit {esc(s.title)}">edit</a></td></tr>'
+        f'<td class="actions"><a href="/?drill={esc(s.id)}" aria-label="Drill {esc(s.title)}">drill</a> '
+        f'<a href="/stories/{esc(s.id)}/edit" aria-label="Edit {esc(s.title)}">edit</a> '
+        f'<a href="/stories/{esc(s.id)}/remove" aria-label="Remove {esc(s.title)}">remove</a></td></tr>'
         for s in stories
     )
     listing = (
@@ -173,11 +191,24 @@ def stories_page(stories: Sequence[Any], coverage_html: str, path: Path, error: 
     )
     form = "<h2>Add a story</h2>" + story_form(None, "/stories", "Add story")
     problem = f'<p class="off" role="alert">{esc(error)}</p>' if error else ""
+    said = f'<p class="notice" role="status">{esc(done)}</p>' if done else ""
     body = (
-        f"<h1>Story bank</h1><p class='small muted'>{esc(path)}</p>{problem}{listing}"
+        f"<h1>Story bank</h1><p class='small muted'>{esc(path)}</p>{problem}{said}{listing}"
         f"<h2>Coverage</h2>{coverage_html}{form}"
     )
     return shell("mockint — stories", "/stories", body)
+
+
+def story_remove_page(story: Any) -> str:
+    """Confirm before a story is removed (a form, so it needs no script and works by keyboard)."""
+    body = (
+        f"<h1>Remove story</h1><p>Remove “{esc(story.title)}” ({esc(story.id)}) from your story bank? "
+        "Sessions that told it keep their answers.</p>"
+        f'<form method="post" action="/stories/{esc(story.id)}/remove" aria-label="Remove the story">'
+        f'<button id="remove" type="submit" class="danger">Remove story</button> '
+        '<a id="keep" href="/stories">Keep it</a></form>'
+    )
+    return shell("mockint — remove story", "/stories", body)
 
 
 def story_form(story: Any | None, action: str, submit: str) -> str:

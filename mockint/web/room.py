@@ -7,9 +7,14 @@ answer ends) exactly as it does on a terminal; the page talks to it through `Roo
 called from that loop. Closing the tab (or stopping the server) ends an open take like Ctrl-C:
 it is finalized on disk, saved in the manifest untranscribed, and the session ends incomplete.
 
-Messages to the page: question, say, cue, prep, listen, live, heard, review, follow_up, notice,
-done, error. From the page: start, said, stop (key: enter|retake|skip|quit), and binary frames
-of int16 little-endian mono PCM at SAMPLE_RATE_HZ.
+Messages to the page: plan, session, question, say, cue, prep, listen, live, heard, review,
+follow_up, notice, done, error. A `live` message may carry `tentative` words (the open
+utterance, not final yet) besides `words`; the page shows them apart and needs neither. From the
+page: start, said, stop (key: enter|retake|skip|quit), and binary frames of int16
+little-endian mono PCM at SAMPLE_RATE_HZ.
+
+Where the time between the end of an answer and its review goes is measured on the way and
+sent with the `heard` and `review` messages (benchmarks/bench_web.py prints it).
 """
 
 from __future__ import annotations
@@ -125,6 +130,8 @@ class WebRecorder:
         self._stop: str | None = None
         self._wake = threading.Event()
         self._lock = threading.Lock()
+        self.stopped_at: float | None = None  # monotonic time the last take was whole on disk
+        self.backlog_s: float | None = None  # audio the decoder had not reached when it ended
 
     def receive_audio(self, data: bytes) -> None:
         """A frame from the page (the event loop's thread): enqueue only."""
@@ -202,7 +209,12 @@ class WebRecorder:
             closing = time.monotonic()
             writer.close()
         drain()
-        finalize_s = time.monotonic() - closing  # writing the tail and fsync: part of "answer → review"
+        self.stopped_at = time.monotonic()
+        finalize_s = self.stopped_at - closing  # writing the tail and fsync: part of "answer → review"
+        # The streaming decoder's backlog when the answer ended: audio it still has to decode
+        # before the transcript exists (on_chunk is the engine's stream.feed, when it streams).
+        backlog = getattr(getattr(on_chunk, "__self__", None), "backlog_s", None)
+        self.backlog_s = round(backlog(), 2) if callable(backlog) else None
         if stopped == STOP_LIMIT:
             self._cue("times_up")
         self.room.send(
@@ -211,6 +223,7 @@ class WebRecorder:
                 "stopped_by": stopped,
                 "duration_s": round(writer.duration_s, 2),
                 "finalize_s": round(finalize_s, 3),
+                "backlog_s": self.backlog_s,
             }
         )
         return Recording(
@@ -289,9 +302,15 @@ class Room:
 class WebView:
     """What the terminal view prints, sent to the page instead."""
 
-    def __init__(self, room: Room, render_take: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        room: Room,
+        render_take: Callable[[dict[str, Any]], dict[str, Any]],
+        recorder: WebRecorder | None = None,
+    ) -> None:
         self.room = room
         self._render_take = render_take
+        self.recorder = recorder  # where the end of the last take was stamped
 
     def question(self, number: int, total: int, question) -> None:
         self.room.send(
@@ -314,7 +333,21 @@ class WebView:
         self.room.send({"type": "follow_up", "prompt": prompt, "reason": reason})
 
     def take_done(self, take: dict[str, Any]) -> None:
-        self.room.send({"type": "review", **self._render_take(take)})
+        began = time.monotonic()
+        shown = self._render_take(take)
+        self.room.send({"type": "review", **shown, "timing": self._timing(take, began)})
+
+    def _timing(self, take: dict[str, Any], began: float) -> dict[str, Any]:
+        """Seconds from the take whole on disk to its review being sent, and what they held."""
+        stopped = self.recorder.stopped_at if self.recorder is not None else None
+        transcript = take.get("transcript") or {}
+        return {
+            "backlog_s": self.recorder.backlog_s if self.recorder is not None else None,
+            "transcript_s": transcript.get("elapsed_s"),  # the decoder's tail (and backlog)
+            "engine_s": None if stopped is None else round(began - stopped, 3),  # transcript + review
+            "render_s": round(time.monotonic() - began, 3),
+            "words": len(transcript.get("words") or ()),
+        }
 
     def notice(self, text: str) -> None:
         self.room.send({"type": "notice", "text": text})

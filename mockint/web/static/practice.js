@@ -8,7 +8,7 @@
   const timer = $('timer'), level = $('level'), words = $('words'), reviews = $('reviews');
   const notices = $('notices'), progress = $('progress'), done = $('done');
   let ws = null, ctx = null, node = null, stream = null;
-  let sent = 0;
+  let sent = 0, takeSent = 0; // samples sent in all, and in the take being recorded
   let listening = false, pendingStop = null, limit = 0, sessionId = null, finished = false;
 
   function setStatus(text) { status.textContent = text; }
@@ -43,7 +43,9 @@
       if (listening && e.data.pcm.byteLength && ws && ws.readyState === WebSocket.OPEN) {
         ws.send(e.data.pcm);
         sent += e.data.pcm.byteLength / 2;
+        takeSent += e.data.pcm.byteLength / 2;
         document.documentElement.dataset.sentSamples = String(sent); // for benchmarks/bench_web.py
+        document.documentElement.dataset.takeSentSamples = String(takeSent);
       }
       if (e.data.flushed && pendingStop) {
         listening = false; // everything captured before the key went first; nothing after it
@@ -95,11 +97,12 @@
       progress.textContent = m.company + ' · ' + m.questions + ' question(s)' + (m.follow_ups ? '' : ' · no follow-ups');
       if (m.warning) notice(m.warning);
     },
-    session(m) { sessionId = m.id; },
+    session(m) { sessionId = m.id; document.documentElement.dataset.session = m.id; },
     question(m) {
       progress.textContent = 'Question ' + m.number + ' of ' + m.total;
       question.textContent = m.text;
-      words.textContent = '';
+      question.dataset.id = m.id;
+      showWords('', '');
     },
     say(m) {
       question.textContent = m.text;
@@ -110,10 +113,12 @@
     listen(m) {
       limit = m.limit_s;
       listening = true;
+      takeSent = 0;
+      document.documentElement.dataset.takeSentSamples = '0';
       document.documentElement.dataset.listenMs = String(performance.now());
       pendingStop = null;
       buttons(true);
-      words.textContent = '';
+      showWords('', '');
       timer.textContent = '0:00 / ' + fmt(limit);
       setStatus('Recording — speak now. Space or Enter ends the answer.');
       record.focus();
@@ -121,24 +126,32 @@
     live(m) {
       timer.textContent = fmt(m.elapsed_s) + ' / ' + fmt(limit);
       level.value = Math.max(-60, m.level_dbfs);
-      if (m.words) words.textContent = m.words;
+      if (m.words || m.tentative) showWords(m.words || '', m.tentative || '');
     },
+    tentative(m) { showWords(words.dataset.final || '', m.words || ''); },
     heard(m) {
       listening = false;
       document.documentElement.dataset.heardMs = String(performance.now());
       document.documentElement.dataset.finalizeS = String(m.finalize_s);
+      document.documentElement.dataset.backlogS = String(m.backlog_s);
       buttons(false);
       level.value = -60;
       if (m.stopped_by === 'limit') setStatus("Time's up — reviewing…");
       else if (m.stopped_by === 'enter' || m.stopped_by === 'end_of_audio') setStatus('Reviewing…');
     },
     review(m) {
+      const received = performance.now();
       const box = document.createElement('section');
-      box.className = 'live-review';
+      box.className = m.earlier ? 'live-review earlier' : 'live-review';
       box.setAttribute('aria-label', 'Review');
       box.innerHTML = m.html; // built on the server from escaped text (mockint.render.session_page)
       reviews.prepend(box);
-      document.documentElement.dataset.reviewMs = String(performance.now()); // for benchmarks/bench_web.py
+      // for benchmarks/bench_web.py: when it arrived, was in the page, and was painted
+      const d = document.documentElement.dataset;
+      d.reviewReceivedMs = String(received);
+      d.reviewMs = String(performance.now());
+      d.timing = JSON.stringify(m.timing || {});
+      requestAnimationFrame(() => { d.reviewPaintMs = String(performance.now()); });
       if (m.stopped_by === 'skip') setStatus('Skipped.');
       else if (m.score !== null && m.score !== undefined) setStatus('Review ready: score ' + m.score + '.');
       else setStatus('Review ready.');
@@ -166,6 +179,19 @@
     error(m) { notice(m.text, 'error'); setStatus('Error'); buttons(false); },
   };
 
+  // Final words as they are; the open utterance's tentative words (when the engine sends them) after
+  // them, set apart, replaced by the next message.
+  function showWords(final, tentative) {
+    words.dataset.final = final;
+    words.textContent = final;
+    if (tentative) {
+      const t = document.createElement('span');
+      t.className = 'tentative';
+      t.textContent = (final ? ' ' : '') + tentative;
+      words.appendChild(t);
+    }
+  }
+
   function closeMicrophone() {
     if (stream) stream.getTracks().forEach((t) => t.stop());
     listening = false;
@@ -188,12 +214,14 @@
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
       setStatus('Starting…');
+      const value = (id) => ($(id) ? $(id).value : '');
       send({
         type: 'start',
-        company: $('company').value,
-        principle: $('principle').value,
-        questions: form.dataset.questions ? form.dataset.questions.split(',') : [],
-        count: $('count').value,
+        company: value('company'),
+        principle: value('principle'),
+        drill: value('drill'),
+        resume: form.dataset.resume || '',
+        count: value('count'),
         answer_limit_s: $('limit').value,
         follow_ups: $('follow_ups').checked,
         voice: $('voice').checked,
