@@ -252,7 +252,10 @@ class _WhisperTake:
         started = time.monotonic()
         result = self._partials.decode(audio)
         self._partial_cost_s = time.monotonic() - started
-        self._live = LiveWords(self._live.final, result.text if trusted(result) else "")
+        # stricter than a final decode: a repeating partial is dropped however sure the model is
+        # (on noise it writes "Uh, uh, uh," with avg_logprob -0.35; a real repeat waits for the final)
+        kept = trusted(result) and result.compression_ratio <= MAX_COMPRESSION_RATIO
+        self._live = LiveWords(self._live.final, result.text if kept else "")
 
     def abort(self) -> None:
         """Nothing to undo: the model holds no per-take state."""
