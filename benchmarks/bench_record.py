@@ -1,13 +1,19 @@
-"""A long microphone recording on a busy CPU: does any audio get lost (input overflows)?
+"""A long microphone recording on a busy CPU: is any audio lost, and does the decoder keep up?
 
 A private PulseAudio server (tests/helpers/sound.py) plays real speech into the `micfeed` sink for the
 whole recording; mockint's MicrophoneRecorder records it from the default source while
-  - on_chunk feeds every chunk to a streaming pocketsphinx decoder (as a session does), and
-  - BUSY_PROCESSES other processes decode speech with pocketsphinx in a loop (both cores busy).
-Reported: input overflows (target 0), the take's length against the wall-clock time, how well
-the take matches what was played (cross-correlation), and how far the decoder fell behind.
+  - on_chunk feeds every chunk to the default engine's stream (whisper, live partials on, as a
+    practice session does), and
+  - for the first --load-s seconds, --busy busy-loop processes (`while 1: pass`) keep both cores
+    busy; then they are stopped.
+Reported: input overflows (target 0); the take's length against the wall-clock time; how well the
+take matches what was played (cross-correlation); the decoder's backlog (audio fed but not decoded)
+under load and after the load stops, in seconds and in utterances (utterance ends in the audio
+fed but not yet decoded; target: at most one once the load stops); end of answer -> transcript;
+and whether every utterance was decoded (the streamed words against the take transcribed again
+from the file afterwards, with the same model, without partials).
 
-    .venv/bin/python benchmarks/bench_record.py [--minutes 10] [--busy 2]
+    .venv/bin/python benchmarks/bench_record.py [--minutes 10] [--busy 2] [--load-s 480]
 
 Speech comes from ../shared/speech (read there, not copied into the repo). The machine is
 shared with other engineers' jobs: load varies; the load average is printed.
@@ -43,19 +49,7 @@ CLIPS = [
     "cmusphinx-pocketsphinx/input_4_16k.wav",
 ]
 FALLBACK_CLIP = ROOT / "tests" / "data" / "rec_forever_16k.wav"
-
-BUSY_CHILD = r"""
-import sys, time
-import numpy as np, soundfile as sf
-from pocketsphinx import Decoder
-audio, _ = sf.read(sys.argv[1], dtype="int16")
-decoder = Decoder()
-while True:  # decode the same speech over and over: a CPU-bound neighbour
-    decoder.start_utt()
-    for i in range(0, audio.size, 1600):
-        decoder.process_raw(audio[i:i + 1600].tobytes(), False, False)
-    decoder.end_utt()
-"""
+BUSY_CHILD = "while 1: pass"  # a CPU-bound neighbour
 
 
 def speech_track(minutes: float, folder: Path) -> Path:
@@ -74,48 +68,55 @@ def speech_track(minutes: float, folder: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
-    parser.add_argument("--busy", type=int, default=2, help="CPU-bound decoder processes alongside")
+    parser.add_argument("--busy", type=int, default=2, help="busy-loop processes alongside")
+    parser.add_argument("--load-s", type=float, default=480.0, help="seconds of the answer under that load")
     args = parser.parse_args()
 
+    from mockint.speech import load_transcriber
+
+    transcriber = load_transcriber("whisper")
     work = Path(tempfile.mkdtemp(prefix="mockint-bench-record-"))
     track = speech_track(args.minutes, work)
     server = PulseServer(Path(tempfile.mkdtemp(prefix="mockint-pulse-")))
     server.start()
     os.environ.update(server.env_vars)
     reinitialise_portaudio()
-    busy = [subprocess.Popen([sys.executable, "-c", BUSY_CHILD, str(track)]) for _ in range(args.busy)]
+    busy: list[subprocess.Popen] = []
     try:
-        from pocketsphinx import Decoder
-
         from mockint.audio.record import MicrophoneRecorder
         from mockint.ports import DeviceLost
 
-        decoder = Decoder()
-        decoder.start_utt()
-        fed = {"frames": 0, "behind_s": 0.0}
-        started = time.monotonic()
+        stream = transcriber.stream()
+        samples: list[tuple[float, float, float]] = []  # (wall s, fed s, decoded s)
+        clock = {"started": time.monotonic(), "load_off": None}
 
         def on_chunk(chunk: np.ndarray) -> None:
-            decoder.process_raw(chunk.tobytes(), False, False)
-            fed["frames"] += chunk.size
-            fed["behind_s"] = max(
-                fed["behind_s"], (time.monotonic() - started) - fed["frames"] / SAMPLE_RATE_HZ
-            )
+            stream.feed(chunk)
+            now = time.monotonic() - clock["started"]
+            worker = stream._worker
+            samples.append((now, worker.fed / SAMPLE_RATE_HZ, worker.decoded / SAMPLE_RATE_HZ))
+            if busy and clock["load_off"] is None and now >= args.load_s:
+                for proc in busy:
+                    proc.kill()
+                clock["load_off"] = now
 
         limit_s = args.minutes * 60
         recorder = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
         with recorder:
+            busy += [subprocess.Popen([sys.executable, "-c", BUSY_CHILD]) for _ in range(args.busy)]
             feeder = server.feed_mic(track)
-            started = time.monotonic()
+            clock["started"] = time.monotonic()
             try:
                 rec = recorder.record(work / "take.wav", limit_s=limit_s, target_s=limit_s, on_chunk=on_chunk)
             except DeviceLost as exc:  # reported, with the partial take, below
                 print(f"DEVICE LOST: {exc.message}")
                 rec = exc.recording
-            wall_s = time.monotonic() - started
+            wall_s = time.monotonic() - clock["started"]
             feeder.kill()
-        decoder.end_utt()
-        load = os.getloadavg()
+        load_at_end = os.getloadavg()
+        t0 = time.monotonic()
+        streamed = stream.finish()
+        finish_s = time.monotonic() - t0
     finally:
         for proc in busy:
             proc.kill()
@@ -130,22 +131,50 @@ def main() -> int:
         a = take[int(start_s * SAMPLE_RATE_HZ) : int((start_s + 10) * SAMPLE_RATE_HZ)].astype(float)
         b = source[int(start_s * SAMPLE_RATE_HZ) - lag :][: a.size].astype(float)
         scores.append(float(np.corrcoef(a, b)[0, 1]) if b.size == a.size else float("nan"))
-    hyp = decoder.hyp()
     print(f"recorded {rec.duration_s:.1f} s in {wall_s:.1f} s wall clock; stopped by {rec.stopped_by}")
     print(f"input overflows: {rec.overflows}   (target 0); input stream reopened {recorder.restarts} times")
     print(
         f"file: {sf.info(rec.path).frames} frames at {sf.info(rec.path).samplerate} Hz, thinking {rec.thinking_s} s"
     )
     print("match with what was played (10 s windows, correlation): " + " ".join(f"{s:.3f}" for s in scores))
+
+    ends = np.array([u.end for u in streamed.utterances])
+    load_off = clock["load_off"] if clock["load_off"] is not None else float("inf")
+
+    def behind(rows: list[tuple[float, float, float]]) -> tuple[float, int]:
+        if not rows:
+            return 0.0, 0
+        seconds = max(fed - done for _, fed, done in rows)
+        utterances = max(int(((ends > done) & (ends <= fed)).sum()) for _, fed, done in rows)
+        return seconds, utterances
+
+    under = behind([r for r in samples if r[0] < load_off])
+    after = behind([r for r in samples if r[0] >= load_off])
+    settle = behind([r for r in samples if r[0] >= load_off + 30])
     print(
-        f"streaming decoder: {fed['frames'] / SAMPLE_RATE_HZ:.1f} s fed, at most {fed['behind_s']:.2f} s behind "
-        f"real time; {len((hyp.hypstr if hyp else '').split())} words"
+        f"decoder backlog under load ({args.busy} busy loops, first {min(load_off, wall_s):.0f} s): "
+        f"at most {under[0]:.1f} s of audio, {under[1]} utterances"
     )
     print(
-        f"load average at the end (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+        f"after the load stopped: at most {after[0]:.1f} s, {after[1]} utterances; "
+        f"from 30 s after: at most {settle[0]:.1f} s, {settle[1]} utterances (target: at most 1)"
+    )
+    print(
+        f"end of answer -> transcript: {finish_s:.2f} s; {len(streamed.utterances)} utterances, {len(streamed.words)} words"
+    )
+    offline = transcriber.transcribe(rec.path)
+    same = [w.word for w in offline.words] == [w.word for w in streamed.words]
+    print(
+        f"every utterance decoded: the take transcribed again from the file gives "
+        f"{len(offline.utterances)} utterances, {len(offline.words)} words: "
+        + ("the same words" if same else "DIFFERENT words")
+    )
+    print(
+        f"load average at the end of the answer (1/5/15 min): {load_at_end[0]:.2f} {load_at_end[1]:.2f} "
+        f"{load_at_end[2]:.2f} on {os.cpu_count()} cores"
     )
     shutil.rmtree(work, ignore_errors=True)
-    return 0 if rec.overflows == 0 and rec.stopped_by == "limit" else 1
+    return 0 if rec.overflows == 0 and rec.stopped_by == "limit" and same else 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ sets targets for. A script, not a test; one heavy process at a time.
    hits / heard (heard fillers in the like/so/you-know and filler-free sentences count too).
 4. latency: 1, 3 and 5-minute answers (the STAR answers in turn, 0.6 s apart) fed to the stream
    at real time in 0.1 s chunks: end of answer -> transcript; how far the live words lag the
-   speech; the largest backlog.
+   speech (first shown in a tentative partial, and shown as final words: see stream_realtime);
+   the largest backlog; CPU seconds per audio second; --partials on/off/both.
 5. load, rss, silence: model load time (fresh processes), peak RSS of a fresh process streaming a
    5-minute answer, words on 60 s of digital silence, white and pink noise (-30 dBFS).
 
@@ -279,50 +280,103 @@ def make_answer(answers: list[tuple[Path, str]], minutes: float) -> tuple[np.nda
     return np.concatenate(pieces[:-1]), " ".join(texts)
 
 
+def _cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _aligned(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """(index in a, index in b) of the words the two lists share, in order."""
+    import difflib
+
+    blocks = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks()
+    return [(blk.a + k, blk.b + k) for blk in blocks for k in range(blk.size)]
+
+
 def stream_realtime(transcriber, samples: np.ndarray) -> dict:
-    """Feed at real time; the live lag is how long after a word was spoken it shows in partial()."""
+    """Feed at real time in 0.1 s chunks, polling partial() after each one as the live view does.
+
+    Two lags per word of the final transcript, from the end of the word in the audio:
+    - closed: until it shows among the final words (its utterance closed and decoded);
+    - live: until it first shows at all, in a tentative partial of its open utterance (the
+      partials seen before its utterance's final words landed, aligned word by word with them)
+      or else among the final words.
+    Partial precision: the share of the tentative words shown that the final decode kept."""
+    from mockint.speech.whisper import normalise
+
     stream = transcriber.stream()
-    started = time.perf_counter()
-    shown, lags, max_backlog = 0, [], 0.0
-    take = None
+    cpu0, started = _cpu_s(), time.perf_counter()
+    closed_lags, live_lags, max_backlog = [], [], 0.0
+    shown, take, last = 0, None, ""
+    pending: list[tuple[float, list[str]]] = []  # partials since the last final words: (time, words)
+    kept = tentative_words = 0
     for i in range(0, samples.size, CHUNK):
         stream.feed(samples[i : i + CHUNK])
         time.sleep(max(0.0, started + (i + CHUNK) / SAMPLE_RATE_HZ - time.perf_counter()))
         max_backlog = max(max_backlog, stream.backlog_s())
-        take = take or stream._worker.take  # the words shown so far, with their times
+        now = time.perf_counter() - started
+        live = stream.partial()
+        tentative = getattr(live, "tentative", "")
+        if tentative and tentative != last:
+            pending.append((now, [w for w in map(normalise, tentative.split()) if w]))
+        last = tentative
+        take = take or stream._worker.take  # the final words so far, with their times
         if take is not None and len(take.words) > shown:
-            now_audio_s = time.perf_counter() - started
-            lags += [now_audio_s - w.end for w in take.words[shown:]]
-            shown = len(take.words)
+            batch = take.words[shown:]
+            first = [now] * len(batch)
+            for seen, words in pending:
+                for j, _ in _aligned([w.word for w in batch], words):
+                    first[j] = min(first[j], seen)
+                matched = len(_aligned([w.word for w in batch], words))
+                kept, tentative_words = kept + matched, tentative_words + len(words)
+            closed_lags += [now - w.end for w in batch]
+            live_lags += [f - w.end for f, w in zip(first, batch, strict=True)]
+            shown, pending = len(take.words), []
     t0 = time.perf_counter()
     transcript = stream.finish()
     return {
         "transcript": transcript,
         "finish_s": time.perf_counter() - t0,
-        "lags": lags,
+        "closed_lags": closed_lags or [0.0],
+        "live_lags": live_lags or [0.0],
         "max_backlog_s": max_backlog,
+        "cpu_per_audio_s": (_cpu_s() - cpu0) / (samples.size / SAMPLE_RATE_HZ),
+        "partial_precision": kept / tentative_words if tentative_words else float("nan"),
     }
 
 
-def bench_latency(transcriber, answers: list[tuple[Path, str]], minutes_list: list[float]) -> None:
+def bench_latency(answers: list[tuple[Path, str]], minutes_list: list[float], partials: list[bool]) -> None:
+    from mockint.speech.whisper import WhisperTranscriber
+
     print("\n## 4. End of answer -> transcript, answers fed at real time (0.1 s chunks)\n")
-    print("| answer | words | WER | end -> transcript | live lag median / worst | max backlog |")
-    print("|---|---|---|---|---|---|")
-    finishes = []
-    for minutes in minutes_list:
-        samples, reference = make_answer(answers, minutes)
-        r = stream_realtime(transcriber, samples)
-        finishes.append(r["finish_s"])
-        lags = r["lags"] or [0.0]
-        print(
-            f"| {samples.size / SAMPLE_RATE_HZ / 60:.1f} min | {len(r['transcript'].words)} | "
-            f"{wer([(reference, r['transcript'].text)]):.3f} | {r['finish_s']:.2f} s | "
-            f"{statistics.median(lags):.2f} / {max(lags):.2f} s | {r['max_backlog_s']:.1f} s |",
-            flush=True,
-        )
     print(
-        f"\nend -> transcript over the answers: median {statistics.median(finishes):.2f} s, worst {max(finishes):.2f} s"
+        "| answer | partials | words | WER | end -> transcript | live lag median / worst | "
+        "closed-utterance lag median / worst | max backlog | CPU s per audio s | partial words kept | load |"
     )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    finishes: dict[bool, list[float]] = {}
+    for on in partials:
+        transcriber = WhisperTranscriber(partials=on)
+        for minutes in minutes_list:
+            samples, reference = make_answer(answers, minutes)
+            r = stream_realtime(transcriber, samples)
+            finishes.setdefault(on, []).append(r["finish_s"])
+            live, closed = r["live_lags"], r["closed_lags"]
+            print(
+                f"| {samples.size / SAMPLE_RATE_HZ / 60:.1f} min | {'on' if on else 'off'} | "
+                f"{len(r['transcript'].words)} | {wer([(reference, r['transcript'].text)]):.3f} | "
+                f"{r['finish_s']:.2f} s | {statistics.median(live):.2f} / {max(live):.2f} s | "
+                f"{statistics.median(closed):.2f} / {max(closed):.2f} s | {r['max_backlog_s']:.1f} s | "
+                f"{r['cpu_per_audio_s']:.3f} | {r['partial_precision']:.2f} | {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
+    for on, values in finishes.items():
+        print(
+            f"\nend -> transcript, partials {'on' if on else 'off'}: median {statistics.median(values):.2f} s, "
+            f"worst {max(values):.2f} s"
+        )
 
 
 # ---------------------------------------------------------------------------- 5. load, rss, silence
@@ -333,7 +387,9 @@ sys.path.insert(0, sys.argv[1])
 t0 = time.perf_counter()
 from mockint.speech import load_transcriber
 t = load_transcriber(sys.argv[2])
-print(time.perf_counter() - t0)
+returned = time.perf_counter() - t0
+getattr(t, "ready", lambda: None)()  # whisper loads its model in the background
+print(returned, time.perf_counter() - t0)
 """
 
 RSS_CHILD = r"""
@@ -363,19 +419,21 @@ print(loaded, rss("VmHWM"), len(out.words))
 def bench_process(answers: list[tuple[Path, str]], engines: list[str]) -> None:
     print("\n## 5. Load time and memory (fresh processes)\n")
     for engine in engines:
-        loads = [
-            float(
-                subprocess.run(
-                    [sys.executable, "-c", LOAD_CHILD, str(ROOT), engine],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
-            )
-            for _ in range(3)
-        ]
+        runs = []
+        for _ in range(5):
+            load = os.getloadavg()[0]
+            out = subprocess.run(
+                [sys.executable, "-c", LOAD_CHILD, str(ROOT), engine],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            runs.append((float(out[0]), float(out[1]), load))
         print(
-            f"- {engine}: import + load {', '.join(f'{x:.2f}' for x in loads)} s (median {statistics.median(loads):.2f} s)"
+            f"- {engine}: import + load_transcriber() returns {', '.join(f'{r[0]:.2f}' for r in runs)} s "
+            f"(median {statistics.median(r[0] for r in runs):.2f} s); model ready "
+            f"{', '.join(f'{r[1]:.2f}' for r in runs)} s (median {statistics.median(r[1] for r in runs):.2f} s); "
+            f"load average {', '.join(f'{r[2]:.1f}' for r in runs)}"
         )
     samples, _ = make_answer(answers, 5)
     with tempfile.TemporaryDirectory() as tmp:
@@ -424,6 +482,12 @@ def main() -> None:
     parser.add_argument("--star", type=int, default=6, help="spoken STAR answers to use")
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3, 5])
     parser.add_argument("--fillers-wav", type=Path, help="folder of the filler set's WAVs")
+    parser.add_argument(
+        "--partials",
+        choices=("on", "off", "both"),
+        default="on",
+        help="latency: with live partials, without, both",
+    )
     args = parser.parse_args()
     todo = args.only or list(parts)
 
@@ -447,7 +511,9 @@ def main() -> None:
     if "process" in todo:
         bench_process(answers, list(engines))
     if "latency" in todo:
-        bench_latency(engines["whisper"], answers, args.minutes)
+        bench_latency(
+            answers, args.minutes, {"on": [True], "off": [False], "both": [True, False]}[args.partials]
+        )
     print(f"\n(load average at the end: {open('/proc/loadavg').read().split()[0]})")
 
 

@@ -18,6 +18,7 @@ import soundfile as sf
 from mockint.errors import SetupError
 from mockint.review.delivery import has_number
 from mockint.speech import load_transcriber
+from mockint.speech.partials import without_loop
 from mockint.speech.whisper import (
     MODEL_SHA256,
     bundled_model_dir,
@@ -133,6 +134,66 @@ def test_streaming_shows_closed_utterances_and_leaves_only_the_tail(whisper):
     assert t.elapsed_s < 3.0  # only the open tail is decoded after the end (a few s of speech)
 
 
+def test_live_words_show_before_their_utterance_closes_and_never_change_the_transcript(whisper, tmp_path):
+    """Fed at real time, the open utterance's words show (tentatively) before its final decode
+    lands; the final transcript is the one a file gives, which is decoded without partials."""
+    samples = _samples(DATA / "speech_osr_harvard_8k.wav")[: 8 * 16_000]  # two sentences
+    stream = whisper.stream()
+    started, early = time.monotonic(), []
+    for i in range(0, 3 * 16_000, 1_600):  # the first 3 s at real time, as a microphone sends it
+        stream.feed(samples[i : i + 1_600])
+        time.sleep(max(0.0, started + (i + 1_600) / 16_000 - time.monotonic()))
+    # mid-sentence: the first utterance is still open; the words so far show once the worker is
+    # idle (at once on a quiet machine; later when other work holds the CPU)
+    deadline = time.monotonic() + 60
+    while not early and time.monotonic() < deadline:
+        live = stream.partial()
+        if live.tentative and not live.final:  # shown while no utterance was decoded yet
+            early.append(live.tentative)
+        time.sleep(0.05)
+    waited_s = time.monotonic() - started - 3.0
+    stream.feed(samples[3 * 16_000 :])
+    t = stream.finish()
+    after = whisper.transcribe(_write(tmp_path, "two.wav", samples))
+    assert [w.word for w in t.words] == [w.word for w in after.words]
+    assert t.words[0].word == "a" and t.words[1].word == "gold", t.text
+    assert early, "no tentative words before the first utterance was decoded"
+    assert normalise(early[0].split()[0]) == "a", (early, waited_s)  # the words said so far
+    assert stream.partial() == t.text and stream.partial().tentative == ""  # the final words replaced it
+
+
+def test_no_tentative_words_on_room_noise(whisper):
+    """The partial decode passes the same gates as a final one: pink noise passes the VAD, and
+    the partials tried on it (as an idle worker would) show nothing."""
+    rng = np.random.default_rng(7)
+    spectrum = np.fft.rfft(rng.standard_normal(8 * 16_000))
+    noise = np.fft.irfft(spectrum / np.sqrt(np.arange(1, spectrum.size + 1)), n=8 * 16_000)
+    noise = (noise * 10 ** (-30 / 20) / np.sqrt(np.mean(noise**2)) * 32767).astype(np.int16)
+    take, shown, tried = whisper._take(), [], 0
+    for i in range(0, noise.size, 1_600):
+        take.push(noise[i : i + 1_600])
+        before = take._partial_frames
+        take.idle()
+        tried += take._partial_frames != before
+        shown.append(take.partial().tentative)
+    assert tried >= 1  # the noise did open an utterance and a partial was tried on it
+    assert not any(shown)
+
+
+@pytest.mark.parametrize(
+    "text,cut",
+    [
+        ("The journey took a year. The journey took a year.", "The journey took a year."),
+        ("A gold ring, a gold ring, a gold ring, a", "A gold ring,"),
+        ("I think, I think we should", "I think, I think we should"),  # a real repeat of two words
+        ("so so so we did it", "so so so we did it"),
+        ("we did it and we did it again", "we did it and we did it again"),
+    ],
+)
+def test_a_looping_partial_is_cut_where_it_repeats(text, cut):
+    assert without_loop(text) == cut
+
+
 def test_a_dropped_stream_releases_the_model(whisper):
     stream = whisper.stream()
     stream.feed(np.zeros(1_600, dtype=np.int16))
@@ -159,6 +220,19 @@ def test_a_missing_model_folder_says_what_to_pass(tmp_path):
     with pytest.raises(SetupError, match="not found") as err:
         load_transcriber("whisper", str(tmp_path / "nowhere"))
     assert "CTranslate2" in (err.value.fix or "")
+
+
+def test_a_folder_that_fails_to_load_is_an_error_at_first_use(tmp_path):
+    """The model loads in the background (overlapping the first question); a folder CTranslate2
+    cannot load is still one SetupError, raised where the transcriber is first used."""
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "model.bin").write_bytes(b"not a model")
+    transcriber = load_transcriber("whisper", str(folder))
+    for use in (transcriber.stream, lambda: transcriber.transcribe(DATA / "speech_english.wav")):
+        with pytest.raises(SetupError, match="could not load the whisper model") as err:
+            use()
+        assert "CTranslate2" in (err.value.fix or "")
 
 
 def test_a_changed_model_file_is_an_error_naming_the_package_and_fix(tmp_path):

@@ -137,9 +137,14 @@ class LiveView:
         if elapsed_s >= self.target_s:
             text.append("  wrap up", style="bold yellow")
         if self.partial_words is not None:
-            words = self.partial_words().strip()
-            if words:
-                text.append("\n" + words[-300:], style="dim")
+            words = self.partial_words()
+            # the open utterance's guess, still to be replaced by its final words (speech.base.LiveWords)
+            tentative = len(getattr(words, "tentative", ""))
+            shown = words.strip()[-300:]
+            if shown:
+                cut = max(0, len(shown) - tentative)
+                text.append("\n" + shown[:cut], style="dim")
+                text.append(shown[cut:], style="dim italic")
         if self.interactive:
             text.append("\n" + KEY_HELP, style="dim")
         return text

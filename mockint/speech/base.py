@@ -94,6 +94,20 @@ def engine_transcript(engine: str, words: tuple[Word, ...], samples: int, elapse
     )
 
 
+class LiveWords(str):
+    """What a stream's partial() returns: the words so far, as one string. Its tail `tentative`
+    (the open utterance's partial decode, when the engine makes one) may still change: a live
+    view can show it apart; the final words come when the utterance closes."""
+
+    final: str  # the words of the closed utterances
+    tentative: str
+
+    def __new__(cls, final: str, tentative: str = "") -> LiveWords:
+        words = super().__new__(cls, " ".join(part for part in (final, tentative) if part))
+        words.final, words.tentative = final, tentative
+        return words
+
+
 class TakeTranscriber:
     """What the engines share: one model, one take decoding at a time, the same decoding for a
     file (here, block by block, so memory stays bounded) and for a live stream (in a thread).
@@ -128,7 +142,8 @@ class TakeTranscriber:
 class BackgroundStream:
     """A take decoded in a background thread while it is recorded, so feed() never waits for
     the decoder. `make_take()` returns the engine's take decoder (push/close/partial/transcript);
-    `lock` keeps one take at a time on a shared model."""
+    `lock` keeps one take at a time on a shared model. A take decoder may have `idle()`: the
+    worker calls it whenever nothing is queued (the time for tentative partial decodes)."""
 
     def __init__(self, name: str, lock: threading.Lock, make_take: Callable[[], Any]) -> None:
         self._name = name
@@ -186,8 +201,17 @@ class _Worker:
         try:
             with self.lock:
                 self.take = take = self.make_take()
+                idle = getattr(take, "idle", None)
                 try:
-                    while (chunk := self.queue.get()) is not None:
+                    while True:
+                        try:
+                            chunk = self.queue.get_nowait()
+                        except queue.Empty:  # caught up with the speaker: spare time
+                            if idle is not None:
+                                idle()
+                            chunk = self.queue.get()
+                        if chunk is None:
+                            break
                         take.push(chunk)
                         self.decoded += chunk.size
                     ended = True

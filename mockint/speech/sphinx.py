@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech.base import TakeTranscriber, clean_word
+from mockint.speech.base import LiveWords, TakeTranscriber, clean_word
 from mockint.speech.utterances import FRAME_S, UtteranceSplitter
 from mockint.transcript import Transcript, Word
 
@@ -191,9 +191,8 @@ class _TakeDecoder:
         """End of the take: decode what is left."""
         self._split.close()
 
-    def partial(self) -> str:
-        done = " ".join(w.word for w in list(self.words))
-        return f"{done} {self.current}".strip()
+    def partial(self) -> LiveWords:
+        return LiveWords(" ".join(w.word for w in list(self.words)), self.current.strip())
 
     def abort(self) -> None:
         """After an error mid-take: close any open utterance so the next take can start."""

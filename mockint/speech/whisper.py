@@ -18,12 +18,14 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech.base import TakeTranscriber, clean_word
+from mockint.speech.base import BackgroundStream, LiveWords, TakeTranscriber, clean_word
+from mockint.speech.partials import PartialDecoder, due
 from mockint.speech.utterances import FRAME_S, Limits, UtteranceSplitter, webrtc_vad
 from mockint.transcript import Transcript, Utterance, Word
 
@@ -142,7 +144,8 @@ class WhisperTranscriber(TakeTranscriber):
 
     name = "whisper"
 
-    def __init__(self, model: str | None = None) -> None:
+    def __init__(self, model: str | None = None, *, partials: bool = True) -> None:
+        """`partials`: decode the open utterance for the live view while the worker is idle."""
         if model is None:
             folder = bundled_model_dir()
             verify_model(folder)
@@ -164,36 +167,64 @@ class WhisperTranscriber(TakeTranscriber):
                 "the whisper engine (faster-whisper) is not installed",
                 "pip install --force-reinstall mockint, or use --engine sphinx",
             ) from None
-        try:
-            self._model = WhisperModel(
-                str(folder),
-                device="cpu",
-                compute_type="int8",
-                cpu_threads=CPU_THREADS,
-                local_files_only=True,
-            )
-        except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports a bad folder so
-            raise SetupError(
-                f"could not load the whisper model in {folder} ({exc})",
-                MODEL_FIX if model is None else "pass a CTranslate2 Whisper model folder",
-            ) from None
         self._lock = threading.Lock()
+        self._model: Any = None
+        self._partials: PartialDecoder | None = None
+        self._load_error: SetupError | None = None
+        self._loaded = threading.Event()
+        # The model loads (~0.3 s on a quiet CPU, 1.5-2 s on a busy one) while the session goes
+        # on with the banner and the first question; the first take waits for it if need be. Not
+        # a daemon: an exit during the load waits for it rather than stopping it halfway.
+        fix = MODEL_FIX if model is None else "pass a CTranslate2 Whisper model folder"
+        threading.Thread(
+            target=self._load, args=(WhisperModel, folder, fix, partials), name="mockint-whisper-load"
+        ).start()
+
+    def _load(self, whisper_model: Any, folder: Path, fix: str, partials: bool) -> None:
+        try:
+            self._model = whisper_model(
+                str(folder), device="cpu", compute_type="int8", cpu_threads=CPU_THREADS, local_files_only=True
+            )
+            self._partials = PartialDecoder(self._model, FILLER_PROMPT) if partials else None
+        except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports a bad folder so
+            self._load_error = SetupError(f"could not load the whisper model in {folder} ({exc})", fix)
+        finally:
+            self._loaded.set()
+
+    def ready(self) -> None:
+        """Wait for the model to be loaded; a failed load is raised here, as a SetupError."""
+        self._loaded.wait()
+        if self._load_error is not None:
+            raise self._load_error
+
+    def transcribe(self, path: Path) -> Transcript:
+        self.ready()
+        return super().transcribe(path)
+
+    def stream(self) -> BackgroundStream:
+        self.ready()
+        return super().stream()
 
     def _take(self) -> _WhisperTake:
-        return _WhisperTake(self._model, self.model_name)
+        self.ready()
+        return _WhisperTake(self._model, self.model_name, self._partials)
 
 
 class _WhisperTake:
-    """Decodes one take: each utterance when the splitter closes it."""
+    """Decodes one take: each utterance when the splitter closes it, and, when the stream has
+    spare time, the open one's words so far as a tentative partial (speech/partials.py)."""
 
-    def __init__(self, model: Any, model_name: str) -> None:
-        self._model, self._model_name = model, model_name
+    def __init__(self, model: Any, model_name: str, partials: PartialDecoder | None = None) -> None:
+        self._model, self._model_name, self._partials = model, model_name, partials
         self._split = UtteranceSplitter(webrtc_vad(), self._start, self._frame, self._end, LIMITS)
         self._frames: list[bytes] = []
         self._speech_frames = 0
         self._start_s = 0.0
         self.words: list[Word] = []
         self.utterances: list[Utterance] = []
+        self._live = LiveWords("")  # replaced whole, so partial() from another thread reads one
+        self._partial_frames = self._partial_speech = 0  # the open utterance at its last partial
+        self._partial_cost_s = 0.0
 
     def push(self, samples: np.ndarray) -> None:
         self._split.push(samples)
@@ -201,8 +232,30 @@ class _WhisperTake:
     def close(self) -> None:
         self._split.close()
 
-    def partial(self) -> str:
-        return " ".join(u.text for u in list(self.utterances))
+    def partial(self) -> LiveWords:
+        return self._live
+
+    def idle(self) -> None:
+        """Decode the open utterance's audio so far for the live view, if it has grown enough
+        and had speech since the last time (the words go to partial() only)."""
+        if self._partials is None or not self._split.in_utterance:
+            return
+        frames = len(self._frames)
+        if not due((frames - self._partial_frames) * FRAME_S, self._partial_cost_s):
+            return
+        if self._speech_frames == self._partial_speech or self._speech_frames * FRAME_S < MIN_SPEECH_S:
+            return
+        audio = _float_audio(self._frames)
+        self._partial_frames, self._partial_speech = frames, self._speech_frames
+        if not loud_enough(audio):
+            return
+        started = time.monotonic()
+        result = self._partials.decode(audio)
+        self._partial_cost_s = time.monotonic() - started
+        # stricter than a final decode: a repeating partial is dropped however sure the model is
+        # (on noise it writes "Uh, uh, uh," with avg_logprob -0.35; a real repeat waits for the final)
+        kept = trusted(result) and result.compression_ratio <= MAX_COMPRESSION_RATIO
+        self._live = LiveWords(self._live.final, result.text if kept else "")
 
     def abort(self) -> None:
         """Nothing to undo: the model holds no per-take state."""
@@ -220,18 +273,21 @@ class _WhisperTake:
 
     def _start(self, first_frame: int) -> None:
         self._start_s, self._frames, self._speech_frames = first_frame * FRAME_S, [], 0
+        self._partial_frames = self._partial_speech = 0
 
     def _frame(self, frame: bytes, speech: bool) -> None:
         self._frames.append(frame)
         self._speech_frames += speech
 
     def _end(self) -> None:
-        import numpy as np
-
         frames, self._frames = self._frames, []
-        if self._speech_frames * FRAME_S < MIN_SPEECH_S:
-            return
-        audio = np.frombuffer(b"".join(frames), dtype=np.int16).astype(np.float32) / 32768.0
+        try:
+            if self._speech_frames * FRAME_S >= MIN_SPEECH_S:
+                self._decode(_float_audio(frames))
+        finally:  # the final words (if any) replace the utterance's partial
+            self._live = LiveWords(" ".join(u.text for u in self.utterances))
+
+    def _decode(self, audio: np.ndarray) -> None:
         if not loud_enough(audio):
             return
         segments, _info = self._model.transcribe(audio, **DECODE_OPTIONS)
@@ -251,6 +307,12 @@ class _WhisperTake:
                         compression_ratio=float(seg.compression_ratio),
                     )
                 )
+
+
+def _float_audio(frames: list[bytes]) -> np.ndarray:
+    import numpy as np
+
+    return np.frombuffer(b"".join(frames), dtype=np.int16).astype(np.float32) / 32768.0
 
 
 def loud_enough(audio: np.ndarray) -> bool:
