@@ -195,12 +195,15 @@ class WebRecorder:
                 now = time.monotonic()
                 if now - last_live >= LIVE_EVERY_S:
                     last_live = now
+                    heard = partial_words() if partial_words else ""
                     self.room.send(
                         {
                             "type": "live",
                             "elapsed_s": round(elapsed, 2),
                             "level_dbfs": round(meter.level_dbfs, 1),
-                            "words": partial_words() if partial_words else "",
+                            # speech.LiveWords: the closed utterances' words, then the open one's
+                            "words": getattr(heard, "final", heard),
+                            "tentative": getattr(heard, "tentative", ""),
                         }
                     )
         finally:
