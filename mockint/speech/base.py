@@ -6,10 +6,12 @@ take decoders (push / close / partial / abort / transcript); the rest is shared.
 
 from __future__ import annotations
 
+import atexit
 import queue
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -186,6 +188,25 @@ class BackgroundStream:
             self._worker.queue.put(None)
 
 
+_STOP = object()  # at interpreter exit: leave the take undecoded (queued before any audio left)
+_WORKERS: weakref.WeakSet = weakref.WeakSet()
+EXIT_WAIT_S = 5.0
+
+
+@atexit.register
+def _stop_workers() -> None:
+    """A process leaving mid-take (an error, a lost device) must not tear the model down while a
+    daemon worker is inside a native decode: CTranslate2 then aborts the process ("terminate
+    called without an active exception"). Tell each worker to stop and wait for it, bounded."""
+    workers = [w for w in list(_WORKERS) if not w.done.is_set()]
+    for w in workers:
+        w.stopping = True
+        w.queue.put(_STOP)
+    deadline = time.monotonic() + EXIT_WAIT_S
+    for w in workers:
+        w.done.wait(max(0.0, deadline - time.monotonic()))
+
+
 class _Worker:
     def __init__(self, lock: threading.Lock, make_take: Callable[[], Any]) -> None:
         self.lock, self.make_take = lock, make_take
@@ -193,8 +214,10 @@ class _Worker:
         self.take: Any = None
         self.error: BaseException | None = None
         self.done = threading.Event()
+        self.stopping = False  # set at interpreter exit (_stop_workers)
         self.fed = 0  # samples; written by the feeding thread only
         self.decoded = 0  # samples; written by the worker only
+        _WORKERS.add(self)
 
     def run(self) -> None:
         ended = False
@@ -207,13 +230,16 @@ class _Worker:
                         try:
                             chunk = self.queue.get_nowait()
                         except queue.Empty:  # caught up with the speaker: spare time
-                            if idle is not None:
+                            if idle is not None and not self.stopping:
                                 idle()
                             chunk = self.queue.get()
-                        if chunk is None:
+                        if chunk is None or chunk is _STOP or self.stopping:
                             break
                         take.push(chunk)
                         self.decoded += chunk.size
+                    if self.stopping:
+                        take.abort()
+                        return
                     ended = True
                     take.close()
                 except BaseException:
@@ -223,7 +249,7 @@ class _Worker:
             self.error = exc
         finally:
             self.done.set()
-        while not ended and self.queue.get() is not None:  # drain what feed() still sends
+        while not ended and not self.stopping and self.queue.get() is not None:  # drain what feed() sends
             pass
 
 
