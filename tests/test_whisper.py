@@ -164,7 +164,8 @@ def test_live_words_show_before_their_utterance_closes_and_never_change_the_tran
 
 def test_no_tentative_words_on_room_noise(whisper):
     """The partial decode passes the same gates as a final one: pink noise passes the VAD, and
-    the partials tried on it (as an idle worker would) show nothing."""
+    the partials tried on it (as an idle worker would) show nothing. Each 0.1 s chunk moves the
+    take's last-partial time back 0.1 s: audio arriving at real time, as from a microphone."""
     rng = np.random.default_rng(7)
     spectrum = np.fft.rfft(rng.standard_normal(8 * 16_000))
     noise = np.fft.irfft(spectrum / np.sqrt(np.arange(1, spectrum.size + 1)), n=8 * 16_000)
@@ -172,12 +173,21 @@ def test_no_tentative_words_on_room_noise(whisper):
     take, shown, tried = whisper._take(), [], 0
     for i in range(0, noise.size, 1_600):
         take.push(noise[i : i + 1_600])
+        take._partial_at -= 0.1
         before = take._partial_frames
         take.idle()
         tried += take._partial_frames != before
         shown.append(take.partial().tentative)
     assert tried >= 1  # the noise did open an utterance and a partial was tried on it
     assert not any(shown)
+    # the same audio arriving at file speed (the demo, --answers-from) gets no partial at all
+    fast, tried_fast = whisper._take(), 0
+    for i in range(0, noise.size, 1_600):
+        fast.push(noise[i : i + 1_600])
+        before = fast._partial_frames
+        fast.idle()
+        tried_fast += fast._partial_frames != before
+    assert tried_fast == 0
 
 
 @pytest.mark.parametrize(

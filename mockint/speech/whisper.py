@@ -225,6 +225,7 @@ class _WhisperTake:
         self._live = LiveWords("")  # replaced whole, so partial() from another thread reads one
         self._partial_frames = self._partial_speech = 0  # the open utterance at its last partial
         self._partial_cost_s = 0.0
+        self._partial_at = time.monotonic()  # when the last partial was made (or the take began)
 
     def push(self, samples: np.ndarray) -> None:
         self._split.push(samples)
@@ -241,12 +242,13 @@ class _WhisperTake:
         if self._partials is None or not self._split.in_utterance:
             return
         frames = len(self._frames)
-        if not due((frames - self._partial_frames) * FRAME_S, self._partial_cost_s):
+        now = time.monotonic()
+        if not due((frames - self._partial_frames) * FRAME_S, self._partial_cost_s, now - self._partial_at):
             return
         if self._speech_frames == self._partial_speech or self._speech_frames * FRAME_S < MIN_SPEECH_S:
             return
         audio = _float_audio(self._frames)
-        self._partial_frames, self._partial_speech = frames, self._speech_frames
+        self._partial_frames, self._partial_speech, self._partial_at = frames, self._speech_frames, now
         if not loud_enough(audio):
             return
         started = time.monotonic()
