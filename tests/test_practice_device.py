@@ -13,9 +13,8 @@ import time
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pytest
-from helpers.sound import best_alignment  # the `pulse` fixture comes from conftest.py
+from helpers.sound import best_alignment, voiced_seconds  # the `pulse` fixture comes from conftest.py
 
 from mockint.audio.files import read_16k_mono
 
@@ -54,13 +53,6 @@ def wait_for(probe, timeout_s: float, proc: subprocess.Popen | None = None):
             raise AssertionError(f"mockint exited {proc.returncode}: {proc.stderr.read()}")
         time.sleep(0.05)
     raise AssertionError("timed out")
-
-
-def voiced_seconds(samples: np.ndarray, frame_s: float = 0.02, floor: float = 300.0) -> float:
-    """Seconds of 20 ms frames louder than `floor` (int16 RMS)."""
-    n = int(frame_s * RATE)
-    frames = samples[: len(samples) // n * n].astype(np.float64).reshape(-1, n)
-    return float((np.sqrt((frames**2).mean(axis=1)) > floor).sum() * frame_s)
 
 
 def test_a_spoken_session_on_the_virtual_sound_card(pulse, tmp_path):

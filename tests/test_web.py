@@ -194,6 +194,23 @@ def test_a_principle_drill_over_the_websocket_and_a_dropped_socket_keeps_the_tak
     assert b"1 question(s) left. The 1 answer(s) cut off are kept and reviewed first." in body
 
 
+def test_a_plain_start_asks_the_plan_for_next_time_first(served):
+    """No company filter in the page: the first question tests the plan's first principle, as a
+    plain `mockint practice` does (the plan of an empty history: principles never practised)."""
+    from mockint.bank import load_bank
+    from mockint.config import bundled_bank_dir
+    from mockint.plan import next_plan
+
+    bank = load_bank(bundled_bank_dir())
+    with _ws(served, served.base) as ws:
+        ws.send(json.dumps({"type": "start", "company": "amazon", "count": 1, "voice": False}))
+        while (message := json.loads(ws.recv(timeout=60)))["type"] != "question":
+            if message["type"] == "say":
+                ws.send(json.dumps({"type": "said"}))
+    first = bank.question(message["id"]).principles[0]
+    assert first == next_plan([], bank, "amazon").principles[0]
+
+
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [

@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 from helpers.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+from helpers.sound import voiced_seconds
 from helpers.web_server import mockint, serve
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.device, pytest.mark.slow]
 
 SAMPLES = Path(str(resources.files("mockint.samples")))
 ANSWER = "01-dive-deep-answer"  # 60 s, a STAR answer about failed payments
@@ -36,8 +37,11 @@ def _wav(name: str, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def chromium(playwright_driver, tmp_path_factory):
-    """Chromium whose microphone is a sample answer, played in a loop."""
+def chromium(playwright_driver, tmp_path_factory, pulse):
+    """Chromium whose microphone is a sample answer, played in a loop, and whose sound output is
+    the private PulseAudio's virtual speaker: the page plays the questions on a sound card as on a
+    candidate's machine, and the run is the same alone or after the device tests (`pulse` is
+    one server for the session)."""
     wav = _wav(ANSWER, tmp_path_factory.mktemp("answer"))
     context = playwright_driver.chromium.launch_persistent_context(
         str(tmp_path_factory.mktemp("chromium-profile")),
@@ -51,6 +55,8 @@ def chromium(playwright_driver, tmp_path_factory):
             "--autoplay-policy=no-user-gesture-required",
         ],
         viewport=VIEWPORT,
+        env=pulse.env,
+        ignore_default_args=["--mute-audio"],  # Playwright mutes headless Chromium by default
     )
     try:
         yield context
@@ -146,11 +152,24 @@ def best_match(take: np.ndarray, source: np.ndarray, seconds: float = 1.0) -> fl
     return float(np.max(corr / np.maximum(norms, 1e-9)))
 
 
+def _wait_done(w: Watched, served) -> None:
+    """Wait for the session's end; if it does not come, say what the page and the server showed."""
+    try:
+        w.page.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    except Exception as exc:  # playwright's TimeoutError: explain it
+        log = (served.recordings.parent / "serve.log").read_text()[-3000:]
+        raise AssertionError(
+            f"the session did not end: status {w.page.text_content('#status')!r}, "
+            f"notices {w.page.text_content('#notices')!r}, page errors {w.errors}, server log:\n{log}"
+        ) from exc
+
+
 def _manifest(served, session_id: str) -> dict:
     return json.loads((served.recordings / session_id / "session.json").read_text())
 
 
-def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
+def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served, pulse):
+    listener = pulse.hear_speaker()  # the page plays the question on the (virtual) sound card
     w = _open(chromium, served)
     w.shot("1-practice")
     _start_by_keyboard(w, count=1)
@@ -158,6 +177,8 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
     _until(p, "document.getElementById('question').textContent.length > 10")
     question = p.text_content("#question")
     live = _answer(w, min_words=40, shot="2-recording")
+    spoken = listener.stop()
+    assert voiced_seconds(spoken) > 2.0  # the interviewer's question was heard
     assert re.search(r"[a-z]{3,}", live)
     p.wait_for_selector(".live-review .take", timeout=REVIEW_TIMEOUT_MS)
     w.shot("3-review")
@@ -166,8 +187,8 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served):
     assert "<audio" in first and 'src="/api/sessions/' in first  # replay through the session API
     # The follow-up (Amazon asks one) is shown, then answered the same way.
     _until(p, "document.getElementById('notices').textContent.includes('Follow-up')")
-    _answer(w, min_words=5, key="Enter")
-    p.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    _answer(w, min_words=12, key="Enter")
+    _wait_done(w, served)
     w.shot("4-done")
     assert p.locator(".live-review").count() == 2
     session_id = p.get_attribute("#session-link", "href").rsplit("/", 1)[-1]
@@ -247,7 +268,7 @@ def test_closing_the_tab_mid_answer_keeps_the_take_and_two_tabs_are_two_sessions
     p.keyboard.press("Enter")
     p.wait_for_selector(".live-review.earlier .take", timeout=REVIEW_TIMEOUT_MS)  # the cut take
     _answer(w, min_words=5)
-    p.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    _wait_done(w, served)
     w.shot("9-resumed")
     assert p.get_attribute("#session-link", "href") == f"/sessions/{ids[0]}"
     assert sorted(p.name for p in served.recordings.iterdir() if p.is_dir()) == ids  # no new session
@@ -295,7 +316,7 @@ def test_retake_skip_and_quit_from_the_keyboard(chromium, served):
         time.sleep(2)
         p.keyboard.press(key)
         p.wait_for_selector("#record[disabled]")
-    p.wait_for_selector("#session-link", timeout=REVIEW_TIMEOUT_MS)
+    _wait_done(w, served)
     w.shot("6-keys")
     assert "Retake" in p.text_content("#notices")
     session_id = p.get_attribute("#session-link", "href").rsplit("/", 1)[-1]

@@ -161,6 +161,8 @@ class Practice:
         """Plan the session now (errors go back to the page at once), then run it on the room's thread."""
         from mockint import stats
         from mockint.picker import PickRequest, pick
+        from mockint.plan import next_plan
+        from mockint.store.index import SessionIndex
         from mockint.stories import drill_questions, find, session_stories
 
         if start.resume:
@@ -174,14 +176,18 @@ class Practice:
             count = start.count or profile.questions_per_session
             questions = drill_questions(story, bank, profile.id, count, seed)
         else:
+            docs = SessionIndex(self.store()).documents()
+            # no filters: the plan for next time's principles first, as a plain `mockint practice`
+            plain = not (start.questions or start.principle)
             request = PickRequest(
                 profile=profile.id,
                 count=start.count,
                 question_ids=start.questions,
                 principle=start.principle,
                 seed=seed,
+                focus=next_plan(docs, bank, profile.id, stories).principles if plain else (),
             )
-            questions = pick(bank, request, stats.question_history(self.store().documents()))
+            questions = pick(bank, request, stats.question_history(docs))
         setup = _Setup(start, bank, profile, seed, tuple(questions), stories, warning)
         self._launch(room, setup)
 

@@ -142,6 +142,15 @@ def reinitialise_portaudio() -> None:
         sd._initialize()
 
 
+def voiced_seconds(samples, frame_s: float = 0.02, floor: float = 300.0) -> float:
+    """Seconds of 20 ms frames of 16 kHz int16 audio louder than `floor` (RMS)."""
+    import numpy as np
+
+    n = int(frame_s * 16_000)
+    frames = samples[: len(samples) // n * n].astype(np.float64).reshape(-1, n)
+    return float((np.sqrt((frames**2).mean(axis=1)) > floor).sum() * frame_s)
+
+
 def require_devices() -> bool:
     return os.environ.get("MOCKINT_REQUIRE_DEVICES") == "1"
 
