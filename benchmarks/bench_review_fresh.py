@@ -295,7 +295,7 @@ def figures(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> di
 
     return {
         "presence": frac(ok, n),
-        "missing_f1": f"{2 * tp / max(2 * tp + fp + fn, 1):.3f}",
+        "missing_f1": f"{2 * tp / max(2 * tp + fp + fn, 1):.3f}" if n else "—",
         "word_accuracy": frac(w_ok, w_n),
         "false_off_topic": f"{fo}/{fo_n}",
         "off_topic_recall": frac(orec, orec_n),
