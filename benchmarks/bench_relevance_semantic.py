@@ -14,6 +14,7 @@ largest recall with no false off_topic there). The fresh sets are measured once,
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import re
@@ -36,6 +37,13 @@ from mockint.review import relevance as R  # noqa: E402
 
 SEMANTIC_RANK = 0.92
 DIM = 256
+# sha256 of the files measured (wordllama 0.4.0.post1): another version's vectors are another model
+FILES = {
+    "weights/l2_supercat_256.safetensors": "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5",
+    "tokenizers/l2_supercat_tokenizer_config.json": (
+        "93248f2a9ec36c7b35f700a033d5f36228aae48db61aee31007fa49062cdeb68"
+    ),
+}
 
 
 class Embedder:
@@ -44,8 +52,11 @@ class Embedder:
 
         spec = importlib.util.find_spec("wordllama")
         if spec is None or not spec.submodule_search_locations:
-            raise SystemExit("wordllama is not installed: pip install wordllama==0.4.0.post1")
+            raise SystemExit("wordllama is not installed — pip install -e '.[semantic]'")
         root = Path(spec.submodule_search_locations[0])
+        for name, digest in FILES.items():
+            if hashlib.sha256((root / name).read_bytes()).hexdigest() != digest:
+                raise SystemExit(f"{root / name}: not the file measured — pip install wordllama==0.4.0.post1")
         with open(root / "weights" / "l2_supercat_256.safetensors", "rb") as f:
             n = struct.unpack("<Q", f.read(8))[0]
             header = json.loads(f.read(n))["embedding.weight"]
