@@ -6,7 +6,9 @@ Sets: "in-sample" is benchmarks/data/review_own{,2,3,4}.jsonl and review_train*.
 at while writing the rules, and the learned phrase scorer's training data); "fresh5" and
 "fresh6" are benchmarks/data/review_fresh5.jsonl and review_fresh6.jsonl (each written before
 the round of tuning it measures, never tuned on — only their aggregate figures are read, once
-the tuning is frozen). Typed answers.
+the tuning is frozen). "relevance7" (benchmarks/data/relevance_fresh7.jsonl) holds 22 stories,
+each under its own bank question and under another's (half of those near misses sharing its
+words), for relevance and off_topic only; written before the relevance work it measures. Typed.
 
 Figures:
   presence         answer × part cells: a part is found exactly when it is there
@@ -49,6 +51,8 @@ IN_SAMPLE = [HERE / "data" / f"review_own{s}.jsonl" for s in ("", "2", "3", "4")
 FRESH = {  # held out: written before the rules (or the learned scorer) they measure were tuned
     "fresh5": HERE / "data" / "review_fresh5.jsonl",
     "fresh6": HERE / "data" / "review_fresh6.jsonl",
+    # relevance only: stories under their own bank question and under another's (no part labels)
+    "relevance7": HERE / "data" / "relevance_fresh7.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -163,7 +167,7 @@ def load(paths: list[Path], bank: Bank, fresh: bool) -> tuple[list[Item], list[t
         missing, words = _labels(row)
         expect = row.get("expect")
         if expect is not None:
-            missing = set(expect["missing"])
+            missing = set(expect["missing"]) if "missing" in expect else None
         kind = row.get("kind") or ("good" if row.get("star_labels") else "unstructured")
         it = Item(
             row.get("id", name),
@@ -291,7 +295,7 @@ def figures(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> di
 
     return {
         "presence": frac(ok, n),
-        "missing_f1": f"{2 * tp / max(2 * tp + fp + fn, 1):.3f}",
+        "missing_f1": f"{2 * tp / max(2 * tp + fp + fn, 1):.3f}" if n else "—",
         "word_accuracy": frac(w_ok, w_n),
         "false_off_topic": f"{fo}/{fo_n}",
         "off_topic_recall": frac(orec, orec_n),
@@ -364,6 +368,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="also the held-out fresh sets (for the record)")
     ap.add_argument("--fresh5", dest="sets", action="append_const", const="fresh5", default=[])
     ap.add_argument("--fresh6", dest="sets", action="append_const", const="fresh6")
+    ap.add_argument("--relevance7", dest="sets", action="append_const", const="relevance7")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument("--spoken", action="store_true", help="Festival + pocketsphinx (answers, no pairs)")
