@@ -22,6 +22,7 @@ DIM = 1 << 15  # hashed feature space
 PRONOUNS = ("i", "we", "my", "our", "me", "us", "they", "you")
 
 
+@lru_cache(maxsize=1 << 16)
 def _h(name: str) -> int:
     return zlib.crc32(name.encode()) % DIM
 

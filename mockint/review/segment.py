@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from mockint.transcript import Transcript
 
@@ -140,7 +141,7 @@ class Phrase:
     tokens: tuple[Token, ...]
     text: str
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         return tuple(t.norm for t in self.tokens)
 
@@ -157,8 +158,21 @@ def normalize(word: str) -> str:
     return word.lower().replace("’", "'").strip(".,")
 
 
+_last_tokens: tuple[Transcript, tuple[Token, ...]] | None = None  # review() and segment() share
+
+
 def tokens_of(answer: Transcript) -> list[Token]:
     """The answer's words as tokens: from word times when spoken, from the text when typed."""
+    global _last_tokens
+    last = _last_tokens
+    if last is not None and last[0] is answer:  # the same (frozen) transcript: the same tokens
+        return list(last[1])
+    out = _tokens_of(answer)
+    _last_tokens = (answer, tuple(out))
+    return out
+
+
+def _tokens_of(answer: Transcript) -> list[Token]:
     if answer.words:
         out = []
         for w in answer.words:
@@ -179,21 +193,13 @@ def tokens_of(answer: Transcript) -> list[Token]:
             )
         return out
     text = answer.text
-    matches = list(_WORD.finditer(text))
+    spans = [m.span() for m in _WORD.finditer(text)]
+    ends = [s for s, _ in spans[1:]] + [len(text)] * bool(spans)
     out = []
-    for k, m in enumerate(matches):
-        gap = text[m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(text)]
-        out.append(
-            Token(
-                m.group(),
-                normalize(m.group()),
-                len(out),
-                m.start(),
-                m.end(),
-                comma_after=gap.lstrip(" ").startswith(","),
-                gap_text=gap,
-            )
-        )
+    for k, ((a, b), nxt) in enumerate(zip(spans, ends, strict=True)):
+        word, gap = text[a:b], text[b:nxt]
+        norm = word.lower().replace("’", "'").strip(".,")  # normalize(word), inlined
+        out.append(Token(word, norm, k, a, b, None, None, gap.lstrip(" ").startswith(","), gap))
     return out
 
 
@@ -264,6 +270,12 @@ def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
     return [r for r in runs if r]
 
 
+# Cues that are a noun phrase ("the goal", "my role"): after a verb they are its object ("I set
+# myself | the goal of…"), so they start a clause only after a comma or a conjunction, or when
+# a "was" follows ("…that cracked | my task was to…").
+NOUN_CUE_FIRST = frozenset({"the", "my", "our"})
+
+
 def _cue_at(tokens: list[Token], i: int) -> bool:
     tok = tokens[i]
     if (
@@ -276,6 +288,11 @@ def _cue_at(tokens: list[Token], i: int) -> bool:
         and tokens[i - 1].gap_text.isspace()
     ):
         return True
+    if tok.norm in NOUN_CUE_FIRST and i > 0:
+        prev = tokens[i - 1]
+        copula = any(t.norm in ("was", "is", "were") for t in tokens[i + 2 : i + 4])
+        if not (prev.comma_after or prev.norm in CONJUNCTIONS or copula):
+            return False
     for cue in _CUES_BY_FIRST.get(tok.norm, ()):
         if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1 : i + len(cue)]) == cue[1:]:
             return True
