@@ -24,6 +24,7 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     ("my view was we'd be risking the whole slab so it was on me to say so", 0.3, "task"),
     ("his part of the return had to be done by friday", 0.3, "task"),
     ("i set myself the goal of passing the qualification within a year", 0.2, "task"),
+    ("the brief was basically make onboarding better with no owner", 0.1, "task"),
     # the first sentence: a move into a role is the setting, not a deed
     ("i moved from retail banking into an insurance claims team", 0.05, "situation"),
 ]
@@ -42,6 +43,29 @@ CUT_ROWS = [  # (typed text, the phrases segment() gives)
         [
             "I set myself the goal of passing the supervisor qualification within a year while I was "
             "still driving full time."
+        ],
+    ),
+    # run-on speech: a deed and its outcome joined by "and" with a new subject; "before we …" is
+    # not cut after "before"; a long run with no comma is cut before a conjunction
+    (
+        "so we went through the old test records for every batch and we changed the timer on the "
+        "night press and we added the cure time to the batch sheet and the returns stopped over the "
+        "next six months",
+        [
+            "so we went through the old test records for every batch",
+            "and we changed the timer on the night press",
+            "and we added the cure time to the batch sheet",
+            "and the returns stopped over the next six months",
+        ],
+    ),
+    (
+        "so I was a product designer at a furniture site and everyone in the room including me thought "
+        "the checkout had too many steps before we committed to it I wanted to hear from people who "
+        "had given up on it",
+        [
+            "so I was a product designer at a furniture site",
+            "and everyone in the room including me thought the checkout had too many steps",
+            "before we committed to it I wanted to hear from people who had given up on it",
         ],
     ),
     # ... but "my task was" starts a clause even with no punctuation before it
@@ -85,3 +109,14 @@ def test_a_story_without_its_result_loses_at_least_the_heavy_penalty():
     cut = review(Transcript.from_text(GOOD[: GOOD.index(" The bag reached")]))
     assert good.components["result"].present and "missing_result" in cut.flags
     assert cut.score <= min(good.score - score.HEAVY_PENALTY, score.NO_RESULT_CAP)
+
+
+def test_views_of_oneself_with_no_deed_are_not_a_story():
+    r = review(
+        Transcript.from_text(
+            "I'm proud of a lot of things in my career. I've worked with some great teams and I've grown "
+            "a lot as an engineer. People come to me for advice, and I think being reliable is something "
+            "I value in myself."
+        )
+    )
+    assert "not_a_story" in r.flags and r.score <= score.NOT_A_STORY_CAP

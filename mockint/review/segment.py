@@ -61,6 +61,7 @@ CUE_STARTS: tuple[tuple[str, ...], ...] = tuple(
         "that led",
         "i learned",
         "since then",
+        "it turned out",
         "after that",
         "then i",
         "then we",
@@ -111,8 +112,12 @@ NOT_DEEDS = frozenset(
     "need needed wanted volunteered offered believed realized realised felt knew thought".split()
 )
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
+# Subjects that open a new clause after "and"/"so" (not "i"/"we", which the past-tense cut takes).
+CLAUSE_SUBJECTS = frozenset("the our their my it they she he everyone nobody everybody customers".split())
+# Where a long run with neither pause nor comma is cut: before one of these.
+CLAUSE_OPENERS = frozenset("and so but then because which when after before".split())
 # A clause is not cut after these: "the library where | I volunteered" is one clause.
-RELATIVES = frozenset("where when that who which while because if whom whose".split())
+RELATIVES = frozenset("where when that who which while because if whom whose before after until once".split())
 SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
 # and typed run-on sentences)
 
@@ -321,6 +326,12 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
             and i + 1 < len(run)
             and is_past_tense(run[i + 1].norm)
         )
+        cut = cut or (
+            (spoken or len(run) > MAX_PHRASE_WORDS)
+            and len(current) >= SPOKEN_CUE_MIN_WORDS
+            and rest >= SPOKEN_CUE_MIN_WORDS
+            and _new_subject_clause(run, i)
+        )
         if cut:
             # "… and | i found" reads better as "… | and i found"
             carried = (
@@ -334,6 +345,14 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
     for piece in pieces:
         out.extend(_cap_length(piece))
     return out
+
+
+def _new_subject_clause(run: list[Token], i: int) -> bool:
+    """ "… and | the returns stopped …": a conjunction opening a clause with its own subject and a
+    past-tense verb (run-on speech joins a deed and its outcome this way)."""
+    if run[i].norm not in ("and", "so") or i + 2 >= len(run) or run[i + 1].norm not in CLAUSE_SUBJECTS:
+        return False
+    return any(is_past_tense(t.norm) for t in run[i + 2 : i + 5])
 
 
 def _unpunctuated_or_long(current: list[Token], run: list[Token]) -> bool:
@@ -352,7 +371,7 @@ def _cap_length(piece: list[Token]) -> list[list[Token]]:
         gap = (
             (b.start - a.end)
             if a.end is not None and b.start is not None
-            else (1.0 if a.comma_after else 0.0)
+            else (1.0 if a.comma_after else 0.5 if b.norm in CLAUSE_OPENERS else 0.0)
         )
         if gap > best_gap:
             best, best_gap = i, gap

@@ -83,7 +83,7 @@ _rule(
 _rule(
     "my task was",
     {T: 3.0},
-    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
+    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority|brief|remit|target) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
 )
 _rule(
     "was asked",
