@@ -25,6 +25,9 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     ("his part of the return had to be done by friday", 0.3, "task"),
     ("i set myself the goal of passing the qualification within a year", 0.2, "task"),
     ("the brief was basically make onboarding better with no owner", 0.1, "task"),
+    # an outcome with no outcome verb: early, later; a missed target is a result too
+    ("we submitted the model a week early", 0.85, "result"),
+    ("they chose a competitor and i missed my target that quarter", 0.85, "result"),
     # the first sentence: a move into a role is the setting, not a deed
     ("i moved from retail banking into an insurance claims team", 0.05, "situation"),
 ]

@@ -27,7 +27,7 @@ OUTCOME_VERBS = frozenset(
     "reduced improved increased decreased dropped grew saved boosted raised lowered eliminated "
     "prevented doubled tripled halved achieved delivered launched shipped finished completed "
     "fulfilled restored resolved earned won passed succeeded exceeded hit met recovered "
-    "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut".split()
+    "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut missed lost".split()
 )
 CAUSATIVE_VERBS = frozenset({"got"})
 # Adverbs that may stand between "I"/"we" and the verb of a deed.
@@ -133,6 +133,11 @@ _rule(
     "result opener",
     {R: 2.5},
     r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b",
+)
+_rule(
+    "time after",
+    {R: 1.5},
+    r"\b((a|one|two|three|four|five|six|few|couple of|\d+) (days?|weeks?|months?|years?|quarters?) (later|on)|(days?|weeks?|months?) (early|ahead of (time|schedule|the deadline))|under budget)\b",
 )
 _rule(
     "learning",
