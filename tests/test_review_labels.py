@@ -123,3 +123,12 @@ def test_views_of_oneself_with_no_deed_are_not_a_story():
         )
     )
     assert "not_a_story" in r.flags and r.score <= score.NOT_A_STORY_CAP
+
+
+def test_the_learned_scores_of_many_phrases_at_once_are_those_of_each():
+    from mockint.review import learned, star
+
+    phrases = segment(Transcript.from_text(GOOD))
+    feats = star.phrase_features(phrases, star.phrase_scores(phrases))
+    for many, one in zip(learned.log_probs_many(feats), map(learned.log_probs, feats), strict=True):
+        assert many.keys() == one.keys() and all(abs(many[c] - one[c]) < 1e-4 for c in one)

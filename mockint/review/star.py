@@ -316,5 +316,5 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
     if not phrases:
         return [], []
     scored = phrase_scores(phrases)
-    lp = [learned.log_probs(f) for f in phrase_features(phrases, scored)] if learned.available() else []
+    lp = learned.log_probs_many(phrase_features(phrases, scored)) if learned.available() else []
     return viterbi(emissions(phrases, scored, lp, learned.alpha())), scored
