@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_review_fresh.py
 
 Sets: "in-sample" is benchmarks/data/review_own{,2,3,4}.jsonl and review_train*.jsonl (looked
-at while writing the rules, and the learned phrase scorer's training data); "fresh5" and
-"fresh6" are benchmarks/data/review_fresh5.jsonl and review_fresh6.jsonl (each written before
+at while writing the rules, and the learned phrase scorer's training data); "fresh5", "fresh6"
+and "fresh8" are benchmarks/data/review_fresh{5,6,8}.jsonl (each written before
 the round of tuning it measures, never tuned on — only their aggregate figures are read, once
 the tuning is frozen). "relevance7" (benchmarks/data/relevance_fresh7.jsonl) holds 22 stories,
 each under its own bank question and under another's (half of those near misses sharing its
@@ -51,6 +51,7 @@ IN_SAMPLE = [HERE / "data" / f"review_own{s}.jsonl" for s in ("", "2", "3", "4")
 FRESH = {  # held out: written before the rules (or the learned scorer) they measure were tuned
     "fresh5": HERE / "data" / "review_fresh5.jsonl",
     "fresh6": HERE / "data" / "review_fresh6.jsonl",
+    "fresh8": HERE / "data" / "review_fresh8.jsonl",
     # relevance only: stories under their own bank question and under another's (no part labels)
     "relevance7": HERE / "data" / "relevance_fresh7.jsonl",
 }
@@ -368,6 +369,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="also the held-out fresh sets (for the record)")
     ap.add_argument("--fresh5", dest="sets", action="append_const", const="fresh5", default=[])
     ap.add_argument("--fresh6", dest="sets", action="append_const", const="fresh6")
+    ap.add_argument("--fresh8", dest="sets", action="append_const", const="fresh8")
     ap.add_argument("--relevance7", dest="sets", action="append_const", const="relevance7")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")

@@ -122,7 +122,9 @@ def test_review_needs_neither_scikit_learn_nor_an_engine():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.parametrize("name", ["review_fresh5.jsonl", "review_fresh6.jsonl", "relevance_fresh7.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["review_fresh5.jsonl", "review_fresh6.jsonl", "relevance_fresh7.jsonl", "review_fresh8.jsonl"]
+)
 def test_the_fresh_sets_are_never_training_data(name):
     sys.path.insert(0, str(learned.MODEL_PATH.parents[2] / "benchmarks"))
     try:

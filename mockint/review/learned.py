@@ -22,6 +22,7 @@ DIM = 1 << 15  # hashed feature space
 PRONOUNS = ("i", "we", "my", "our", "me", "us", "they", "you")
 
 
+@lru_cache(maxsize=1 << 16)
 def _h(name: str) -> int:
     return zlib.crc32(name.encode()) % DIM
 
@@ -36,42 +37,33 @@ def features(
 ) -> dict[int, float]:
     """Hashed features of one phrase (lowercase words) at `position` (0..1) in an answer of n
     phrases, the `index`-th; `rule_scores`/`cues` come from star.score_phrase."""
-    f: dict[int, float] = {}
-
-    def add(name: str, value: float = 1.0) -> None:
-        k = _h(name)
-        f[k] = f.get(k, 0.0) + value
-
     ws = list(words)
-    for w in ws:
-        add("w:" + w)
-    for a, b in zip(ws, ws[1:], strict=False):
-        add(f"b:{a}_{b}")
-    for k in range(min(3, len(ws))):
-        add(f"f{k}:{ws[k]}")
+    names = ["w:" + w for w in ws]  # features of weight 1, hashed below
+    names += [f"b:{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]
+    names += [f"f{k}:{ws[k]}" for k in range(min(3, len(ws)))]
     if len(ws) >= 2:
-        add(f"f01:{ws[0]}_{ws[1]}")
+        names.append(f"f01:{ws[0]}_{ws[1]}")
     if ws:
-        add("last:" + ws[-1])
-    for p in PRONOUNS:
-        c = ws.count(p)
-        if c:
-            add("pron:" + p, min(c, 3) / 3)
+        names.append("last:" + ws[-1])
     if any(w[:1].isdigit() or w[:1] in "$£€" for w in ws):
-        add("has_number")
-    add(f"len:{min(len(ws) // 5, 6)}")
-    add(f"pos:{min(int(position * 6), 5)}")
-    add("pos", position)
-    add("pos2", position * position)
+        names.append("has_number")
+    names += [f"len:{min(len(ws) // 5, 6)}", f"pos:{min(int(position * 6), 5)}", "bias"]
     if index == 0:
-        add("first_phrase")
+        names.append("first_phrase")
     if index == n - 1:
-        add("last_phrase")
-    for c in cues:
-        add("cue:" + c)
-    for label, v in rule_scores.items():
-        add("rule:" + label, v / 4.0)
-    add("bias")
+        names.append("last_phrase")
+    names += ["cue:" + c for c in cues]
+    weighted = [("pos", position), ("pos2", position * position)]
+    weighted += [("pron:" + p, min(c, 3) / 3) for p in PRONOUNS if (c := ws.count(p))]
+    weighted += [("rule:" + label, v / 4.0) for label, v in rule_scores.items()]
+    f: dict[int, float] = {}
+    get = f.get
+    for name in names:
+        k = _h(name)
+        f[k] = get(k, 0.0) + 1.0
+    for name, value in weighted:
+        k = _h(name)
+        f[k] = get(k, 0.0) + value
     return f
 
 
@@ -110,3 +102,20 @@ def log_probs(feats: dict[int, float]) -> dict[str, float]:
     z = z - z.max()
     lp = z - np.log(np.exp(z).sum())
     return {c: float(v) for c, v in zip(classes, lp, strict=True)}
+
+
+def log_probs_many(feats: Sequence[dict[int, float]]) -> list[dict[str, float]]:
+    """`log_probs` of many phrases in one pass (a long answer has thousands)."""
+    m = _model()
+    if m is None or not feats:
+        return [{} for _ in feats]
+    weights, bias, classes, _ = m
+    sizes = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
+    total = int(sizes.sum())
+    idx = np.fromiter((k for f in feats for k in f), dtype=np.int64, count=total)
+    val = np.fromiter((v for f in feats for v in f.values()), dtype=np.float32, count=total)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    z = np.add.reduceat(weights[:, idx] * val, starts, axis=1).T + bias  # every phrase has "bias"
+    z = z - z.max(axis=1, keepdims=True)
+    lp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return [dict(zip(classes, map(float, row), strict=True)) for row in lp]

@@ -186,8 +186,11 @@ def not_a_story(f: Facts) -> bool:
     narrative = len(_NARRATIVE.findall(text))
     if f.delivery.words < 8:
         return True
-    if _deeds(f) == 0 and sum(f.delivery.hedges.values()) >= 2:
+    deeds = _deeds(f)
+    if deeds == 0 and sum(f.delivery.hedges.values()) >= 2:
         return True  # a ramble: no one in it did anything ("things kind of worked out, I think")
+    if deeds == 0 and not {"action", "result"} & set(f.labels):
+        return True  # no deed and nothing done or achieved: views of oneself ("I'm proud of…")
     return (generic >= 1 and narrative == 0) or (generic >= 3 and generic > narrative)
 
 

@@ -23,7 +23,7 @@ OFF_TOPIC_CAP = 40
 CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
 NO_RESULT_CAP = 45  # a story without its outcome is not a finished answer (as one the limit cut)
 WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
-HEAVY_PENALTY = 25  # and either costs at least this many points
+HEAVY_PENALTY = 25  # no result, cut at the limit or "we" only costs at least this many points
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool
     if "off_topic" in flagged:
         score = min(score, OFF_TOPIC_CAP)
     if "missing_result" in flagged:
-        score = min(score, NO_RESULT_CAP)
+        score = max(min(score - HEAVY_PENALTY, NO_RESULT_CAP), 0)
     if "cut_at_limit" in flagged:
         score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
     if we_only:
@@ -162,8 +162,9 @@ def score_table_markdown() -> str:
         f"{rows}\n\n"
         f"A typed draft is scored out of the {typed} points that apply to it, a spoken answer out of "
         f"{spoken}. An answer flagged `not_a_story` scores at most {NOT_A_STORY_CAP}; `off_topic`, at "
-        f"most {OFF_TOPIC_CAP}; `missing_result`, at most {NO_RESULT_CAP}; `cut_at_limit` loses {HEAVY_PENALTY} points and scores at most "
-        f'{CUT_AT_LIMIT_CAP}; actions told only in "we" (for a company with an Ownership principle, '
+        f"most {OFF_TOPIC_CAP}; `missing_result` loses {HEAVY_PENALTY} points and scores at most "
+        f"{NO_RESULT_CAP}; `cut_at_limit` loses {HEAVY_PENALTY} points and scores at most {CUT_AT_LIMIT_CAP}; "
+        'actions told only in "we" (for a company with an Ownership principle, '
         f'such as Amazon: whenever "we" outnumbers "I" in them) lose {HEAVY_PENALTY} points and score '
         f"at most {WE_ONLY_CAP}. With `no_speech` or `unclear_audio` there is no score (`null`).\n"
     )

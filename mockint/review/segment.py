@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from mockint.transcript import Transcript
 
@@ -60,6 +61,7 @@ CUE_STARTS: tuple[tuple[str, ...], ...] = tuple(
         "that led",
         "i learned",
         "since then",
+        "it turned out",
         "after that",
         "then i",
         "then we",
@@ -110,8 +112,12 @@ NOT_DEEDS = frozenset(
     "need needed wanted volunteered offered believed realized realised felt knew thought".split()
 )
 CONJUNCTIONS = frozenset({"and", "but", "so", "then"})
+# Subjects that open a new clause after "and"/"so" (not "i"/"we", which the past-tense cut takes).
+CLAUSE_SUBJECTS = frozenset("the our their my it they she he everyone nobody everybody customers".split())
+# Where a long run with neither pause nor comma is cut: before one of these.
+CLAUSE_OPENERS = frozenset("and so but then because which when after before".split())
 # A clause is not cut after these: "the library where | I volunteered" is one clause.
-RELATIVES = frozenset("where when that who which while because if whom whose".split())
+RELATIVES = frozenset("where when that who which while because if whom whose before after until once".split())
 SPOKEN_CUE_MIN_WORDS = 5  # "i/we + past tense" starts a new phrase after this many words (speech,
 # and typed run-on sentences)
 
@@ -140,7 +146,7 @@ class Phrase:
     tokens: tuple[Token, ...]
     text: str
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
         return tuple(t.norm for t in self.tokens)
 
@@ -157,8 +163,21 @@ def normalize(word: str) -> str:
     return word.lower().replace("’", "'").strip(".,")
 
 
+_last_tokens: tuple[Transcript, tuple[Token, ...]] | None = None  # review() and segment() share
+
+
 def tokens_of(answer: Transcript) -> list[Token]:
     """The answer's words as tokens: from word times when spoken, from the text when typed."""
+    global _last_tokens
+    last = _last_tokens
+    if last is not None and last[0] is answer:  # the same (frozen) transcript: the same tokens
+        return list(last[1])
+    out = _tokens_of(answer)
+    _last_tokens = (answer, tuple(out))
+    return out
+
+
+def _tokens_of(answer: Transcript) -> list[Token]:
     if answer.words:
         out = []
         for w in answer.words:
@@ -179,21 +198,13 @@ def tokens_of(answer: Transcript) -> list[Token]:
             )
         return out
     text = answer.text
-    matches = list(_WORD.finditer(text))
+    spans = [m.span() for m in _WORD.finditer(text)]
+    ends = [s for s, _ in spans[1:]] + [len(text)] * bool(spans)
     out = []
-    for k, m in enumerate(matches):
-        gap = text[m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(text)]
-        out.append(
-            Token(
-                m.group(),
-                normalize(m.group()),
-                len(out),
-                m.start(),
-                m.end(),
-                comma_after=gap.lstrip(" ").startswith(","),
-                gap_text=gap,
-            )
-        )
+    for k, ((a, b), nxt) in enumerate(zip(spans, ends, strict=True)):
+        word, gap = text[a:b], text[b:nxt]
+        norm = word.lower().replace("’", "'").strip(".,")  # normalize(word), inlined
+        out.append(Token(word, norm, k, a, b, None, None, gap.lstrip(" ").startswith(","), gap))
     return out
 
 
@@ -264,6 +275,12 @@ def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
     return [r for r in runs if r]
 
 
+# Cues that are a noun phrase ("the goal", "my role"): after a verb they are its object ("I set
+# myself | the goal of…"), so they start a clause only after a comma or a conjunction, or when
+# a "was" follows ("…that cracked | my task was to…").
+NOUN_CUE_FIRST = frozenset({"the", "my", "our"})
+
+
 def _cue_at(tokens: list[Token], i: int) -> bool:
     tok = tokens[i]
     if (
@@ -276,6 +293,11 @@ def _cue_at(tokens: list[Token], i: int) -> bool:
         and tokens[i - 1].gap_text.isspace()
     ):
         return True
+    if tok.norm in NOUN_CUE_FIRST and i > 0:
+        prev = tokens[i - 1]
+        copula = any(t.norm in ("was", "is", "were") for t in tokens[i + 2 : i + 4])
+        if not (prev.comma_after or prev.norm in CONJUNCTIONS or copula):
+            return False
     for cue in _CUES_BY_FIRST.get(tok.norm, ()):
         if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1 : i + len(cue)]) == cue[1:]:
             return True
@@ -304,6 +326,12 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
             and i + 1 < len(run)
             and is_past_tense(run[i + 1].norm)
         )
+        cut = cut or (
+            (spoken or len(run) > MAX_PHRASE_WORDS)
+            and len(current) >= SPOKEN_CUE_MIN_WORDS
+            and rest >= SPOKEN_CUE_MIN_WORDS
+            and _new_subject_clause(run, i)
+        )
         if cut:
             # "… and | i found" reads better as "… | and i found"
             carried = (
@@ -317,6 +345,14 @@ def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
     for piece in pieces:
         out.extend(_cap_length(piece))
     return out
+
+
+def _new_subject_clause(run: list[Token], i: int) -> bool:
+    """ "… and | the returns stopped …": a conjunction opening a clause with its own subject and a
+    past-tense verb (run-on speech joins a deed and its outcome this way)."""
+    if run[i].norm not in ("and", "so") or i + 2 >= len(run) or run[i + 1].norm not in CLAUSE_SUBJECTS:
+        return False
+    return any(is_past_tense(t.norm) for t in run[i + 2 : i + 5])
 
 
 def _unpunctuated_or_long(current: list[Token], run: list[Token]) -> bool:
@@ -335,7 +371,7 @@ def _cap_length(piece: list[Token]) -> list[list[Token]]:
         gap = (
             (b.start - a.end)
             if a.end is not None and b.start is not None
-            else (1.0 if a.comma_after else 0.0)
+            else (1.0 if a.comma_after else 0.5 if b.norm in CLAUSE_OPENERS else 0.0)
         )
         if gap > best_gap:
             best, best_gap = i, gap

@@ -27,8 +27,9 @@ OUTCOME_VERBS = frozenset(
     "reduced improved increased decreased dropped grew saved boosted raised lowered eliminated "
     "prevented doubled tripled halved achieved delivered launched shipped finished completed "
     "fulfilled restored resolved earned won passed succeeded exceeded hit met recovered "
-    "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut".split()
+    "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut missed lost".split()
 )
+CAUSATIVE_VERBS = frozenset({"got"})
 # Adverbs that may stand between "I"/"we" and the verb of a deed.
 ADVERBS = frozenset("also then just quickly immediately personally even first later again still".split())
 # Base-form verbs that open a task statement written as an instruction ("Isolate the blast radius").
@@ -50,6 +51,11 @@ _rule(
     "time/place opener",
     {S: 2.5},
     r"^(for (instance|example),? )?(during|while|when (i|we) \w+|at my (previous|last|former|first|old)|last (year|semester|month|quarter|summer|spring|fall|winter|week)|an? (few|couple of) (years|months|weeks) ago|back in|once|in my (first|second|third|final|last|previous|old|sophomore|junior|senior)|at the time|in (19|20)\d\d|as part of|early (in|on)|earlier this|a (few|couple) (of )?(years|months))\b",
+)
+_rule(
+    "career move",
+    {S: 1.5},
+    r"^(so |um |uh |okay |right )*(i|we) (moved|transferred|switched|changed) (from|to|into|over|jobs|teams|roles)\b|^(so |um |uh |okay |right )*i (started|began) (as|at|in|working|my first)\b|\bi took (a|an|the) (new )?(job|role|position)\b",
 )
 _rule("past progressive", {S: 1.2}, r"\b(was|were) (\w+ing)\b")
 _rule(
@@ -77,7 +83,7 @@ _rule(
 _rule(
     "my task was",
     {T: 3.0},
-    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
+    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority|brief|remit|target) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
 )
 _rule(
     "was asked",
@@ -88,6 +94,16 @@ _rule(
     "intent",
     {T: 1.5, A: 0.3},
     r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
+)
+_rule(
+    "on me",
+    {T: 2.0},
+    r"\b((it was|it's|that was) (on|down to|up to) me|(i|we) (figured|felt|decided|knew) (it was|that was|this was) (kind of |sort of |really |basically )?(my|our) (job|call|responsibility|problem)|my (view|worry|concern) was)\b",
+)
+_rule(
+    "had to be",
+    {T: 2.2},
+    r"\b(had to be (done|finished|fixed|ready|delivered|shipped|sorted|covered|signed)|(set|gave) (myself|ourselves) (the |a )?(goal|target|task|deadline|challenge)|(i|we) (couldn't|could not|can't) afford|the (thing|point|catch) (is|was)|the (plan|idea) was to)\b",
 )
 _rule(
     "ownership gap",
@@ -117,6 +133,11 @@ _rule(
     "result opener",
     {R: 2.5},
     r"\b(as a result|in the end|ultimately|eventually|finally|the result|the outcome|resulted in|result was|led to|this (led|meant|helped|allowed|saved|cut|reduced|improved|gave|made)|that (led|meant|helped|allowed)|because of (this|that|all)|by the (end|time|next|following|second|third|close)|(in|for|over) the (next|following) \w+|within (a|the) (week|month|year|quarter))\b",
+)
+_rule(
+    "time after",
+    {R: 1.5},
+    r"\b((a|one|two|three|four|five|six|few|couple of|\d+) (days?|weeks?|months?|years?|quarters?) (later|on)|(days?|weeks?|months?) (early|ahead of (time|schedule|the deadline))|under budget)\b",
 )
 _rule(
     "learning",
@@ -196,9 +217,10 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
     for k, w1 in enumerate(words):
         if w1 not in ("i", "we"):
             continue
-        rest = [w for w in words[k + 1 : k + 4] if w not in ADVERBS]  # "i also kept", "we then moved"
-        if rest and is_past_tense(rest[0]):
-            label = R if rest[0] in OUTCOME_VERBS else A
+        j = next((j for j in range(k + 1, min(k + 4, len(words))) if words[j] not in ADVERBS), None)
+        if j is not None and is_past_tense(words[j]):  # "i also kept", "we then moved"
+            outcome = words[j] in OUTCOME_VERBS and not _causative(words[j], words[j + 1 : j + 6])
+            label = R if outcome else A
             scores[label] += FIRST_PERSON_PAST_WEIGHT
             cues.append(f"{w1} + past tense" + (" outcome" if label == R else ""))
             break
@@ -214,6 +236,11 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
     for label, center in POSITION_CENTER.items():  # asides and opinions ("other") go anywhere
         scores[label] -= POSITION_WEIGHT * (position - center) ** 2
     return PhraseScore(scores, tuple(cues))
+
+
+def _causative(verb: str, after: tuple[str, ...]) -> bool:
+    """ "I got a supermarket to let us…": got/had someone do something is a deed, not an outcome."""
+    return verb in CAUSATIVE_VERBS and "to" in after[1:]
 
 
 def phrase_scores(phrases: list[Phrase]) -> list[PhraseScore]:
@@ -289,5 +316,5 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
     if not phrases:
         return [], []
     scored = phrase_scores(phrases)
-    lp = [learned.log_probs(f) for f in phrase_features(phrases, scored)] if learned.available() else []
+    lp = learned.log_probs_many(phrase_features(phrases, scored)) if learned.available() else []
     return viterbi(emissions(phrases, scored, lp, learned.alpha())), scored
