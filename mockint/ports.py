@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # audio chunks are int16 mono numpy arrays at SAMPLE_RATE_HZ
     from mockint.bank import Question
 
 from mockint.errors import MockintError
-from mockint.transcript import Transcript
+from mockint.transcript import LiveWords, Transcript
 
 SAMPLE_RATE_HZ = 16_000  # every take is stored and decoded as 16 kHz mono 16-bit
 # The sample rates any reader accepts (mockint.audio.files.check_rate). Below 4 kHz a "rate" is a
@@ -66,8 +66,8 @@ class TranscriptStream(Protocol):
     def feed(self, chunk: np.ndarray) -> None:
         """Decode int16 mono samples at SAMPLE_RATE_HZ."""
 
-    def partial(self) -> str:
-        """The words recognized so far."""
+    def partial(self) -> LiveWords:
+        """The words recognized so far (a str; its `tentative` tail may still change)."""
 
     def finish(self) -> Transcript:
         """Flush and return the whole take's transcript."""
@@ -97,7 +97,7 @@ class Recorder(Protocol):
         limit_s: float,
         target_s: float,
         on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], str] | None = None,
+        partial_words: Callable[[], LiveWords] | None = None,
     ) -> Recording:
         """Record one take to `path`, streaming chunks to `on_chunk` as they arrive.
 

@@ -6,6 +6,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 
+class LiveWords(str):
+    """What a transcript stream's partial() returns (ports.TranscriptStream): the words so far, as one string. Its tail `tentative`
+    (the open utterance's partial decode, when the engine makes one) may still change: a live
+    view can show it apart; the final words come when the utterance closes."""
+
+    final: str  # the words of the closed utterances
+    tentative: str
+
+    def __new__(cls, final: str, tentative: str = "") -> LiveWords:
+        words = super().__new__(cls, " ".join(part for part in (final, tentative) if part))
+        words.final, words.tentative = final, tentative
+        return words
+
+
 @dataclass(frozen=True)
 class Word:
     word: str  # lowercase, as recognized (fillers such as "um" kept)

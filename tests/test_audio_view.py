@@ -9,6 +9,7 @@ import pytest
 
 from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
 from mockint.render.live import KEY_HELP, KeyReader, LiveView, format_clock, level_bar
+from mockint.transcript import LiveWords
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ def render(elapsed_s: float, **kw) -> str:
 
 
 def test_view_shows_time_wrap_up_words_and_keys():
-    early = render(30, interactive=True, partial_words=lambda: "so in my last role")
+    early = render(30, interactive=True, partial_words=lambda: LiveWords("so in my last role"))
     assert early.startswith("● REC 0:30 / 3:00")
     assert "wrap up" not in early and "so in my last role" in early and KEY_HELP in early
     late = render(125, interactive=False)

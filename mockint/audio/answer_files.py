@@ -25,6 +25,7 @@ from mockint.ports import (
     Clock,
     Recording,
 )
+from mockint.transcript import LiveWords
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".aiff", ".aif")
 SPOKEN_BACKLOG_S = 1.0  # a shown file answer runs at most this far ahead of its decoder
@@ -94,7 +95,7 @@ class FileRecorder:
         limit_s: float,
         target_s: float,
         on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], str] | None = None,
+        partial_words: Callable[[], LiveWords] | None = None,
     ) -> Recording:
         if not self._files:
             raise UsageError(
@@ -161,7 +162,7 @@ class FileRecorder:
                 behind, since = now, time.monotonic()
         return True
 
-    def _view(self, limit_s: float, target_s: float, partial_words: Callable[[], str] | None):
+    def _view(self, limit_s: float, target_s: float, partial_words: Callable[[], LiveWords] | None):
         from mockint.render.live import LiveView
 
         if self.out is None:

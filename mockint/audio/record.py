@@ -31,6 +31,7 @@ from mockint.ports import (
     DeviceLost,
     Recording,
 )
+from mockint.transcript import LiveWords
 
 CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
 CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
@@ -226,7 +227,7 @@ class MicrophoneRecorder:
         limit_s: float,
         target_s: float,
         on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], str] | None = None,
+        partial_words: Callable[[], LiveWords] | None = None,
     ) -> Recording:
         from mockint.render.live import KeyReader, LiveView
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from mockint.ports import STOP_ENTER, STOP_QUIT, STOP_RETAKE, STOP_SKIP
+from mockint.transcript import LiveWords
 
 KEY_STOPS = {"\n": STOP_ENTER, "\r": STOP_ENTER, "r": STOP_RETAKE, "s": STOP_SKIP, "q": STOP_QUIT}
 KEY_HELP = "Enter: done · r: retake · s: skip · q: quit"
@@ -84,7 +85,7 @@ class LiveView:
         limit_s: float,
         target_s: float,
         interactive: bool,
-        partial_words: Callable[[], str] | None = None,
+        partial_words: Callable[[], LiveWords] | None = None,
     ) -> None:
         from mockint.render.console import Console
 
@@ -138,8 +139,7 @@ class LiveView:
             text.append("  wrap up", style="bold yellow")
         if self.partial_words is not None:
             words = self.partial_words()
-            # the open utterance's guess, still to be replaced by its final words (speech.base.LiveWords)
-            tentative = len(getattr(words, "tentative", ""))
+            tentative = len(words.tentative)  # the open utterance's guess, replaced when it closes
             shown = words.strip()[-300:]
             if shown:
                 cut = max(0, len(shown) - tentative)

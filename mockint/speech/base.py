@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import MockintError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.transcript import Transcript, Word
+from mockint.transcript import LiveWords, Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,20 +96,6 @@ def engine_transcript(engine: str, words: tuple[Word, ...], samples: int, elapse
     )
 
 
-class LiveWords(str):
-    """What a stream's partial() returns: the words so far, as one string. Its tail `tentative`
-    (the open utterance's partial decode, when the engine makes one) may still change: a live
-    view can show it apart; the final words come when the utterance closes."""
-
-    final: str  # the words of the closed utterances
-    tentative: str
-
-    def __new__(cls, final: str, tentative: str = "") -> LiveWords:
-        words = super().__new__(cls, " ".join(part for part in (final, tentative) if part))
-        words.final, words.tentative = final, tentative
-        return words
-
-
 class TakeTranscriber:
     """What the engines share: one model, one take decoding at a time, the same decoding for a
     file (here, block by block, so memory stays bounded) and for a live stream (in a thread).
@@ -166,9 +152,9 @@ class BackgroundStream:
         """Audio fed but not decoded yet, in seconds (the decoder falling behind shows here)."""
         return (self._worker.fed - self._worker.decoded) / SAMPLE_RATE_HZ
 
-    def partial(self) -> str:
+    def partial(self) -> LiveWords:
         take = self._worker.take
-        return "" if take is None else take.partial()
+        return LiveWords("") if take is None else take.partial()
 
     def finish(self) -> Transcript:
         started = time.monotonic()

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech.base import LiveWords, TakeTranscriber, clean_word
+from mockint.speech.base import TakeTranscriber, clean_word
 from mockint.speech.utterances import FRAME_S, UtteranceSplitter
-from mockint.transcript import Transcript, Word
+from mockint.transcript import LiveWords, Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
 from mockint.speech.base import TakeTranscriber, engine_transcript, engine_words
-from mockint.transcript import Transcript, Word
+from mockint.transcript import LiveWords, Transcript, Word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,8 +87,8 @@ class _VoskTake:
             engine_words((w["word"], w["start"], w["end"], w.get("conf")) for w in result.get("result", []))
         )
 
-    def partial(self) -> str:
-        return " ".join([w.word for w in self._words] + ([self._current] if self._current else []))
+    def partial(self) -> LiveWords:
+        return LiveWords(" ".join(w.word for w in self._words), self._current)
 
     def abort(self) -> None:
         """Nothing to undo: each take has its own recognizer."""

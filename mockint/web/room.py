@@ -42,6 +42,7 @@ from mockint.ports import (
     STOP_SKIP,
     Recording,
 )
+from mockint.transcript import LiveWords
 
 TICK_S = 0.05  # how often a take looks at stop keys, the limit and the written audio
 LIVE_EVERY_S = 0.2  # timer, level and live words sent to the page this often
@@ -154,7 +155,7 @@ class WebRecorder:
         limit_s: float,
         target_s: float,
         on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], str] | None = None,
+        partial_words: Callable[[], LiveWords] | None = None,
     ) -> Recording:
         meter = SpeechMeter()
         written: deque[np.ndarray] = deque()
@@ -195,15 +196,14 @@ class WebRecorder:
                 now = time.monotonic()
                 if now - last_live >= LIVE_EVERY_S:
                     last_live = now
-                    heard = partial_words() if partial_words else ""
+                    heard = partial_words() if partial_words else LiveWords("")
                     self.room.send(
                         {
                             "type": "live",
                             "elapsed_s": round(elapsed, 2),
                             "level_dbfs": round(meter.level_dbfs, 1),
-                            # speech.LiveWords: the closed utterances' words, then the open one's
-                            "words": getattr(heard, "final", heard),
-                            "tentative": getattr(heard, "tentative", ""),
+                            "words": heard.final,  # the closed utterances' words
+                            "tentative": heard.tentative,  # the open one's, not final yet
                         }
                     )
         finally:

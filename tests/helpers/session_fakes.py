@@ -15,7 +15,7 @@ import numpy as np
 
 from mockint.bank import Profile, Question
 from mockint.ports import STOP_END, Recording
-from mockint.transcript import Transcript, Word
+from mockint.transcript import LiveWords, Transcript, Word
 
 
 @dataclass(frozen=True)
@@ -93,8 +93,8 @@ class FakeStream:
     def feed(self, chunk) -> None:
         self.codes.extend(int(c) for c in chunk)
 
-    def partial(self) -> str:
-        return bytes(self.codes).decode()
+    def partial(self) -> LiveWords:
+        return LiveWords(bytes(self.codes).decode())
 
     def finish(self) -> Transcript:
         text = self.partial()
