@@ -111,7 +111,7 @@ def review_page(
 <h1>Review a draft</h1>
 <p class="small muted">Type or paste an answer: it gets the same review as <code>mockint review --text</code>.
 Nothing is saved; the draft stays in this page.</p>{problem}
-<form method="post" action="/review" class="story-form" aria-label="Review a typed answer">
+<form method="post" action="/review" class="story-form draft-form" aria-label="Review a typed answer">
   <label>Company <select id="company" name="company">{companies}</select></label>
   <label>Bank question <select id="question" name="question">
     <option value="">— my own question (below), or none —</option>{groups}</select></label>
@@ -169,8 +169,8 @@ def _questions(questions: Sequence[Any], company: str) -> str:
     rows = "".join(
         f"<tr><td>{esc(q.text)}<br><span class='small muted'>{esc(q.id)}"
         + (f" · {esc(', '.join(q.tags))}" if q.tags else "")
-        + f"</span></td><td>{len(q.follow_ups)}</td>"
-        f'<td><a href="/review?{esc(urlencode({"company": company, "question": q.id}))}" '
+        + f"</span></td><td>{len(q.follow_ups)}</td><td class='actions'>"
+        f'<a href="/review?{esc(urlencode({"company": company, "question": q.id}))}" '
         f'aria-label="Review a draft for: {esc(q.text)}">review a draft</a></td></tr>'
         for q in questions
     )
