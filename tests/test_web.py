@@ -32,7 +32,7 @@ def _get(served, path: str, *, host: str | None = None, cookie: bool = True, met
 
 
 def test_without_the_token_every_page_is_forbidden(served):
-    for path in ("/", "/sessions", "/api/sessions", "/static/practice.js", "/progress"):
+    for path in ("/", "/sessions", "/api/sessions", "/static/practice.js", "/progress", "/review", "/bank"):
         response, body = _get(served, path, cookie=False)
         assert response.status == 403, path
         assert b"mockint serve" in body
@@ -73,11 +73,15 @@ def test_a_post_from_another_origin_or_none_is_forbidden(served):
     for origin in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {}):
         response, _ = _get(served, "/stories", method="POST", body="title=x", **origin)
         assert response.status == 403, origin
+        response, _ = _get(served, "/review", method="POST", body="text=x", **origin)
+        assert response.status == 403, origin
     assert not (served.recordings / "stories.yaml").exists()
+    response, _ = _get(served, "/review", method="POST", body="text=x", cookie=False, Origin=served.base)
+    assert response.status == 403
 
 
 def test_pages_forbid_the_network_and_send_no_cors(served):
-    for path in ("/", "/sessions", "/progress", "/stories", "/check"):
+    for path in ("/", "/sessions", "/progress", "/stories", "/check", "/review", "/bank"):
         response, _ = _get(served, path, Origin="http://evil.example")
         assert response.status == 200, path
         csp = response.getheader("Content-Security-Policy")
@@ -255,3 +259,94 @@ def test_resuming_asks_what_is_left_in_the_planned_order():
     # A session without a saved plan (made in the terminal) resumes the questions it asked.
     del doc["options"]
     assert remaining(doc) == ["b"]
+
+
+def _review(served, **form):
+    from urllib.parse import urlencode
+
+    return _get(
+        served,
+        "/review",
+        method="POST",
+        body=urlencode(form),
+        Origin=served.base,
+        **{"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+DRAFT_WITHOUT_RESULT = (  # tests/test_review.py's NO_RESULT row, with markup in it
+    "At my last job our deploys took three hours. I had to speed them up. "
+    "I profiled the pipeline, cached the dependencies and split the test suite into <script>alert(1)</script>."
+)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from mockint.bank import load_bank
+    from mockint.config import bundled_bank_dir
+
+    return load_bank(bundled_bank_dir())
+
+
+def test_a_typed_draft_is_reviewed_by_the_engine_and_nothing_is_written(served, bank):
+    from mockint.review import review
+    from mockint.transcript import Transcript
+
+    question = bank.question("amazon-dive-deep-1")
+    before = sorted(served.recordings.rglob("*")) if served.recordings.exists() else []
+    response, body = _review(served, company="amazon", question=question.id, text=DRAFT_WITHOUT_RESULT)
+    page = body.decode()
+    assert response.status == 200
+    expected = review(Transcript.from_text(DRAFT_WITHOUT_RESULT), question, bank.profile("amazon"), bank)
+    assert "missing_result" in expected.flags and expected.score <= 45  # the documented cap
+    assert f'data-score="{expected.score}"' in page
+    assert f'data-flags="{" ".join(expected.flags)}"' in page
+    assert question.text.replace("'", "&#x27;") in page
+    # The draft stays in the form, escaped; nothing of it is markup.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    after = sorted(served.recordings.rglob("*")) if served.recordings.exists() else []
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("form", "problem"),
+    [
+        ({"company": "no-such-co", "text": "I did it."}, "unknown company &#x27;no-such-co&#x27;"),
+        (
+            {"company": "amazon", "question": "no-such-q", "text": "I did it."},
+            "unknown question &#x27;no-such-q&#x27;",
+        ),
+        ({"company": "amazon", "text": "   "}, "the answer is empty"),
+        ({"question": "amazon-dive-deep-1", "question_text": "Why?", "text": "I did."}, "choose one of them"),
+    ],
+)
+def test_a_bad_review_form_is_a_one_line_error_in_the_page(served, form, problem):
+    response, body = _review(served, **form)
+    page = body.decode()
+    assert response.status == 400
+    alert = page.split('role="alert"', 1)[1].split("</p>", 1)[0]
+    assert problem in alert and "\n" not in alert
+    assert "Traceback" not in page and '<form method="post" action="/review"' in page
+
+
+def test_the_bank_page_lists_each_company_by_principle_with_a_practice_link(served, bank):
+    from html import unescape
+
+    response, body = _get(served, "/bank")
+    page = unescape(body.decode())
+    assert response.status == 200
+    for profile in bank.profiles.values():
+        assert f'id="c-{profile.id}">{profile.name}' in page
+        for p in bank.principles_for(profile.id):
+            asked = [q for q in bank.questions_for(profile.id) if p.id in q.principles]
+            section = page.split(f'id="p-{profile.id}-{p.id}">', 1)[1].split("</section>", 1)[0]
+            assert section.startswith(p.name) and p.summary in section
+            assert f'href="/?company={profile.id}&principle={p.id}"' in section
+            assert f"{len(asked)} question(s)" in section
+            for q in asked:
+                assert f"{q.text}<br>" in section and f"</span></td><td>{len(q.follow_ups)}</td>" in section
+    # The link opens the practice page with that company and principle chosen.
+    _, body = _get(served, "/?company=meta&principle=" + bank.principles_for("meta")[0].id)
+    chosen = bank.principles_for("meta")[0]
+    assert f'<option value="{chosen.id}" selected>'.encode() in body
+    assert b'<option value="meta" selected>' in body

@@ -329,7 +329,7 @@ def test_retake_skip_and_quit_from_the_keyboard(chromium, served):
     assert not w.errors, w.errors
 
 
-def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
+def test_story_bank_add_draft_review_bank_and_mic_check_in_the_page(chromium, served):
     w = _open(chromium, served)
     p = w.page
     p.goto(served.base + "/stories")
@@ -397,9 +397,54 @@ def test_story_bank_add_and_mic_check_in_the_page(chromium, served):
         p.goto(served.base + path)
         assert title in p.text_content("h1")
 
+    _review_a_draft_and_open_the_bank(w)
+
     p.goto(served.base + "/check")
     p.focus("#check-start")
     p.keyboard.press("Enter")
     _until(p, "document.getElementById('check-level').value > -60", 10_000)
     w.shot("8-check")
     assert not [e for e in w.errors if "400" not in e], w.errors  # the refused story is a 400
+
+
+def _review_a_draft_and_open_the_bank(w: Watched) -> None:
+    """A typed draft reviewed from the keyboard (the same engine as `mockint review --text`), then
+    the question bank and its "practise this principle" link. Part of the test above, whose
+    server is warm: a test of its own would pay a server start and a model preload (~8 s here)."""
+    p = w.page
+    p.focus("nav a[href='/review']")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("h1:has-text('Review a draft')")
+    p.focus("#company")
+    p.keyboard.type("Meta")  # a closed select picks by typing
+    p.keyboard.press("Tab")  # Bank question: none, so the own question is used
+    p.keyboard.press("Tab")
+    p.keyboard.type("Tell me about a <b>hard</b> bug.")
+    p.keyboard.press("Tab")
+    p.keyboard.insert_text(  # as typed or pasted (one input event, not 170 key presses)
+        "At my last job our deploys took three hours. I had to speed them up. I profiled the "
+        "pipeline and cached the dependencies. As a result deploys now take 20 minutes, 89% faster."
+    )
+    p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.id") == "review"
+    p.keyboard.press("Enter")
+    p.wait_for_selector("#result")
+    assert p.evaluate("document.activeElement.id") == "result-title"  # a screen reader lands on it
+    score = p.get_attribute("#result", "data-score")
+    assert p.text_content("#result .score") == score and int(score) > 0
+    assert "Tell me about a <b>hard</b> bug." in p.text_content("#result .question")
+    assert p.input_value("#company") == "meta" and "89% faster" in p.input_value("#text")  # kept
+    w.shot("11-review-draft")
+
+    p.focus("nav a[href='/bank']")
+    p.keyboard.press("Enter")
+    p.wait_for_selector("h1:has-text('Question bank')")
+    p.screenshot(path=str(ARTIFACTS / "web-12-bank.png"))  # the top: the whole bank is a long page
+    link = "a[href^='/?company=meta&principle=']"
+    chosen = p.get_attribute(link, "href").rsplit("=", 1)[1]
+    p.focus(link)
+    p.keyboard.press("Enter")
+    p.wait_for_url(f"**/?company=meta&principle={chosen}")
+    _until(p, "document.documentElement.dataset.ready === '1'")
+    assert p.input_value("#company") == "meta" and p.input_value("#principle") == chosen
+    assert not w.foreign, w.foreign

@@ -53,14 +53,47 @@ def _not_found(what: str) -> PlainTextResponse:
     return PlainTextResponse(f"404 Not Found: {what}\n", status_code=404)
 
 
+class _BankCache:
+    """The question bank for the review and bank pages, loaded again only when a file in its
+    folder changed: a load validates every file (~0.5 s), a look at the folder takes ~1 ms."""
+
+    def __init__(self, practice: Practice) -> None:
+        self._practice = practice
+        self._held: tuple[tuple, Any] | None = None
+
+    def get(self):
+        folder = self._practice.bank_dir
+        try:
+            key = tuple(
+                sorted(
+                    (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()
+                )
+            )
+        except OSError:
+            key = None  # unreadable: load (and report) as usual
+        held = self._held
+        if key is not None and held is not None and held[0] == key:
+            return held[1]
+        bank = self._practice.bank()
+        if key is not None:
+            self._held = (key, bank)
+        return bank
+
+
 def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Guard:
     """The whole server: the Starlette app behind the Guard."""
+
+    banks = _BankCache(practice)
 
     def index(request: Request) -> HTMLResponse:
         from mockint.stories import session_stories
 
         bank = practice.bank()
         company, resuming = "amazon", None
+        asked = request.query_params.get("company")
+        if asked in bank.profiles:  # from the bank page's "Practise this principle"
+            company = asked
+        principle = request.query_params.get("principle")
         sid = request.query_params.get("continue")
         if sid:
             try:
@@ -79,6 +112,7 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
                 resuming=resuming,
                 stories=stories,
                 drill=request.query_params.get("drill"),
+                principle=principle if principle in bank.principles else None,
             )
         )
 
@@ -213,6 +247,28 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
             return await asyncio.to_thread(stories, request, exc.message, 400)
         return RedirectResponse(f"/stories?{urlencode({'removed': story_id})}", status_code=303)
 
+    def review_form(request: Request) -> HTMLResponse:
+        from mockint.web.draft import Draft, review_page
+
+        q = request.query_params
+        draft = Draft.parse({"company": q.get("company", ""), "question": q.get("question", "")})
+        return _page(review_page(banks.get(), draft))
+
+    async def review_post(request: Request) -> HTMLResponse:
+        from mockint.web.draft import Draft
+
+        body = await request.body()
+        if len(body) > MAX_FORM_BYTES:
+            return PlainTextResponse("413 answer too long\n", status_code=413)
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        html, status = await asyncio.to_thread(_review_draft, practice, banks.get, Draft.parse(form))
+        return _page(html, status=status)
+
+    def bank_list(request: Request) -> HTMLResponse:
+        from mockint.web.draft import bank_page
+
+        return _page(bank_page(banks.get()))
+
     def report_css(request: Request) -> Response:
         from mockint.render.html import CSS
 
@@ -293,6 +349,9 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         Route("/stories/{story}/remove", confirm_remove, methods=["GET"]),
         Route("/stories/{story}/remove", remove_story, methods=["POST"]),
         Route("/stories/{story}", save_story, methods=["POST"]),
+        Route("/review", review_form, methods=["GET"]),
+        Route("/review", review_post, methods=["POST"]),
+        Route("/bank", bank_list),
         Route("/check", check),
         Route("/assets/report.css", report_css),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
@@ -312,6 +371,21 @@ def _bank_or_none(practice: Practice):
         return practice.bank()
     except UsageError:
         return None
+
+
+def _review_draft(practice: Practice, get_bank: Callable[[], Any], draft) -> tuple[str, int]:
+    """The review page with the draft reviewed (200), or with the one-line problem (400)."""
+    from mockint.stories import session_stories
+    from mockint.web.draft import review_draft, review_page
+
+    bank = get_bank()
+    stories, warning = session_stories(practice.recordings, practice.environ, practice.cwd, bank)
+    note = f'<p class="notice">{pages.esc(warning)}</p>' if warning else ""
+    try:
+        result = review_draft(draft, bank, stories)
+    except MockintError as exc:
+        return review_page(bank, draft, error=exc.message, stories_note=note), 400
+    return review_page(bank, draft, result=result, stories_note=note), 200
 
 
 def _stories_file(practice: Practice) -> Path:

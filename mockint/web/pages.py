@@ -22,7 +22,14 @@ REPORT_CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
     "media-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-NAV = (("/", "Practice"), ("/sessions", "Sessions"), ("/progress", "Progress"), ("/stories", "Stories"))
+NAV = (
+    ("/", "Practice"),
+    ("/sessions", "Sessions"),
+    ("/progress", "Progress"),
+    ("/stories", "Stories"),
+    ("/review", "Review a draft"),
+    ("/bank", "Question bank"),
+)
 NAV_CHECK = ("/check", "Mic check")
 
 
@@ -58,12 +65,15 @@ def practice_page(
     resuming: tuple[str, int, int] | None = None,
     stories: Sequence[Any] = (),
     drill: str | None = None,
+    principle: str | None = None,
 ) -> str:
     """The practice page; `resuming` = (session id, questions left, cut-off takes to review) to
-    take a session up again; `drill` preselects a story to rehearse."""
+    take a session up again; `drill` preselects a story to rehearse, `principle` a principle."""
     names = {p.id: p.name for p in profiles}
     drills = '<option value="">any</option>' + "".join(
-        f'<option value="{esc(p.id)}">{esc(p.name)} ({esc(names.get(p.profile, p.profile))})</option>'
+        f'<option value="{esc(p.id)}"'
+        + (" selected" if p.id == principle else "")
+        + f">{esc(p.name)} ({esc(names.get(p.profile, p.profile))})</option>"
         for p in principles
     )
     story_options = '<option value="">none</option>' + "".join(
@@ -101,7 +111,7 @@ def practice_page(
      placeholder="profile's"></label>
   <label><input id="follow_ups" type="checkbox" checked> Follow-up questions</label>
   <label><input id="voice" type="checkbox" checked> Speak the questions</label>
-  <button id="start" type="submit" class="primary"{" autofocus" if resuming or drill else ""}>{submit}</button>
+  <button id="start" type="submit" class="primary"{" autofocus" if resuming or drill or principle else ""}>{submit}</button>
   <p class="small muted">Speech engine: {esc(engine)}. Nothing leaves this computer.</p>
 </form>
 <section id="room" hidden aria-label="Interview">
