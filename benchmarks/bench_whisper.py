@@ -18,6 +18,12 @@ sets targets for. A script, not a test; one heavy process at a time.
    at real time in 0.1 s chunks: end of answer -> transcript; how far the live words lag the
    speech (first shown in a tentative partial, and shown as final words: see stream_realtime);
    the largest backlog; CPU seconds per audio second; --partials on/off/both.
+6. loaded: a --loaded-minutes answer (the shared continuous clips, repeated) fed at real time in
+   0.1 s chunks while --busy busy loops (`while 1: pass` processes) hold the cores for the first
+   --load-s seconds: the decoder's backlog under the load and at the answer's end, seconds from
+   the load's stop until the decoder is at most one utterance behind for good, utterances closed
+   against decoded, how late the feed ran (the stand-in for input overflows: bench_record.py
+   measures those on a sound card), and the load average.
 5. load, rss, silence: model load time (fresh processes), peak RSS of a fresh process streaming a
    5-minute answer, words on 60 s of digital silence, white and pink noise (-30 dBFS).
 
@@ -475,9 +481,89 @@ def bench_silence(engines: dict) -> None:
             print(f"| {name} | " + " | ".join(cells) + " |")
 
 
+LOADED_CLIPS = [  # as bench_record.py plays them
+    "joinly-ai-joinly/OSR_us_000_0034_8k.wav",
+    "cmusphinx-pocketsphinx/chan3.wav",
+    "openai-whisper/jfk.flac",
+    "cmusphinx-pocketsphinx/input_4_16k.wav",
+]
+BUSY_CHILD = "while 1: pass"
+
+
+def bench_loaded(transcriber, minutes: float, busy: int, load_s: float) -> None:
+    clips = [read_16k_mono(SHARED_SPEECH / c) for c in LOADED_CLIPS if (SHARED_SPEECH / c).exists()]
+    one_round = np.concatenate(clips)
+    need = int(minutes * 60 * SAMPLE_RATE_HZ)
+    samples = np.tile(one_round, need // one_round.size + 1)[:need]
+    print(f"\n## 7. A {minutes:g}-minute answer, {busy} busy loops for the first {load_s:g} s\n")
+    print(f"(load average before: {open('/proc/loadavg').read().split()[:3]})")
+    stream = transcriber.stream()
+    procs = [subprocess.Popen([sys.executable, "-c", BUSY_CHILD]) for _ in range(busy)]
+    rows: list[tuple[float, float, float]] = []  # (wall s, fed s, backlog s)
+    late_s, load_off, load_at_stop = 0.0, None, None
+    started = time.perf_counter()
+    try:
+        for i in range(0, samples.size, CHUNK):
+            stream.feed(samples[i : i + CHUNK])
+            due_at = started + (i + CHUNK) / SAMPLE_RATE_HZ
+            now = time.perf_counter()
+            late_s = max(late_s, now - due_at)
+            time.sleep(max(0.0, due_at - now))
+            rows.append((time.perf_counter() - started, (i + CHUNK) / SAMPLE_RATE_HZ, stream.backlog_s()))
+            if procs and load_off is None and rows[-1][0] >= load_s:
+                for proc in procs:
+                    proc.kill()
+                load_off, load_at_stop = rows[-1][0], os.getloadavg()
+    finally:
+        for proc in procs:
+            proc.kill()
+    load_at_end = os.getloadavg()
+    take = stream._worker.take
+    at_end = (stream.backlog_s(), take.closed - take.decoded)
+    t0 = time.perf_counter()
+    transcript = stream.finish()
+    finish_s = time.perf_counter() - t0
+    ends = np.array(take.ends_s)
+
+    def behind(fed: float, backlog: float) -> int:  # closed utterances not decoded yet
+        return int(((ends > fed - backlog) & (ends <= fed)).sum())
+
+    counts = [behind(fed, backlog) for _, fed, backlog in rows]
+    off = load_off if load_off is not None else rows[-1][0]
+    under = [(r, c) for r, c in zip(rows, counts, strict=True) if r[0] < off]
+    after = [(r, c) for r, c in zip(rows, counts, strict=True) if r[0] >= off]
+    caught = next(
+        (r[0] - off for k, (r, _) in enumerate(after) if all(c <= 1 for _, c in after[k:])), float("nan")
+    )
+    print(f"- feed: at most {late_s:.2f} s late (a microphone's buffer would overflow past ~0.5 s)")
+    print(
+        f"- under the load: backlog at most {max((r[2] for r, _ in under), default=0):.1f} s of audio, "
+        f"{max((c for _, c in under), default=0)} utterances"
+    )
+    print(
+        f"- after the load stopped (at {off:.0f} s): at most {max((r[2] for r, _ in after), default=0):.1f} s, "
+        f"{max((c for _, c in after), default=0)} utterances; at most 1 utterance behind for good "
+        f"{caught:.1f} s after the stop"
+    )
+    print(
+        f"- at the answer's end: backlog {at_end[0]:.1f} s, {at_end[1]} utterances; end of answer -> transcript {finish_s:.2f} s"
+    )
+    print(
+        f"- utterances: {take.closed} closed, {take.decoded} decoded, in {take.decode_calls} decode calls; "
+        f"{len(transcript.words)} words"
+    )
+    if load_at_stop is not None:
+        print(
+            f"- load average (1/5/15 min) when the busy loops stopped: {' '.join(f'{x:.2f}' for x in load_at_stop)}"
+        )
+    print(
+        f"- load average at the answer's end: {' '.join(f'{x:.2f}' for x in load_at_end)} on {os.cpu_count()} cores"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parts = ("clips", "star", "demo", "fillers", "latency", "process", "silence")
+    parts = ("clips", "star", "demo", "fillers", "latency", "process", "silence", "loaded")
     parser.add_argument("--only", choices=parts, action="append")
     parser.add_argument("--star", type=int, default=6, help="spoken STAR answers to use")
     parser.add_argument("--minutes", type=float, nargs="+", default=[1, 3, 5])
@@ -488,6 +574,9 @@ def main() -> None:
         default="on",
         help="latency: with live partials, without, both",
     )
+    parser.add_argument("--loaded-minutes", type=float, default=10.0)
+    parser.add_argument("--busy", type=int, default=2, help="loaded: busy-loop processes alongside")
+    parser.add_argument("--load-s", type=float, default=480.0, help="loaded: seconds under that load")
     args = parser.parse_args()
     todo = args.only or list(parts)
 
@@ -514,6 +603,8 @@ def main() -> None:
         bench_latency(
             answers, args.minutes, {"on": [True], "off": [False], "both": [True, False]}[args.partials]
         )
+    if "loaded" in todo:
+        bench_loaded(engines["whisper"], args.loaded_minutes, args.busy, args.load_s)
     print(f"\n(load average at the end: {open('/proc/loadavg').read().split()[0]})")
 
 

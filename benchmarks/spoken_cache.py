@@ -1,8 +1,10 @@
 """Speak the benchmark answers with Festival and transcribe them; cache both outside the repo.
 
 Used by bench_review.py --spoken. Audio and transcripts go to $MOCKINT_BENCH_CACHE (default
-~/.cache/mockint/bench/review_spoken), keyed by a hash of the text: never into the repository.
-Transcription goes through mockint.speech when it exists, else pocketsphinx directly.
+~/.cache/mockint/bench/review_spoken), keyed by a hash of the text (and the transcript by the
+engine too): never into the repository. Transcription goes through mockint.speech with the default
+engine (whisper; MOCKINT_ENGINE=sphinx for the old figures), loaded once per process, else
+pocketsphinx directly.
 """
 
 from __future__ import annotations
@@ -74,9 +76,21 @@ def _pocketsphinx(wav: Path) -> Transcript:
     return Transcript(" ".join(w.word for w in words), "sphinx", duration, None, tuple(words))
 
 
+_transcribers: dict = {}  # engine -> its transcriber, loaded once
+
+
+def _engine() -> str:
+    try:
+        from mockint.config import DEFAULT_ENGINE
+    except ImportError:
+        return "sphinx"
+    return os.environ.get("MOCKINT_ENGINE") or DEFAULT_ENGINE
+
+
 def transcribe(wav: Path) -> tuple[Transcript, str]:
-    """The cached transcript of `wav`, and which path made it ("mockint.speech" or "pocketsphinx")."""
-    out = wav.with_suffix(".json")
+    """The cached transcript of `wav`, and which path made it ("mockint.speech whisper", "pocketsphinx")."""
+    engine = _engine()
+    out = wav.with_suffix(f".{engine}.json")  # an engine's transcript never stands for another's
     if out.exists():
         doc = json.loads(out.read_text())
         return Transcript.from_dict(doc["transcript"]), doc["via"]
@@ -85,7 +99,9 @@ def transcribe(wav: Path) -> tuple[Transcript, str]:
     except ImportError:
         transcript, via = _pocketsphinx(wav), "pocketsphinx"
     else:
-        transcript, via = load_transcriber("sphinx").transcribe(wav), "mockint.speech"
+        if engine not in _transcribers:
+            _transcribers[engine] = load_transcriber(engine)
+        transcript, via = _transcribers[engine].transcribe(wav), f"mockint.speech {engine}"
     out.write_text(json.dumps({"via": via, "transcript": transcript.to_dict()}))
     return transcript, via
 

@@ -116,22 +116,44 @@ def test_a_minute_of_room_noise_gives_no_words(whisper, tmp_path, colour):
     assert t.words == (), t.text
 
 
-def test_streaming_shows_closed_utterances_and_leaves_only_the_tail(whisper):
+def test_a_stream_behind_decodes_its_utterances_together_and_catches_up(whisper):
+    """Fed far faster than real time (a decoder behind, as on a loaded CPU), the closed utterances
+    are decoded a few at a time: every one of them, each word at its time in the take."""
     samples = _samples(DATA / "speech_osr_harvard_8k.wav")
-    after = whisper.transcribe(DATA / "speech_osr_harvard_8k.wav")
     stream = whisper.stream()
-    seen = []
-    for i in range(0, samples.size, 4_000):  # quarter-second chunks, fed faster than real time
+    for i in range(0, samples.size, 4_000):  # quarter-second chunks, all queued at once
         stream.feed(samples[i : i + 4_000])
-        if i % 64_000 == 0:
-            seen.append(stream.partial())
-    deadline = time.monotonic() + 60
+    assert stream.backlog_s() > 30  # nearly the whole clip waits for the decoder
+    deadline = time.monotonic() + 120
     while stream.backlog_s() > 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert stream.partial(), "no words of closed utterances before the answer ended"
     t = stream.finish()
-    assert [w.word for w in t.words] == [w.word for w in after.words]
+    take = stream._worker.take
+    assert take.closed == take.decoded >= 10  # ten sentences, none left undecoded
+    assert take.decode_calls < take.closed / 2
+    assert _matched([w.word for w in t.words], HARVARD_REF) >= 0.95
+    starts = [w.start for w in t.words]
+    assert starts == sorted(starts) and t.words[-1].end <= t.duration_s
+    # the words at their times: each sentence starts where the file's decode puts it
+    after = whisper.transcribe(DATA / "speech_osr_harvard_8k.wav")
+    first = {w.word: w.start for w in reversed(after.words)}
+    for word in ("gold", "journey", "cat", "shell", "bell"):
+        assert abs(next(w.start for w in t.words if w.word == word) - first[word]) < 0.3, word
     assert t.elapsed_s < 3.0  # only the open tail is decoded after the end (a few s of speech)
+
+
+def test_a_take_ended_while_behind_decodes_every_utterance_and_the_open_one(whisper):
+    """The answer ends mid-sentence with the decoder behind: nothing queued or open is lost."""
+    samples = _samples(DATA / "speech_osr_harvard_8k.wav")[: 9 * 16_000]  # into the third sentence
+    stream = whisper.stream()
+    for i in range(0, samples.size, 1_600):
+        stream.feed(samples[i : i + 1_600])
+    t = stream.finish()  # at once: the worker has barely started
+    take = stream._worker.take
+    assert take.closed == take.decoded == 3
+    assert [w.word for w in t.words][:3] == ["a", "gold", "ring"]
+    assert "journey" in [w.word for w in t.words] and "cat" in [w.word for w in t.words], t.text
 
 
 def test_live_words_show_before_their_utterance_closes_and_never_change_the_transcript(whisper, tmp_path):
@@ -233,8 +255,8 @@ def test_a_missing_model_folder_says_what_to_pass(tmp_path):
 
 
 def test_a_folder_that_fails_to_load_is_an_error_at_first_use(tmp_path):
-    """The model loads in the background (overlapping the first question); a folder CTranslate2
-    cannot load is still one SetupError, raised where the transcriber is first used."""
+    """A folder CTranslate2 cannot load is one SetupError, raised where the transcriber is first
+    used."""
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "model.bin").write_bytes(b"not a model")

@@ -131,7 +131,10 @@ class BackgroundStream:
     """A take decoded in a background thread while it is recorded, so feed() never waits for
     the decoder. `make_take()` returns the engine's take decoder (push/close/partial/transcript);
     `lock` keeps one take at a time on a shared model. A take decoder may have `idle()`: the
-    worker calls it whenever nothing is queued (the time for tentative partial decodes)."""
+    worker calls it whenever nothing is queued (the time for tentative partial decodes); a
+    `queued_s` attribute, which the worker sets to a function giving the audio queued for it (a
+    decoder can then do less per utterance when behind); and `held_s()`, the audio it was given
+    but has not decoded yet."""
 
     def __init__(self, name: str, lock: threading.Lock, make_take: Callable[[], Any]) -> None:
         self._name = name
@@ -150,7 +153,7 @@ class BackgroundStream:
 
     def backlog_s(self) -> float:
         """Audio fed but not decoded yet, in seconds (the decoder falling behind shows here)."""
-        return (self._worker.fed - self._worker.decoded) / SAMPLE_RATE_HZ
+        return self._worker.queued_s() + self._worker.held_s()
 
     def partial(self) -> LiveWords:
         take = self._worker.take
@@ -202,14 +205,25 @@ class _Worker:
         self.done = threading.Event()
         self.stopping = False  # set at interpreter exit (_stop_workers)
         self.fed = 0  # samples; written by the feeding thread only
-        self.decoded = 0  # samples; written by the worker only
+        self.decoded = 0  # samples handed to the take; written by the worker only
         _WORKERS.add(self)
+
+    def queued_s(self) -> float:
+        """Audio fed but not yet handed to the take, in seconds."""
+        return (self.fed - self.decoded) / SAMPLE_RATE_HZ
+
+    def held_s(self) -> float:
+        """Audio handed to the take that it has not decoded yet, in seconds."""
+        held = getattr(self.take, "held_s", None)
+        return held() if held is not None else 0.0
 
     def run(self) -> None:
         ended = False
         try:
             with self.lock:
                 self.take = take = self.make_take()
+                if hasattr(take, "queued_s"):
+                    take.queued_s = self.queued_s
                 idle = getattr(take, "idle", None)
                 try:
                     while True:

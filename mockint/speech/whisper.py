@@ -19,6 +19,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,14 @@ MAX_COMPRESSION_RATIO = 2.4  # above this the text repeats itself...
 SURE_LOGPROB = -0.5  # ...which is dropped unless the model was this sure (a phrase really said
 DEGENERATE_RATIO = 6.0  # again and again), and always past this (a loop: "I'm, I'm, I'm…")
 MIN_AVG_LOGPROB = -1.0
+
+# An utterance that closes while the stream still has audio queued for the worker (it is behind:
+# other work holds the CPU) waits, and the utterances closed in the queued audio are decoded
+# together once the worker has taken it all in, or at the cap: a decode call's cost is mostly
+# fixed (the encoder sees a 30 s window however short the audio), so one call for five
+# utterances catches up about five times faster than five calls. A stream that keeps up decodes
+# each utterance alone, as soon as it closes, as a file is decoded.
+MERGE_MAX_S = 25.0
 
 # Utterances close sooner than sphinx's: the words of an utterance show once it is decoded, and
 # the open one is what is left when the answer ends (a decode call costs ~0.4 s + ~0.03 s per s).
@@ -172,13 +181,13 @@ class WhisperTranscriber(TakeTranscriber):
         self._partials: PartialDecoder | None = None
         self._load_error: SetupError | None = None
         self._loaded = threading.Event()
-        # The model loads (~0.3 s on a quiet CPU, 1.5-2 s on a busy one) while the session goes
-        # on with the banner and the first question; the first take waits for it if need be. Not
-        # a daemon: an exit during the load waits for it rather than stopping it halfway.
+        # The model loads here, in the caller's thread (~0.3 s on a quiet CPU, 1.5-2 s on a busy
+        # one), not in a background thread: a CTranslate2 model built in a thread that then ends
+        # decoded 2.5-8x slower in CPU time on a loaded machine (an 8 s clip: 4.3-13.9 CPU s
+        # against 1.6-1.9 s, load 7-9), which left a loaded 10-minute answer minutes behind. A
+        # folder that fails to load is still raised at first use (ready()).
         fix = MODEL_FIX if model is None else "pass a CTranslate2 Whisper model folder"
-        threading.Thread(
-            target=self._load, args=(WhisperModel, folder, fix, partials), name="mockint-whisper-load"
-        ).start()
+        self._load(WhisperModel, folder, fix, partials)
 
     def _load(self, whisper_model: Any, folder: Path, fix: str, partials: bool) -> None:
         try:
@@ -222,6 +231,15 @@ class _WhisperTake:
         self._start_s = 0.0
         self.words: list[Word] = []
         self.utterances: list[Utterance] = []
+        # audio pushed but not yet taken by the splitter's caller (the stream's queue), seconds;
+        # the stream's worker sets it, a file's decode leaves it: nothing waits there
+        self.queued_s: Callable[[], float] = lambda: 0.0
+        self._pending: list[tuple[float, np.ndarray]] = []  # closed, not decoded: (start s, audio)
+        self._held_from: int | None = None  # sample where the first pending utterance starts
+        self.closed = 0  # utterances the splitter closed with speech enough to decode
+        self.decoded = 0  # of those, decoded (or found too quiet)
+        self.decode_calls = 0
+        self.ends_s: list[float] = []  # where each of the closed utterances ended in the take
         self._live = LiveWords("")  # replaced whole, so partial() from another thread reads one
         self._partial_frames = self._partial_speech = 0  # the open utterance at its last partial
         self._partial_cost_s = 0.0
@@ -232,13 +250,23 @@ class _WhisperTake:
 
     def close(self) -> None:
         self._split.close()
+        self._flush()
+
+    def held_s(self) -> float:
+        """Audio pushed whose utterances wait to be decoded (behind: see MERGE_MAX_S)."""
+        held = self._held_from
+        return 0.0 if held is None else max(0, self._split.samples - held) / SAMPLE_RATE_HZ
 
     def partial(self) -> LiveWords:
         return self._live
 
     def idle(self) -> None:
         """Decode the open utterance's audio so far for the live view, if it has grown enough
-        and had speech since the last time (the words go to partial() only)."""
+        and had speech since the last time (the words go to partial() only). Closed utterances
+        left waiting while the stream was behind are decoded first."""
+        if self._pending:
+            self._flush()
+            return
         if self._partials is None or not self._split.in_utterance:
             return
         frames = len(self._frames)
@@ -283,26 +311,64 @@ class _WhisperTake:
 
     def _end(self) -> None:
         frames, self._frames = self._frames, []
-        try:
-            if self._speech_frames * FRAME_S >= MIN_SPEECH_S:
-                self._decode(_float_audio(frames))
-        finally:  # the final words (if any) replace the utterance's partial
-            self._live = LiveWords(" ".join(u.text for u in self.utterances))
-
-    def _decode(self, audio: np.ndarray) -> None:
-        if not loud_enough(audio):
+        self._live = LiveWords(self._live.final)  # the utterance's partial goes; its words come
+        if self._speech_frames * FRAME_S < MIN_SPEECH_S:
             return
+        audio = _float_audio(frames)
+        self.closed += 1
+        self.ends_s.append(self._split.samples / SAMPLE_RATE_HZ)
+        if not loud_enough(audio):
+            self.decoded += 1
+            return
+        waiting_s = sum(a.size for _, a in self._pending) / SAMPLE_RATE_HZ
+        if self._pending and waiting_s + audio.size / SAMPLE_RATE_HZ > MERGE_MAX_S:
+            self._flush()
+        if not self._pending:
+            self._held_from = round(self._start_s * SAMPLE_RATE_HZ)
+        self._pending.append((self._start_s, audio))
+        if self.queued_s() <= 0:  # nothing queued behind it (a file, or a stream caught up)
+            self._flush()
+
+    def _flush(self) -> None:
+        """Decode the waiting utterances in one call; each word keeps its time in the take."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        try:
+            self._decode(pending)
+        finally:
+            self.decoded += len(pending)
+            self._held_from = None
+            self._live = LiveWords(" ".join(u.text for u in self.utterances))  # replaces the partial
+
+    def _decode(self, pieces: list[tuple[float, np.ndarray]]) -> None:
+        import numpy as np
+
+        starts = np.cumsum([0] + [a.size for _, a in pieces[:-1]]) / SAMPLE_RATE_HZ  # in the joined audio
+        offsets = [float(start_s - at) for (start_s, _), at in zip(pieces, starts, strict=True)]
+
+        def take_time(t: float, end: bool = False) -> float:  # a time in the joined audio -> in the take
+            # an end exactly at a join belongs to the piece before it
+            return t + offsets[max(0, int(np.searchsorted(starts, t, side="left" if end else "right")) - 1)]
+
+        audio = pieces[0][1] if len(pieces) == 1 else np.concatenate([a for _, a in pieces])
+        self.decode_calls += 1
         segments, _info = self._model.transcribe(audio, **DECODE_OPTIONS)
         for seg in segments:  # a generator: decoding happens here
             if not trusted(seg):
                 continue
-            words = whisper_words(seg.words or (), self._start_s)
+            words = [
+                Word(
+                    w.word, take_time(w.start), w.end - w.start + take_time(w.start), w.confidence, w.display
+                )
+                for w in whisper_words(seg.words or (), 0.0)
+            ]
             if words:
                 self.words.extend(words)
                 self.utterances.append(
                     Utterance(
-                        start=self._start_s + float(seg.start),
-                        end=self._start_s + float(seg.end),
+                        start=take_time(float(seg.start)),
+                        end=max(take_time(float(seg.start)), take_time(float(seg.end), end=True)),
                         text=" ".join(w.shown for w in words),
                         no_speech_prob=float(seg.no_speech_prob),
                         avg_logprob=float(seg.avg_logprob),
