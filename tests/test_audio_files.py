@@ -197,3 +197,17 @@ def test_a_shown_answer_waits_for_its_decoder_but_not_for_a_stuck_one(tmp_path, 
     got = rec.record(tmp_path / "take.wav", limit_s=60, target_s=30, on_chunk=stream.feed)
     assert got.duration_s == 5.0 and stream.fed == 5 * 16_000
     assert time.monotonic() - started < 2.0  # one stall waited out, not one per chunk
+
+
+def test_a_16_bit_file_reads_back_sample_for_sample(tmp_path):
+    """A take written as 16-bit PCM is what the streaming decoder heard; read again for
+    `transcribe`, it must be the same samples (a rescale by 32767 changed all but one value)."""
+    import soundfile as sf
+
+    from mockint.audio.files import iter_16k_mono
+
+    every = np.arange(-32768, 32768, dtype=np.int16)
+    path = tmp_path / "take.wav"
+    sf.write(str(path), every, 16_000, subtype="PCM_16")
+    back = np.concatenate(list(iter_16k_mono(path)))
+    assert back.dtype == np.int16 and np.array_equal(back, every)

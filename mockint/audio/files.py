@@ -44,8 +44,10 @@ def read_16k_mono(path: Path) -> np.ndarray:
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
-    """Float samples in -1..1 to int16, clipped."""
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype(np.int16)
+    """Float samples in -1..1 to int16, rounded and clipped. The scale is soundfile's (and
+    PortAudio's): int16 read as float is n / 32768, so a 16-bit file comes back sample for sample
+    and a file transcribed after the fact hears what the stream heard."""
+    return np.clip(np.rint(np.asarray(samples, dtype=np.float64) * 32768.0), -32768, 32767).astype(np.int16)
 
 
 def iter_16k_mono(path: Path, block_s: float = 2.0) -> Iterator[np.ndarray]:
