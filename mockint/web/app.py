@@ -53,37 +53,8 @@ def _not_found(what: str) -> PlainTextResponse:
     return PlainTextResponse(f"404 Not Found: {what}\n", status_code=404)
 
 
-class _BankCache:
-    """The question bank for the review and bank pages, loaded again only when a file in its
-    folder changed: a load validates every file (~0.5 s), a look at the folder takes ~1 ms."""
-
-    def __init__(self, practice: Practice) -> None:
-        self._practice = practice
-        self._held: tuple[tuple, Any] | None = None
-
-    def get(self):
-        folder = self._practice.bank_dir
-        try:
-            key = tuple(
-                sorted(
-                    (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()
-                )
-            )
-        except OSError:
-            key = None  # unreadable: load (and report) as usual
-        held = self._held
-        if key is not None and held is not None and held[0] == key:
-            return held[1]
-        bank = self._practice.bank()
-        if key is not None:
-            self._held = (key, bank)
-        return bank
-
-
 def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Guard:
     """The whole server: the Starlette app behind the Guard."""
-
-    banks = _BankCache(practice)
 
     def index(request: Request) -> HTMLResponse:
         from mockint.stories import session_stories
@@ -252,7 +223,7 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
 
         q = request.query_params
         draft = Draft.parse({"company": q.get("company", ""), "question": q.get("question", "")})
-        return _page(review_page(banks.get(), draft))
+        return _page(review_page(practice.bank(), draft))
 
     async def review_post(request: Request) -> HTMLResponse:
         from mockint.web.draft import Draft
@@ -261,13 +232,13 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         if len(body) > MAX_FORM_BYTES:
             return PlainTextResponse("413 answer too long\n", status_code=413)
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        html, status = await asyncio.to_thread(_review_draft, practice, banks.get, Draft.parse(form))
+        html, status = await asyncio.to_thread(_review_draft, practice, practice.bank, Draft.parse(form))
         return _page(html, status=status)
 
     def bank_list(request: Request) -> HTMLResponse:
         from mockint.web.draft import bank_page
 
-        return _page(bank_page(banks.get()))
+        return _page(bank_page(practice.bank()))
 
     def report_css(request: Request) -> Response:
         from mockint.render.html import CSS
