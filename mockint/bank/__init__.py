@@ -61,6 +61,11 @@ class Question:
         return self.limit_s if self.limit_s is not None else profile.answer_limit_s
 
 
+def custom_question(text: str) -> Question | None:
+    """Your own question's text as a question outside the bank (id "custom"), or None."""
+    return Question("custom", text, ()) if text else None
+
+
 @dataclass(frozen=True)
 class Bank:
     folder: Path
@@ -86,6 +91,19 @@ class Bank:
                 f"unknown question '{question_id}'",
                 "run 'mockint bank list' to see the question ids",
             ) from None
+
+    def asked(
+        self, question_id: str = "", question_text: str = "", company: str = ""
+    ) -> tuple[Question | None, Profile | None]:
+        """What a review is judged against: a bank question by id, else your own question's text
+        (as question "custom"), else none; and the company, else the question's first profile."""
+        question = custom_question(question_text)
+        if question_id:
+            question = self.question(question_id)
+        profile = self.profile(company) if company else None
+        if profile is None and question is not None and question.profiles:
+            profile = self.profile(question.profiles[0])
+        return question, profile
 
     def questions_for(self, profile_id: str) -> list[Question]:
         return [q for q in self.questions.values() if profile_id in q.profiles]

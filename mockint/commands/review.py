@@ -115,22 +115,12 @@ def _resolve(name: str, env: Environment) -> Path:
 
 
 def _question(args: argparse.Namespace, settings: Settings):
-    from mockint.bank import Question, load_bank
+    from mockint.bank import custom_question, load_bank
 
     if not (args.question or args.company):
-        question = Question("custom", args.question_text, ()) if args.question_text else None
-        return question, None, None
+        return custom_question(args.question_text or ""), None, None
     bank = load_bank(settings.bank)
-    question = None
-    if args.question:
-        question = bank.question(args.question)
-    elif args.question_text:
-        question = Question("custom", args.question_text, ())
-    profile = None
-    if args.company:
-        profile = bank.profile(args.company)
-    elif question is not None and question.profiles:
-        profile = bank.profile(question.profiles[0])
+    question, profile = bank.asked(args.question or "", args.question_text or "", args.company or "")
     return question, profile, bank
 
 

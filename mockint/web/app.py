@@ -232,7 +232,7 @@ def create_app(practice: Practice, *, token: str, port: Callable[[], int]) -> Gu
         if len(body) > MAX_FORM_BYTES:
             return PlainTextResponse("413 answer too long\n", status_code=413)
         form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
-        html, status = await asyncio.to_thread(_review_draft, practice, practice.bank, Draft.parse(form))
+        html, status = await asyncio.to_thread(_review_draft, practice, Draft.parse(form))
         return _page(html, status=status)
 
     def bank_list(request: Request) -> HTMLResponse:
@@ -344,12 +344,12 @@ def _bank_or_none(practice: Practice):
         return None
 
 
-def _review_draft(practice: Practice, get_bank: Callable[[], Any], draft) -> tuple[str, int]:
+def _review_draft(practice: Practice, draft) -> tuple[str, int]:
     """The review page with the draft reviewed (200), or with the one-line problem (400)."""
     from mockint.stories import session_stories
     from mockint.web.draft import review_draft, review_page
 
-    bank = get_bank()
+    bank = practice.bank()
     stories, warning = session_stories(practice.recordings, practice.environ, practice.cwd, bank)
     note = f'<p class="notice">{pages.esc(warning)}</p>' if warning else ""
     try:

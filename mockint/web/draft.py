@@ -34,7 +34,6 @@ class Draft:
 
 def review_draft(draft: Draft, bank, stories: Sequence[Any] = ()) -> str:
     """The review of a typed draft as HTML (the session page's take), or UsageError in one line."""
-    from mockint.bank import Question
     from mockint.render.session_page import take_html
     from mockint.review import review
     from mockint.store.view import read_session
@@ -51,14 +50,7 @@ def review_draft(draft: Draft, bank, stories: Sequence[Any] = ()) -> str:
             "both a bank question and your own question were given",
             "choose one of them, as in 'mockint review'",
         )
-    profile = bank.profile(draft.company) if draft.company else None
-    question = None
-    if draft.question:
-        question = bank.question(draft.question)
-    elif draft.question_text:
-        question = Question("custom", draft.question_text, ())
-    if profile is None and question is not None and question.profiles:
-        profile = bank.profile(question.profiles[0])
+    question, profile = bank.asked(draft.question, draft.question_text, draft.company)
     answer = Transcript.from_text(draft.text)
     result = review(answer, question, profile, bank)
     take = {"kind": "answer", "transcript": answer.to_dict(), "review": result.to_dict()}

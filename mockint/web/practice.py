@@ -7,6 +7,7 @@ a room's engine thread with the page as Speaker, Recorder and View.
 from __future__ import annotations
 
 import random
+import stat
 import threading
 import time
 from collections.abc import Mapping
@@ -141,9 +142,9 @@ class Practice:
         try:
             key = tuple(
                 sorted(
-                    (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                    (str(p), st.st_mtime_ns, st.st_size)
                     for p in self.bank_dir.rglob("*")
-                    if p.is_file()
+                    if stat.S_ISREG((st := p.stat()).st_mode)
                 )
             )
         except OSError:
