@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from mockint.errors import SetupError
 from mockint.ports import SAMPLE_RATE_HZ
-from mockint.speech.base import BackgroundStream, LiveWords, TakeTranscriber, clean_word
+from mockint.speech.base import TakeTranscriber, clean_word
 from mockint.speech.partials import PartialDecoder, due
 from mockint.speech.utterances import FRAME_S, Limits, UtteranceSplitter, webrtc_vad
-from mockint.transcript import Transcript, Utterance, Word
+from mockint.transcript import LiveWords, Transcript, Utterance, Word
 
 if TYPE_CHECKING:
     import numpy as np
@@ -177,45 +177,20 @@ class WhisperTranscriber(TakeTranscriber):
                 "pip install --force-reinstall mockint, or use --engine sphinx",
             ) from None
         self._lock = threading.Lock()
-        self._model: Any = None
-        self._partials: PartialDecoder | None = None
-        self._load_error: SetupError | None = None
-        self._loaded = threading.Event()
         # The model loads here, in the caller's thread (~0.3 s on a quiet CPU, 1.5-2 s on a busy
         # one), not in a background thread: a CTranslate2 model built in a thread that then ends
         # decoded 2.5-8x slower in CPU time on a loaded machine (an 8 s clip: 4.3-13.9 CPU s
-        # against 1.6-1.9 s, load 7-9), which left a loaded 10-minute answer minutes behind. A
-        # folder that fails to load is still raised at first use (ready()).
+        # against 1.6-1.9 s, load 7-9), which left a loaded 10-minute answer minutes behind.
         fix = MODEL_FIX if model is None else "pass a CTranslate2 Whisper model folder"
-        self._load(WhisperModel, folder, fix, partials)
-
-    def _load(self, whisper_model: Any, folder: Path, fix: str, partials: bool) -> None:
         try:
-            self._model = whisper_model(
+            self._model: Any = WhisperModel(
                 str(folder), device="cpu", compute_type="int8", cpu_threads=CPU_THREADS, local_files_only=True
             )
-            self._partials = PartialDecoder(self._model, FILLER_PROMPT) if partials else None
         except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports a bad folder so
-            self._load_error = SetupError(f"could not load the whisper model in {folder} ({exc})", fix)
-        finally:
-            self._loaded.set()
-
-    def ready(self) -> None:
-        """Wait for the model to be loaded; a failed load is raised here, as a SetupError."""
-        self._loaded.wait()
-        if self._load_error is not None:
-            raise self._load_error
-
-    def transcribe(self, path: Path) -> Transcript:
-        self.ready()
-        return super().transcribe(path)
-
-    def stream(self) -> BackgroundStream:
-        self.ready()
-        return super().stream()
+            raise SetupError(f"could not load the whisper model in {folder} ({exc})", fix) from None
+        self._partials = PartialDecoder(self._model, FILLER_PROMPT) if partials else None
 
     def _take(self) -> _WhisperTake:
-        self.ready()
         return _WhisperTake(self._model, self.model_name, self._partials)
 
 
