@@ -2,7 +2,7 @@
 
 A private PulseAudio server (tests/helpers/sound.py) plays real speech into the `micfeed` sink for the
 whole recording; mockint's MicrophoneRecorder records it from the default source while
-  - on_chunk feeds every chunk to the default engine's stream (whisper, live partials on, as a
+  - the listener feeds every chunk to the default engine's stream (whisper, live partials on, as a
     practice session does), and
   - for the first --load-s seconds, --busy busy-loop processes (`while 1: pass`) keep both cores
     busy; then they are stopped.
@@ -90,15 +90,22 @@ def main() -> int:
         samples: list[tuple[float, float, float]] = []  # (wall s, fed s, decoded s)
         clock = {"started": time.monotonic(), "load_off": None}
 
-        def on_chunk(chunk: np.ndarray) -> None:
-            stream.feed(chunk)
-            now = time.monotonic() - clock["started"]
-            worker = stream._worker
-            samples.append((now, worker.fed / SAMPLE_RATE_HZ, worker.decoded / SAMPLE_RATE_HZ))
-            if busy and clock["load_off"] is None and now >= args.load_s:
-                for proc in busy:
-                    proc.kill()
-                clock["load_off"] = now
+        class Sampled:
+            """The stream, with its progress sampled at every chunk (and the load stopped on time)."""
+
+            partial = stream.partial
+            backlog_s = stream.backlog_s
+
+            @staticmethod
+            def feed(chunk: np.ndarray) -> None:
+                stream.feed(chunk)
+                now = time.monotonic() - clock["started"]
+                worker = stream._worker
+                samples.append((now, worker.fed / SAMPLE_RATE_HZ, worker.decoded / SAMPLE_RATE_HZ))
+                if busy and clock["load_off"] is None and now >= args.load_s:
+                    for proc in busy:
+                        proc.kill()
+                    clock["load_off"] = now
 
         limit_s = args.minutes * 60
         recorder = MicrophoneRecorder(interactive=False, keys=io.StringIO(), out=io.StringIO())
@@ -107,7 +114,9 @@ def main() -> int:
             feeder = server.feed_mic(track)
             clock["started"] = time.monotonic()
             try:
-                rec = recorder.record(work / "take.wav", limit_s=limit_s, target_s=limit_s, on_chunk=on_chunk)
+                rec = recorder.record(
+                    work / "take.wav", limit_s=limit_s, target_s=limit_s, listener=Sampled()
+                )
             except DeviceLost as exc:  # reported, with the partial take, below
                 print(f"DEVICE LOST: {exc.message}")
                 rec = exc.recording

@@ -60,14 +60,21 @@ class Recording:
     stopped_by: str  # one of the STOP_* values
 
 
-class TranscriptStream(Protocol):
-    """A decoder fed while the answer is recorded."""
+class Listener(Protocol):
+    """What a recorder feeds while it records a take: the take's streaming decoder."""
 
     def feed(self, chunk: np.ndarray) -> None:
         """Decode int16 mono samples at SAMPLE_RATE_HZ."""
 
     def partial(self) -> LiveWords:
         """The words recognized so far (a str; its `tentative` tail may still change)."""
+
+    def backlog_s(self) -> float:
+        """Audio fed but not decoded yet, in seconds: a recorder of files keeps pace with it."""
+
+
+class TranscriptStream(Listener, Protocol):
+    """A decoder fed while the answer is recorded."""
 
     def finish(self) -> Transcript:
         """Flush and return the whole take's transcript."""
@@ -96,12 +103,10 @@ class Recorder(Protocol):
         *,
         limit_s: float,
         target_s: float,
-        on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], LiveWords] | None = None,
+        listener: Listener | None = None,
     ) -> Recording:
-        """Record one take to `path`, streaming chunks to `on_chunk` as they arrive.
-
-        `partial_words` lets a live view show the words recognized so far.
+        """Record one take to `path`, feeding chunks to `listener` as they arrive; its partial()
+        lets a live view show the words recognized so far.
         Ctrl-C does not propagate out of record(): the take is finalized on disk and returned
         with stopped_by=STOP_INTERRUPT, so the engine can save it, then exit 130.
         """

@@ -263,8 +263,7 @@ class _Engine:
                 path,
                 limit_s=limit_s,
                 target_s=target_s,
-                on_chunk=stream.feed if stream else None,
-                partial_words=stream.partial if stream else None,
+                listener=stream,
             )
         except (KeyboardInterrupt, BrokenPipeError) as exc:
             stopped_by = stopsignals.cause(exc)

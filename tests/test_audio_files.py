@@ -18,6 +18,26 @@ from mockint.audio.level import FRAME_S, SpeechMeter
 from mockint.audio.record import CHUNK_FRAMES
 from mockint.errors import UsageError
 from mockint.ports import SAMPLE_RATE_HZ, STOP_END, STOP_LIMIT, STOP_SILENCE
+from mockint.transcript import LiveWords
+
+
+class Kept:
+    """A listener that keeps the chunks it is fed and is never behind."""
+
+    def __init__(self) -> None:
+        self.chunks: list[np.ndarray] = []
+        self.fed = 0
+
+    def feed(self, chunk: np.ndarray) -> None:
+        self.chunks.append(chunk)
+        self.fed += len(chunk)
+
+    def partial(self) -> LiveWords:
+        return LiveWords("")
+
+    def backlog_s(self) -> float:
+        return 0.0
+
 
 CLIP = Path(__file__).resolve().parent / "data" / "rec_forever_16k.wav"
 
@@ -103,8 +123,9 @@ def test_take_is_the_file_through_the_pipeline(tmp_path, speech):
     src = write(
         tmp_path / "answer.flac", soxr.resample(stereo.astype(np.float32) / 32768, 16000, 44100), 44100
     )
-    chunks: list[np.ndarray] = []
-    rec = FileRecorder([src]).record(tmp_path / "take.wav", limit_s=60, target_s=30, on_chunk=chunks.append)
+    kept = Kept()
+    rec = FileRecorder([src]).record(tmp_path / "take.wav", limit_s=60, target_s=30, listener=kept)
+    chunks = kept.chunks
     data, rate = sf.read(rec.path, dtype="int16")
     assert rate == SAMPLE_RATE_HZ and data.ndim == 1
     np.testing.assert_array_equal(data, read_16k_mono(src))
@@ -181,12 +202,7 @@ def test_a_shown_answer_waits_for_its_decoder_but_not_for_a_stuck_one(tmp_path, 
 
     monkeypatch.setattr(record, "DECODER_STALL_S", 0.3)
 
-    class StuckStream:
-        fed = 0
-
-        def feed(self, chunk):
-            self.fed += len(chunk)
-
+    class StuckStream(Kept):
         def backlog_s(self):
             return self.fed / 16_000  # nothing is ever decoded
 
@@ -194,7 +210,7 @@ def test_a_shown_answer_waits_for_its_decoder_but_not_for_a_stuck_one(tmp_path, 
     answer = write(tmp_path / "a.wav", np.tile(speech[:16000], 5))  # 5 s: 40 chunks past the backlog
     rec = FileRecorder([answer], out=io.StringIO())
     started = time.monotonic()
-    got = rec.record(tmp_path / "take.wav", limit_s=60, target_s=30, on_chunk=stream.feed)
+    got = rec.record(tmp_path / "take.wav", limit_s=60, target_s=30, listener=stream)
     assert got.duration_s == 5.0 and stream.fed == 5 * 16_000
     assert time.monotonic() - started < 2.0  # one stall waited out, not one per chunk
 

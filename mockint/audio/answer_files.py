@@ -23,6 +23,7 @@ from mockint.ports import (
     STOP_LIMIT,
     STOP_SILENCE,
     Clock,
+    Listener,
     Recording,
 )
 from mockint.transcript import LiveWords
@@ -94,8 +95,7 @@ class FileRecorder:
         *,
         limit_s: float,
         target_s: float,
-        on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], LiveWords] | None = None,
+        listener: Listener | None = None,
     ) -> Recording:
         if not self._files:
             raise UsageError(
@@ -107,11 +107,11 @@ class FileRecorder:
         first = next(blocks, None)  # an unreadable file fails here, before the take file is written to
         take = _Take(path, limit_s)
         stopped = STOP_END
-        view = self._view(limit_s, target_s, partial_words)
-        # A decoder that says how far behind it is (BackgroundStream.backlog_s): a shown answer
-        # is "spoken" at the pace it is understood, so timer and words move instead of a
-        # frozen screen while the decoder catches up at the end.
-        backlog = getattr(getattr(on_chunk, "__self__", None), "backlog_s", None)
+        view = self._view(limit_s, target_s, listener.partial if listener is not None else None)
+        # The decoder says how far behind it is: a shown answer is "spoken" at the pace it is
+        # understood, so timer and words move instead of a frozen screen while the decoder
+        # catches up at the end.
+        backlog = listener.backlog_s if listener is not None else None
         if self.play:
             self._play(source, limit_s)
         start = self._clock()
@@ -119,7 +119,7 @@ class FileRecorder:
             for i, chunk in enumerate(_chunks(first, blocks)):
                 take.put(chunk)
                 take.writer.sync()
-                take.drain(on_chunk)
+                take.drain(listener)
                 view.update(take.meter.duration_s, take.meter.level_dbfs)
                 if self.out is not None and not self.realtime and not self._keep_pace(backlog, take, view):
                     backlog = None
@@ -140,7 +140,7 @@ class FileRecorder:
             blocks.close()  # the file is closed now, not when garbage-collected
             take.writer.close()
             view.__exit__(None, None, None)
-        take.drain(on_chunk)
+        take.drain(listener)
         if self.out is not None:
             view.finish(take.meter.duration_s, stopped)
         return take.recording(stopped)

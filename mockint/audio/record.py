@@ -2,7 +2,7 @@
 
 Recording: the PortAudio callback only enqueues; a writer thread (mockint.audio.takewriter) streams
 the take to a 16 kHz mono 16-bit WAV on disk and passes each written chunk on to the level
-meter and, on the caller's thread, to `on_chunk` (the streaming decoder). `FileRecorder`
+meter and, on the caller's thread, to a `Listener` (the streaming decoder). `FileRecorder`
 (`--answers-from`, mockint.audio.answer_files) sends audio files through the same writer and meter.
 """
 
@@ -29,11 +29,11 @@ from mockint.ports import (
     STOP_SILENCE,
     Clock,
     DeviceLost,
+    Listener,
     Recording,
 )
-from mockint.transcript import LiveWords
 
-CHUNK_S = 0.1  # audio arrives (and on_chunk is called) in chunks this long
+CHUNK_S = 0.1  # audio arrives (and is fed to the listener) in chunks this long
 CHUNK_FRAMES = int(CHUNK_S * SAMPLE_RATE_HZ)
 TICK_S = 0.05  # how often the recording loop looks at keys, limits and the view
 DEVICE_STALL_S = 2.0  # an input silent this long, whose stream has stopped, is reopened
@@ -62,13 +62,13 @@ class _Take:
     def put(self, raw: np.ndarray) -> None:
         self.writer.put(raw)
 
-    def drain(self, on_chunk: Callable[[np.ndarray], None] | None, budget_s: float | None = None) -> None:
-        """Hand written chunks to `on_chunk`, for at most `budget_s` (None: all of them)."""
+    def drain(self, listener: Listener | None, budget_s: float | None = None) -> None:
+        """Hand written chunks to `listener`, for at most `budget_s` (None: all of them)."""
         end = None if budget_s is None else time.monotonic() + budget_s
         while self._written:
             chunk = self._written.popleft()
-            if on_chunk is not None:
-                on_chunk(chunk)
+            if listener is not None:
+                listener.feed(chunk)
             if end is not None and time.monotonic() > end:
                 return
 
@@ -226,8 +226,7 @@ class MicrophoneRecorder:
         *,
         limit_s: float,
         target_s: float,
-        on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], LiveWords] | None = None,
+        listener: Listener | None = None,
     ) -> Recording:
         from mockint.render.live import KeyReader, LiveView
 
@@ -244,7 +243,7 @@ class MicrophoneRecorder:
                 limit_s=limit_s,
                 target_s=target_s,
                 interactive=self.interactive,
-                partial_words=partial_words,
+                partial_words=listener.partial if listener is not None else None,
             )
             keys = KeyReader(self.keys) if self.interactive else None
             with view, keys or contextlib.nullcontext():
@@ -253,7 +252,7 @@ class MicrophoneRecorder:
                         stopped = keys.stop_key(TICK_S)
                     else:
                         time.sleep(TICK_S)
-                    take.drain(on_chunk, budget_s=TICK_S)
+                    take.drain(listener, budget_s=TICK_S)
                     if stopped is not None or take.writer.failed:
                         break  # a failed writer (e.g. a full disk): close() below says why
                     if take.writer.full.is_set():
@@ -274,7 +273,7 @@ class MicrophoneRecorder:
         finally:
             self._take = None
             take.writer.close()
-        take.drain(on_chunk)
+        take.drain(listener)
         if lost:
             self.close()  # the next take reopens (and re-resolves) the device
             recording = take.recording(STOP_INTERRUPT)

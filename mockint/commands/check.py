@@ -73,8 +73,7 @@ def listen(transcriber, env: Environment, *, input_device, seconds: float):
             Path(tmp) / "check.wav",
             limit_s=seconds,
             target_s=seconds,
-            on_chunk=stream.feed,
-            partial_words=stream.partial,
+            listener=stream,
         )
         words = stream.finish().text.strip()
         verdict = judge(read_16k_mono(recording.path))

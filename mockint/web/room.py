@@ -40,6 +40,7 @@ from mockint.ports import (
     STOP_QUIT,
     STOP_RETAKE,
     STOP_SKIP,
+    Listener,
     Recording,
 )
 from mockint.transcript import LiveWords
@@ -154,8 +155,7 @@ class WebRecorder:
         *,
         limit_s: float,
         target_s: float,
-        on_chunk: Callable[[np.ndarray], None] | None = None,
-        partial_words: Callable[[], LiveWords] | None = None,
+        listener: Listener | None = None,
     ) -> Recording:
         meter = SpeechMeter()
         written: deque[np.ndarray] = deque()
@@ -167,8 +167,8 @@ class WebRecorder:
         def drain() -> None:
             while written:
                 chunk = written.popleft()
-                if on_chunk is not None:
-                    on_chunk(chunk)
+                if listener is not None:
+                    listener.feed(chunk)
 
         writer = TakeWriter(path, max_frames=round(limit_s * SAMPLE_RATE_HZ), on_written=on_written)
         self._stop = None if self.room.open else STOP_INTERRUPT
@@ -196,7 +196,7 @@ class WebRecorder:
                 now = time.monotonic()
                 if now - last_live >= LIVE_EVERY_S:
                     last_live = now
-                    heard = partial_words() if partial_words else LiveWords("")
+                    heard = listener.partial() if listener is not None else LiveWords("")
                     self.room.send(
                         {
                             "type": "live",
@@ -215,9 +215,8 @@ class WebRecorder:
         self.stopped_at = time.monotonic()
         finalize_s = self.stopped_at - closing  # writing the tail and fsync: part of "answer → review"
         # The streaming decoder's backlog when the answer ended: audio it still has to decode
-        # before the transcript exists (on_chunk is the engine's stream.feed, when it streams).
-        backlog = getattr(getattr(on_chunk, "__self__", None), "backlog_s", None)
-        self.backlog_s = round(backlog(), 2) if callable(backlog) else None
+        # before the transcript exists.
+        self.backlog_s = round(listener.backlog_s(), 2) if listener is not None else None
         if stopped == STOP_LIMIT:
             self._cue("times_up")
         self.room.send(

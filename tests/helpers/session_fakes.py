@@ -61,20 +61,20 @@ class FakeRecorder:
     def close(self) -> None:
         self.closed = True
 
-    def record(self, path: Path, *, limit_s, target_s, on_chunk=None, partial_words=None) -> Recording:
+    def record(self, path: Path, *, limit_s, target_s, listener=None) -> Recording:
         if not self.script:
             from mockint.errors import UsageError
 
             raise UsageError("no more answers in --answers-from", "give one file per answer")
         say = self.script.pop(0)
         self.calls.append(
-            {"path": path, "limit_s": limit_s, "target_s": target_s, "streamed": on_chunk is not None}
+            {"path": path, "limit_s": limit_s, "target_s": target_s, "streamed": listener is not None}
         )
         path.write_text(say.text)
-        if on_chunk is not None:
+        if listener is not None:
             codes = np.frombuffer(say.text.encode(), dtype=np.uint8).astype(np.int16)
             for start in range(0, len(codes), 7):
-                on_chunk(codes[start : start + 7])
+                listener.feed(codes[start : start + 7])
         if say.raise_instead is not None:
             raise say.raise_instead
         return Recording(path, say.duration_s, say.thinking_s, 0, say.stopped_by)
