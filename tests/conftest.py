@@ -26,6 +26,15 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
+def pytest_collection_modifyitems(items):
+    """With pytest-xdist (scripts/test.sh runs `-n auto --dist loadgroup`): the tests on the virtual
+    sound card or in Chromium run in one worker, one after another in file order, while the other
+    workers take the rest — they wait on real-time audio, so beside them the CPU is mostly free."""
+    for item in items:
+        if item.get_closest_marker("device") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("devices"))
+
+
 @dataclass
 class CliResult:
     code: int
