@@ -54,13 +54,6 @@ def harvard_after(sphinx):
     return sphinx.transcribe(HARVARD)
 
 
-def feed_in_chunks(transcriber, samples: np.ndarray, chunk: int):
-    stream = transcriber.stream()
-    for i in range(0, samples.size, chunk):
-        stream.feed(samples[i : i + chunk])
-    return stream
-
-
 def test_english_clip_gives_one_two_three_with_word_times(sphinx):
     t = sphinx.transcribe(ENGLISH)
     assert t.text == "one two three"
@@ -119,23 +112,17 @@ def test_harvard_sentences_under_the_measured_wer_bound(harvard_after):
 
 
 @pytest.mark.slow
-def test_streaming_gives_the_words_of_after_the_fact_whatever_the_chunks(sphinx, harvard_after):
+def test_a_stream_shows_words_while_fed_gives_the_words_of_after_the_fact_and_leaves_only_the_tail(
+    sphinx, harvard_after
+):
+    """One streamed decode of the 35 s clip, fed in chunks of an odd size that splits frames."""
     after = harvard_after
-    samples = read_16k_mono(HARVARD)
-    streamed = feed_in_chunks(sphinx, samples, 777).finish()  # an odd size that splits frames
-    assert wer(after.text, streamed.text) <= 0.02
-    assert [w.word for w in streamed.words] == [w.word for w in after.words]
-    assert [w.start for w in streamed.words] == pytest.approx([w.start for w in after.words], abs=0.011)
-
-
-@pytest.mark.slow
-def test_stream_shows_words_while_fed_and_leaves_only_the_tail(sphinx):
     samples = read_16k_mono(HARVARD)
     stream = sphinx.stream()
     seen = []
-    for i in range(0, samples.size, 1_600):  # 0.1 s chunks, as a recorder sends them
-        stream.feed(samples[i : i + 1_600])
-        if i % 32_000 == 0:
+    for i in range(0, samples.size, 777):
+        stream.feed(samples[i : i + 777])
+        if i % 31_080 == 0:  # about every 2 s of audio
             seen.append(stream.partial())
     deadline = time.monotonic() + 120
     while stream.backlog_s() > 0 and time.monotonic() < deadline:  # the answer is still "going on"
@@ -143,13 +130,15 @@ def test_stream_shows_words_while_fed_and_leaves_only_the_tail(sphinx):
         time.sleep(0.05)
     assert stream.backlog_s() == 0
     assert any(seen), "no running words while the audio was fed"
-    t = stream.finish()
+    streamed = stream.finish()
     # Only the last utterance's end is left: a small share of decoding the whole answer (about a
     # quarter of its length for sphinx). The 1 s target is measured by benchmarks/bench_speech.py;
     # this bound holds on a loaded machine too.
-    assert t.elapsed_s < 0.1 * samples.size / 16_000
-    assert wer(HARVARD_REFERENCE, t.text) <= HARVARD_MAX_WER
-    assert t.text.startswith(seen[-1].split(" ")[0])
+    assert streamed.elapsed_s < 0.1 * samples.size / 16_000
+    assert streamed.text.startswith(seen[-1].split(" ")[0])
+    # The chunks do not change the words or their times.
+    assert [w.word for w in streamed.words] == [w.word for w in after.words]
+    assert [w.start for w in streamed.words] == pytest.approx([w.start for w in after.words], abs=0.011)
 
 
 def test_a_dropped_stream_releases_the_decoder(sphinx):

@@ -104,9 +104,11 @@ def test_a_minute_of_silence_gives_no_words(whisper, tmp_path):
 
 
 @pytest.mark.parametrize("colour", ["white", "pink"])
-def test_a_minute_of_room_noise_gives_no_words(whisper, tmp_path, colour):
+def test_room_noise_gives_no_words(whisper, tmp_path, colour):
+    """20 s here (pink noise passes the VAD, so each second is decoded); the issue's 60 s of each
+    is measured by benchmarks/bench_whisper.py --only silence."""
     rng = np.random.default_rng(1234)
-    noise = rng.standard_normal(60 * 16_000)
+    noise = rng.standard_normal(20 * 16_000)
     if colour == "pink":  # 1/f: shape white noise in the frequency domain
         spectrum = np.fft.rfft(noise)
         spectrum /= np.sqrt(np.arange(1, spectrum.size + 1))
