@@ -8,7 +8,9 @@ and "fresh8" are benchmarks/data/review_fresh{5,6,8}.jsonl (each written before
 the round of tuning it measures, never tuned on — only their aggregate figures are read, once
 the tuning is frozen). "relevance7" (benchmarks/data/relevance_fresh7.jsonl) holds 22 stories,
 each under its own bank question and under another's (half of those near misses sharing its
-words), for relevance and off_topic only; written before the relevance work it measures. Typed.
+words), for relevance and off_topic only; written before the relevance work it measures.
+"relevance9" (relevance_fresh9.jsonl): 28 more such stories (14 near misses; Amazon, Meta,
+JPMC and general questions; spoken-style and terse), written before the next relevance round. Typed.
 
 Figures:
   presence         answer × part cells: a part is found exactly when it is there
@@ -54,6 +56,7 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     "fresh8": HERE / "data" / "review_fresh8.jsonl",
     # relevance only: stories under their own bank question and under another's (no part labels)
     "relevance7": HERE / "data" / "relevance_fresh7.jsonl",
+    "relevance9": HERE / "data" / "relevance_fresh9.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -371,6 +374,7 @@ def main() -> int:
     ap.add_argument("--fresh6", dest="sets", action="append_const", const="fresh6")
     ap.add_argument("--fresh8", dest="sets", action="append_const", const="fresh8")
     ap.add_argument("--relevance7", dest="sets", action="append_const", const="relevance7")
+    ap.add_argument("--relevance9", dest="sets", action="append_const", const="relevance9")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument("--spoken", action="store_true", help="Festival + pocketsphinx (answers, no pairs)")
