@@ -97,9 +97,7 @@ class Bank:
     ) -> tuple[Question | None, Profile | None]:
         """What a review is judged against: a bank question by id, else your own question's text
         (as question "custom"), else none; and the company, else the question's first profile."""
-        question = custom_question(question_text)
-        if question_id:
-            question = self.question(question_id)
+        question = self.question(question_id) if question_id else custom_question(question_text)
         profile = self.profile(company) if company else None
         if profile is None and question is not None and question.profiles:
             profile = self.profile(question.profiles[0])
