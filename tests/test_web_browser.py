@@ -138,18 +138,27 @@ def _answer(w: Watched, min_words: int, key: str = "Space", shot: str | None = N
     return words
 
 
-def best_match(take: np.ndarray, source: np.ndarray, seconds: float = 1.0) -> float:
-    """How well one second from the middle of `take` matches the looped `source` anywhere
-    (normalized cross-correlation, 1.0 = the same samples): the page's capture and
-    downsampling must hand the server the answer itself, not noise or a wrong rate."""
+def window_matches(
+    take: np.ndarray, source: np.ndarray, windows: int = 9, seconds: float = 1.0
+) -> list[float]:
+    """How well each of `windows` one-second stretches spread over the middle 80% of `take`
+    matches the looped `source` anywhere (normalized cross-correlation, 1.0 = the same samples):
+    the page's capture and downsampling must hand the server the answer itself, not noise or a
+    wrong rate. A wrong rate or noise fails every window; where the fake microphone's file loops
+    (it plays from the browser's start, so a take may span the wrap) the samples jump, which
+    spoils only the window it falls in (one window matched 0.73 so in a CI run)."""
     n = int(seconds * 16_000)
-    seg = take[len(take) // 2 : len(take) // 2 + n].astype(np.float64)
     hay = np.concatenate([source, source]).astype(np.float64)
     size = 1 << (len(hay) + n).bit_length()
-    corr = np.fft.irfft(np.fft.rfft(hay, size) * np.conj(np.fft.rfft(seg, size)), size)[: len(hay) - n]
+    spectrum = np.fft.rfft(hay, size)
     energy = np.cumsum(np.concatenate([[0.0], hay**2]))
-    norms = np.sqrt(energy[n : n + len(corr)] - energy[: len(corr)]) * np.linalg.norm(seg)
-    return float(np.max(corr / np.maximum(norms, 1e-9)))
+    scores = []
+    for start in np.linspace(0.1 * len(take), 0.9 * len(take) - n, windows).astype(int):
+        seg = take[start : start + n].astype(np.float64)
+        corr = np.fft.irfft(spectrum * np.conj(np.fft.rfft(seg, size)), size)[: len(hay) - n]
+        norms = np.sqrt(energy[n : n + len(corr)] - energy[: len(corr)]) * np.linalg.norm(seg)
+        scores.append(round(float(np.max(corr / np.maximum(norms, 1e-9))), 3))
+    return scores
 
 
 def _wait_done(w: Watched, served) -> None:
@@ -208,7 +217,8 @@ def test_a_whole_question_answered_in_the_page_by_keyboard(chromium, served, pul
     assert abs(info.duration - answer["duration_s"]) < 0.05
     recorded, _ = sf.read(str(served.recordings / session_id / answer["audio"]), dtype="float32")
     source, _ = sf.read(str(SAMPLES / f"{ANSWER}.ogg"), dtype="float32")
-    assert best_match(recorded, source) > 0.9
+    matches = window_matches(recorded, source)
+    assert sum(m > 0.9 for m in matches) >= 6, matches  # two windows in three are the answer itself
 
     # The session page (the report, audio through the API) plays the take.
     p.click("#session-link")
