@@ -27,7 +27,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 
 
 def pytest_collection_modifyitems(items):
-    """With pytest-xdist (MOCKINT_TEST_WORKERS=2 scripts/test.sh): the tests on the virtual
+    """With pytest-xdist (scripts/test.sh runs two workers): the tests on the virtual
     sound card or in Chromium run in one worker, one after another in file order, while the other
     workers take the rest — they wait on real-time audio, so beside them the CPU is mostly free."""
     for item in items:
