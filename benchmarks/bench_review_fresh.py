@@ -216,14 +216,14 @@ def load(paths: list[Path], bank: Bank, fresh: bool) -> tuple[list[Item], list[t
 
 
 _cache: dict[tuple[int, bool], object] = {}
-SPOKEN = False  # --spoken: answers said by Festival and heard by pocketsphinx (answers only, no pairs)
+SPOKEN = ""  # --spoken VOICE: answers said by slt or piper, heard by the default engine (no pairs)
 
 
 def answer_of(it: Item) -> Transcript:
     if SPOKEN:
         from spoken_cache import spoken
 
-        return spoken(it.text)[0]
+        return spoken(it.text, SPOKEN)[0]
     return Transcript.from_text(it.text)
 
 
@@ -377,20 +377,32 @@ def main() -> int:
     ap.add_argument("--relevance9", dest="sets", action="append_const", const="relevance9")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
-    ap.add_argument("--spoken", action="store_true", help="Festival + pocketsphinx (answers, no pairs)")
+    ap.add_argument(
+        "--spoken",
+        nargs="?",
+        const="slt",
+        default="",
+        choices=("slt", "piper"),
+        help="answers said by Festival slt (default) or Piper, heard by the default engine (no pairs)",
+    )
     args = ap.parse_args()
     global SPOKEN
     SPOKEN = args.spoken
     bank = load_bank(bundled_bank_dir())
     ins_items, ins_pairs = load(IN_SAMPLE, bank, fresh=False)
+    held = {
+        name: load([path], bank, fresh=True)
+        for name, path in FRESH.items()
+        if args.fresh or name in args.sets
+    }
+    if SPOKEN:  # say every answer first (Piper: one subprocess for the lot)
+        from spoken_cache import prepare
+
+        prepare([it.text for it in ins_items] + [it.text for its, _ in held.values() for it in its], SPOKEN)
     if args.dump:
         dump(ins_items, ins_pairs, bank)
     ins = figures(ins_items, ins_pairs, bank)
-    fresh = {}
-    for name, path in FRESH.items():
-        if args.fresh or name in args.sets:
-            items, prs = load([path], bank, fresh=True)
-            fresh[name] = (items, prs, figures(items, prs, bank))
+    fresh = {name: (items, prs, figures(items, prs, bank)) for name, (items, prs) in held.items()}
     if args.by_kind:
         by_kind("in-sample", ins_items, ins_pairs, bank)
         for name, (items, prs, _) in fresh.items():
@@ -398,7 +410,12 @@ def main() -> int:
     sets = f"in-sample {len(ins_items)} answers + {len(ins_pairs)} pairs" + "".join(
         f", {name} {len(its)} + {len(prs)}" for name, (its, prs, _) in fresh.items()
     )
-    print(f"{'spoken (Festival slt HTS → pocketsphinx)' if SPOKEN else 'typed'}; {sets}")
+    if SPOKEN:
+        from spoken_cache import _engine
+
+        print(f"spoken ({SPOKEN} voice → {_engine()}); {sets}")
+    else:
+        print(f"typed; {sets}")
     print(f"  {'metric':<18}{'in-sample':>19}" + "".join(f"{n:>20}" for n in fresh) + f"{'target':>8}")
     for key in ins:
         cols = "".join(f"{fig[key]:>20}" for _, _, fig in fresh.values())

