@@ -144,9 +144,10 @@ def window_matches(
     """How well each of `windows` one-second stretches spread over the middle 80% of `take`
     matches the looped `source` anywhere (normalized cross-correlation, 1.0 = the same samples):
     the page's capture and downsampling must hand the server the answer itself, not noise or a
-    wrong rate. A wrong rate or noise fails every window; where the fake microphone's file loops
-    (it plays from the browser's start, so a take may span the wrap) the samples jump, which
-    spoils only the window it falls in (one window matched 0.73 so in a CI run)."""
+    wrong rate. A wrong rate or noise fails every window; a drop or jump in the samples spoils only
+    the window it falls in. (One window from the middle matched 0.73 in a CI run; the cause is
+    not found: not CPU load, as four busy loops on the 2 cores still gave 0.99 everywhere, and
+    that take, the module's first, was too short to reach the fake microphone's loop point.)"""
     n = int(seconds * 16_000)
     hay = np.concatenate([source, source]).astype(np.float64)
     size = 1 << (len(hay) + n).bit_length()
