@@ -385,11 +385,20 @@ def main() -> int:
         choices=("slt", "piper"),
         help="answers said by Festival slt (default) or Piper, heard by the default engine (no pairs)",
     )
+    ap.add_argument(
+        "--in-sample",
+        choices=("all", "own"),
+        default="all",
+        help="own: only review_own*.jsonl (36 answers) as the in-sample column, to keep a spoken run short",
+    )
     args = ap.parse_args()
     global SPOKEN
     SPOKEN = args.spoken
     bank = load_bank(bundled_bank_dir())
-    ins_items, ins_pairs = load(IN_SAMPLE, bank, fresh=False)
+    in_sample = (
+        IN_SAMPLE if args.in_sample == "all" else [p for p in IN_SAMPLE if p.name.startswith("review_own")]
+    )
+    ins_items, ins_pairs = load(in_sample, bank, fresh=False)
     held = {
         name: load([path], bank, fresh=True)
         for name, path in FRESH.items()
