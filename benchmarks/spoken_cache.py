@@ -27,7 +27,6 @@ from mockint.transcript import Transcript, Word
 FESTIVAL_VOICE = "(voice_cmu_us_slt_arctic_hts)"  # the voice pocketsphinx follows best (DESIGN.md)
 SAMPLE_RATE_HZ = 16_000
 FRAMES_PER_S = 100  # pocketsphinx segment frames
-VOICES = ("slt", "piper")
 PIPER_PYTHON = os.environ.get("PIPER_PYTHON", "/work/scratch/wvenv/bin/python")
 PIPER_SCRIPT = """
 import json, sys, wave
@@ -53,7 +52,7 @@ def _key(text: str) -> str:
 
 def _plain(text: str) -> str:
     """Festival (and Piper) read some typography badly; plain ASCII quotes/dashes speak the same words."""
-    return text.replace("’", "'").replace("—", ", ").replace("&", " and ")
+    return text.replace("’", "'").replace("—", ", ").replace("–", ", ").replace("&", " and ")
 
 
 def _wav_of(text: str, voice: str) -> Path:
@@ -61,30 +60,41 @@ def _wav_of(text: str, voice: str) -> Path:
 
 
 def _to_16k(raw: Path, wav: Path) -> None:
+    """16 kHz mono 16-bit, written whole or not at all (a cached WAV is never half a file)."""
+    part = wav.with_suffix(".tmp.wav")
     subprocess.run(
-        ["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(wav)],
+        ["sox", str(raw), "-r", str(SAMPLE_RATE_HZ), "-c", "1", "-b", "16", str(part)],
         check=True,
         capture_output=True,
     )
+    part.replace(wav)
+
+
+def piper_say(jobs: list[tuple[str, Path]]) -> None:
+    """Say each (text, wav) with the Piper test voice, in one subprocess (loading it takes ~15 s)."""
+    if not jobs:
+        return
+    if not Path(PIPER_PYTHON).exists():
+        sys.exit(f"no Piper at {PIPER_PYTHON}: make that venv (see spoken_cache.py) or set PIPER_PYTHON")
+    with tempfile.TemporaryDirectory() as tmp:
+        raws = [str(Path(tmp) / f"{k}.wav") for k in range(len(jobs))]
+        (Path(tmp) / "jobs.json").write_text(
+            json.dumps([(_plain(text), raw) for (text, _), raw in zip(jobs, raws, strict=True)]),
+            encoding="utf-8",
+        )
+        subprocess.run([PIPER_PYTHON, "-c", PIPER_SCRIPT, str(Path(tmp) / "jobs.json")], check=True)
+        for (_, wav), raw in zip(jobs, raws, strict=True):
+            _to_16k(Path(raw), wav)
 
 
 def prepare(texts: list[str], voice: str) -> None:
     """Say every text not yet cached; Piper's in one subprocess (loading the voice takes ~15 s)."""
     todo = [t for t in dict.fromkeys(texts) if not _wav_of(t, voice).exists()]
-    if voice != "piper":
+    if voice == "piper":
+        piper_say([(t, _wav_of(t, voice)) for t in todo])
+    else:
         for text in todo:
             synthesize(text, voice)
-        return
-    if not todo:
-        return
-    if not Path(PIPER_PYTHON).exists():
-        sys.exit(f"no Piper at {PIPER_PYTHON}: make that venv (see spoken_cache.py) or set PIPER_PYTHON")
-    with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(_plain(t), str(Path(tmp) / f"{k}.wav")) for k, t in enumerate(todo)]
-        (Path(tmp) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        subprocess.run([PIPER_PYTHON, "-c", PIPER_SCRIPT, str(Path(tmp) / "jobs.json")], check=True)
-        for text, (_, raw) in zip(todo, jobs, strict=True):
-            _to_16k(Path(raw), _wav_of(text, voice))
 
 
 def synthesize(text: str, voice: str = "slt") -> Path:
