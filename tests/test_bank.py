@@ -109,6 +109,10 @@ BAD = [
         "question_bank/acme.yaml: questions[0].target_s: expected a number",
     ),
     ("questions: {id: q1}\n", "question_bank/acme.yaml: questions: expected a list"),
+    (
+        "questions:\n  - id: q1\n    text: Tell me.\n    behaviours: [conflcit]\n",
+        "question_bank/acme.yaml: questions[0].behaviours[0]: unknown behaviour 'conflcit' — did you mean 'conflict'?",
+    ),
 ]
 
 
@@ -150,3 +154,10 @@ def test_missing_folder_and_unknown_company(tmp_path):
     bank = load_bank(_bank_with(tmp_path, GOOD_PROFILE))
     with pytest.raises(UsageError, match="unknown company 'amazn' — choose one of: acme"):
         bank.profile("amazn")
+
+
+def test_every_bundled_question_names_what_a_story_must_show():
+    # the review's relevance check judges a story against these (review/behaviour.py)
+    bank = load_bank(bundled_bank_dir())
+    unnamed = [q.id for q in bank.questions.values() if not q.behaviours]
+    assert unnamed == []

@@ -19,6 +19,12 @@ from mockint.errors import BankError, UsageError
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FOLLOW_UPS = 3
 MAX_QUESTION_CHARS = 1000  # what espeak is ever asked to speak at once (it segfaults near 20k)
+# What a question can ask a story to show (a question's optional `behaviours`); the review's
+# learned relevance check (review/behaviour.py) is trained on these. "any": any story will do.
+BEHAVIOURS = (
+    "customer ownership conflict failure deadline prioritise data dive_deep simplify develop help "
+    "trust learn ambiguity frugality influence feedback change goal risk crisis leadership any"
+).split()
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Question:
     tags: tuple[str, ...] = ()
     follow_ups: tuple[str, ...] = ()
     talking_points: tuple[str, ...] = ()
+    behaviours: tuple[str, ...] = ()  # what a story must show to answer it (BEHAVIOURS)
     target_s: float | None = None  # overrides the profile's answer target
     limit_s: float | None = None  # overrides the profile's answer limit
 
@@ -161,6 +168,15 @@ class _Checker:
             raise self.fail(path, f"{value!r} is not an id (lowercase letters, digits, '-')")
         return value
 
+    def behaviour(self, value: Any, path: str) -> str:
+        value = self.text(value, path)
+        if value not in BEHAVIOURS:
+            known = ", ".join(BEHAVIOURS)
+            raise self.fail(
+                path, f"unknown behaviour {value!r}{did_you_mean(value, BEHAVIOURS)} (known: {known})"
+            )
+        return value
+
     def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
         if (
             isinstance(value, bool)
@@ -214,7 +230,16 @@ _PROFILE_KEYS = {
 }
 _PRINCIPLE_KEYS = {"id", "name", "summary"}
 _QUESTION_KEYS = {"id", "text"}
-_QUESTION_OPTIONAL = {"principles", "tags", "follow_ups", "talking_points", "target_s", "limit_s", "profiles"}
+_QUESTION_OPTIONAL = {
+    "principles",
+    "tags",
+    "follow_ups",
+    "talking_points",
+    "behaviours",
+    "target_s",
+    "limit_s",
+    "profiles",
+}
 
 
 def _parse_profile(c: _Checker, raw: Any, stem: str) -> Profile:
@@ -273,6 +298,7 @@ def _parse_question(c: _Checker, raw: Any, path: str, profile_id: str) -> Questi
         tags=tuple(t.lower() for t in c.strings(m.get("tags", []), _join(path, "tags"))),
         follow_ups=follow_ups,
         talking_points=c.strings(m.get("talking_points", []), _join(path, "talking_points")),
+        behaviours=c.strings(m.get("behaviours", []), _join(path, "behaviours"), c.behaviour),
         target_s=None if target is None else c.number(target, _join(path, "target_s"), minimum=1),
         limit_s=None if limit is None else c.number(limit, _join(path, "limit_s"), minimum=1),
     )

@@ -56,6 +56,7 @@ def run_list(args: argparse.Namespace, settings: Settings, env: Environment) -> 
                     "tags": list(q.tags),
                     "follow_ups": list(q.follow_ups),
                     "talking_points": list(q.talking_points),
+                    "behaviours": list(q.behaviours),
                     "target_s": q.target_s,
                     "limit_s": q.limit_s,
                 }

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from mockint.bank import Principle, Question
+from mockint.review import behaviour
 
 MIN_WORDS_TO_JUDGE = 40  # a shorter answer is not judged off-topic
 # Off-topic when, against the whole bank, at least RIVAL_RANK of the other questions fit the story
@@ -185,14 +186,18 @@ class Relevance:
     themes: tuple[str, ...] = ()  # the themes the question calls up
     rival: str | None = None  # a bank question the story fits clearly better, if any
     ranked: bool = False  # judged against the bank's other questions (else on its own words)
+    behaviour: behaviour.Fit | None = None  # what the story shows beside what the question asks
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "score": None if self.score is None else round(self.score, 2),
             "basis": self.basis,
             "keywords_found": list(self.keywords_found),
             "talking_points": [{"text": t, "covered": c} for t, c in self.talking_points],
         }
+        if self.behaviour is not None:
+            d["behaviour"] = self.behaviour.to_dict()
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> Relevance:
@@ -300,7 +305,8 @@ def judge(
             and p_better >= PRINCIPLE_RANK * len(by_principle)
         ):
             rival = fits[0][1].text
-    return Relevance(score, basis, keywords, tuple(points), themes, rival, bool(others))
+    fit = behaviour.judge(norms, question.behaviours)
+    return Relevance(score, basis, keywords, tuple(points), themes, rival, bool(others), fit)
 
 
 def _group(q: Question) -> str:
@@ -313,6 +319,10 @@ def off_topic(rel: Relevance, words: int) -> bool:
     if rel.score is None or words < MIN_WORDS_TO_JUDGE:
         return False
     if any(covered for _, covered in rel.talking_points):
+        return False
+    # A story that names what the question asks for (a disagreement, a deadline…) answers it,
+    # whatever its setting shares with other questions (behaviour.py).
+    if rel.behaviour is not None and rel.behaviour.shown:
         return False
     # Off-topic only when the story clearly fits the bank's other questions better; with no bank
     # to compare against, word overlap alone is too thin to be sure (a measured score stays).

@@ -15,7 +15,7 @@ from mockint.bank import Principle, Profile, Question
 from mockint.parts import STAR_PARTS
 from mockint.ports import STOP_LIMIT
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
-from mockint.review.relevance import Relevance, off_topic
+from mockint.review.relevance import MIN_WORDS_TO_JUDGE, Relevance, off_topic
 from mockint.review.segment import Phrase, Token, is_past_tense
 from mockint.review.star import ADVERBS
 from mockint.transcript import Transcript
@@ -270,12 +270,25 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             f"This describes what you do in general{quoted}. Tell one specific time: when it was, "
             "what you did, and what came of it."
         )
+    fit = f.relevance.behaviour
     if "off_topic" in flagged and f.question:
         rival = f' — it fits "{_quote(f.relevance.rival)}" better' if f.relevance.rival else ""
         score = f.relevance.score or 0.0
+        why = f"; {fit.said()}" if fit is not None and fit.mismatch else ""
         out.append(
-            f"The story hardly touches the question (relevance {score:.2f}){rival}: make the link to "
+            f"The story hardly touches the question (relevance {score:.2f}){rival}{why}: make the link to "
             f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
+        )
+    elif (
+        f.question
+        and fit is not None
+        and fit.mismatch
+        and f.delivery.words >= MIN_WORDS_TO_JUDGE
+        and not story_tip
+    ):
+        out.append(
+            f"The question asks about {fit.asked_said()}, and {fit.said()}: say it in so many words, "
+            "or pick a story that shows it."
         )
     if "missing_situation" in flagged and not story_tip:
         out.append("Start with one or two sentences of context: where you were, when, and what was at stake.")
