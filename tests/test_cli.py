@@ -72,9 +72,10 @@ def test_bank_check_reports_every_mistake_with_did_you_mean(run_cli, tmp_path):
     lines = r.err.rstrip().splitlines()
     assert lines[:-1] == [
         "  question_bank/google.yaml: questions[0].tag: unknown key — did you mean 'tags'? (allowed: "
-        "follow_ups, id, limit_s, principles, profiles, tags, talking_points, target_s, text)",
+        "behaviours, follow_ups, id, limit_s, principles, profiles, tags, talking_points, target_s, text)",
         "  question_bank/google.yaml: questions[1].folow_ups: unknown key — did you mean 'follow_ups'? "
-        "(allowed: follow_ups, id, limit_s, principles, profiles, tags, talking_points, target_s, text)",
+        "(allowed: behaviours, follow_ups, id, limit_s, principles, profiles, tags, talking_points, "
+        "target_s, text)",
         "  question_bank/google.yaml: questions[0].principles[0]: unknown principle 'googlyness'"
         " — did you mean 'googleyness'?",
         "  question_bank/google.yaml: questions[2].principles[0]: unknown principle 'google-leadrship'"
