@@ -17,7 +17,6 @@ The fresh sets are measured by bench_review_fresh.py, never here.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_review_fresh import BANK_TWIN, IN_SAMPLE  # noqa: E402
+from bench_review_fresh import BANK_TWIN, IN_SAMPLE, _rows  # noqa: E402
 
 from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
@@ -34,18 +33,13 @@ from mockint.review import behaviour  # noqa: E402
 TRAIN = sorted((HERE / "data").glob("behaviour_train*.jsonl"))
 
 
-def _rows(path: Path) -> list[dict]:
-    assert "fresh" not in path.name
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--misses", action="store_true", help="list the in-sample stories missed")
     args = ap.parse_args()
     bank = load_bank(bundled_bank_dir())
     stories = [r for p in TRAIN for r in _rows(p)]
-    words = {r["id"]: behaviour.words_of(r["text"]) for r in stories}
+    words = {r["id"]: r["text"].split() for r in stories}
 
     shown, seen = Counter(), Counter()
     for r in stories:
@@ -62,7 +56,7 @@ def main() -> int:
             twin = BANK_TWIN.get(r.get("question", ""))
             if not twin or not r.get("star_labels"):
                 continue
-            fit = behaviour.judge(behaviour.words_of(r["answer_text"]), bank.questions[twin].behaviours)
+            fit = behaviour.judge(r["answer_text"].split(), bank.questions[twin].behaviours)
             if fit is None:
                 continue
             on += 1

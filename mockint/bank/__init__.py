@@ -19,8 +19,8 @@ from mockint.errors import BankError, UsageError
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MAX_FOLLOW_UPS = 3
 MAX_QUESTION_CHARS = 1000  # what espeak is ever asked to speak at once (it segfaults near 20k)
-# What a question can ask a story to show (a question's optional `behaviours`); the review's
-# learned relevance check (review/behaviour.py) is trained on these. "any": any story will do.
+# What a question can ask a story to show (a question's optional `behaviours`); the review looks
+# for each one's cues (review/behaviour.py). "any": any story will do.
 BEHAVIOURS = (
     "customer ownership conflict failure deadline prioritise data dive_deep simplify develop help "
     "trust learn ambiguity frugality influence feedback change goal risk crisis leadership any"

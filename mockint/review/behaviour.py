@@ -55,8 +55,6 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"sellers?",
         r"riders?",
         r"drivers?",
-        r"families",
-        r"famil(?:y|ies) members?",
         r"parents?",
         r"readers?",
         r"viewers?",
@@ -65,14 +63,12 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"citizens?",
         r"the public",
         r"complain\w*",
-        r"complaints?",
         r"end users?",
         r"(?:business|internal) partners?",
         r"stakeholders?",
         r"homeowners?",
         r"borrowers?",
         r"investors?",
-        r"customer service",
         r"support tickets?",
         r"tickets?",
     ),
@@ -356,13 +352,11 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"checked",
         r"compared",
         r"data",
-        r"details?",
         r"line by line",
         r"one by one",
         r"cause[ds]?",
         r"discover\w*",
         r"detail\w*",
-        r"investigation",
         r"went through",
         r"go through",
     ),
@@ -560,7 +554,6 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"didn't know",
         r"did not know",
         r"nobody knew",
-        r"no one knew",
         r"unknowns?",
         r"vague",
         r"assum\w+",
@@ -772,7 +765,6 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"risk\w*",
         r"complian\w+",
         r"regulat\w+",
-        r"regulators?",
         r"audit\w*",
         r"legal\w*",
         r"lawyers?",
@@ -859,7 +851,6 @@ CUES: Mapping[str, tuple[str, ...]] = {
         r"chaotic",
         r"pressure",
         r"calm\w*",
-        r"immediately",
         r"straight away",
         r"stuck",
         r"stranded",
@@ -975,7 +966,7 @@ class Fit:
 
     def asked_said(self) -> str:
         """'a disagreement or persuading others'."""
-        return " or ".join(SAID.get(b, b) for b in self.asked)
+        return " or ".join(SAID[b] for b in self.asked)
 
     def said(self) -> str:
         """'the story never mentions a disagreement or persuading others'."""
@@ -988,13 +979,7 @@ class Fit:
 def judge(words: Sequence[str], asked: Sequence[str]) -> Fit | None:
     """How the story fits a question asking for `asked`; None when the question names no
     behaviour or takes any story."""
-    known = tuple(b for b in asked if b in CUES)
-    if not known or "any" in asked:
+    if not asked or "any" in asked:
         return None
     text = text_of(words)
-    return Fit(known, tuple((b, _found(text, b)) for b in known))
-
-
-def words_of(text: str) -> list[str]:
-    """The lowercase words of a typed text (the review hands in its own normalised words)."""
-    return text.lower().split()
+    return Fit(tuple(asked), tuple((b, _found(text, b)) for b in asked))
