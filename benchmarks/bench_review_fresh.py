@@ -57,6 +57,11 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # relevance only: stories under their own bank question and under another's (no part labels)
     "relevance7": HERE / "data" / "relevance_fresh7.jsonl",
     "relevance9": HERE / "data" / "relevance_fresh9.jsonl",
+    # set 10 (2026-12-07): 44 answers (16 good, a weakened copy of each, 8 off-topic copies, 4
+    # on-topic in unusual words) and 30 stories under their own question and another's; written by
+    # a helper who never read the review's rules, before the relevance round it measures
+    "fresh10": HERE / "data" / "review_fresh10.jsonl",
+    "relevance10": HERE / "data" / "relevance_fresh10.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -375,6 +380,8 @@ def main() -> int:
     ap.add_argument("--fresh8", dest="sets", action="append_const", const="fresh8")
     ap.add_argument("--relevance7", dest="sets", action="append_const", const="relevance7")
     ap.add_argument("--relevance9", dest="sets", action="append_const", const="relevance9")
+    ap.add_argument("--fresh10", dest="sets", action="append_const", const="fresh10")
+    ap.add_argument("--relevance10", dest="sets", action="append_const", const="relevance10")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
