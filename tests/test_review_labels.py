@@ -25,6 +25,11 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     ("his part of the return had to be done by friday", 0.3, "task"),
     ("i set myself the goal of passing the qualification within a year", 0.2, "task"),
     ("the brief was basically make onboarding better with no owner", 0.1, "task"),
+    # ... with the duty on a team, an adverb in "had to", a thing needed done, "on us"
+    ("our crew was responsible for clearing the backlog before the audit", 0.3, "task"),
+    ("i still had to find a venue for forty people", 0.3, "task"),
+    ("i needed the new booking page live before the spring sale", 0.3, "task"),
+    ("we were the only ones on shift so the call was on us", 0.3, "task"),
     # an outcome with no outcome verb: early, later; a missed target is a result too
     ("we submitted the model a week early", 0.85, "result"),
     ("they chose a competitor and i missed my target that quarter", 0.85, "result"),

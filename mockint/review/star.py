@@ -78,7 +78,7 @@ _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)
 _rule(
     "had to",
     {T: 2.5},
-    r"\b((i|we|team) (had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|the \w+) to|it was (my|our) (job|task|responsibility|role|call|decision))\b",
+    r"\b((i|we|team) ((still|really|just|also|first|now|then) )?(had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|the \w+) to|(i|we) needed (the|our|my|this|that|it)( \w+){0,3} (working|done|ready|finished|fixed|live|shipped|signed off|approved)|it was (my|our) (job|task|responsibility|role|call|decision))\b",
 )
 _rule(
     "my task was",
@@ -88,7 +88,7 @@ _rule(
 _rule(
     "was asked",
     {T: 2.5},
-    r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b",
+    r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(my|our) (team|desk|group|department|unit|crew|shift|squad) (was|were) (asked|tasked|responsible|in charge)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b",
 )
 _rule(
     "intent",
@@ -98,7 +98,7 @@ _rule(
 _rule(
     "on me",
     {T: 2.0},
-    r"\b((it was|it's|that was) (on|down to|up to) me|(i|we) (figured|felt|decided|knew) (it was|that was|this was) (kind of |sort of |really |basically )?(my|our) (job|call|responsibility|problem)|my (view|worry|concern) was)\b",
+    r"\b((it was|it's|that was|\w+ was) (all )?(on|down to|up to) (me|us)|(i|we) (figured|felt|decided|knew) (it was|that was|this was) (kind of |sort of |really |basically )?(my|our) (job|call|responsibility|problem)|my (view|worry|concern) was)\b",
 )
 _rule(
     "had to be",
