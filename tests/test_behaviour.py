@@ -6,7 +6,7 @@ import pytest
 
 from mockint.bank import BEHAVIOURS, load_bank
 from mockint.config import bundled_bank_dir
-from mockint.review import behaviour, review
+from mockint.review import Review, behaviour, review
 from mockint.transcript import Transcript
 
 BANK = load_bank(bundled_bank_dir())
@@ -80,3 +80,12 @@ def test_a_story_that_names_the_asked_behaviour_gets_no_such_tip():
     assert "off_topic" not in r.flags
     assert not any("never mentions" in t for t in r.tips), r.tips
     assert "disagreed" in r.to_dict()["relevance"]["behaviour"]["cues"]["conflict"]
+
+
+def test_a_stored_review_keeps_what_the_story_showed():
+    """`show` reads reviews back from the session file: the behaviour judgement survives."""
+    q = BANK.questions["amazon-have-backbone-disagree-and-commit-1"]
+    r = review(Transcript.from_text(DISAGREEMENT), q, BANK.profiles["amazon"], BANK)
+    back = Review.from_dict(r.to_dict())
+    assert back.relevance.behaviour == r.relevance.behaviour
+    assert back.relevance.behaviour.shown and back.to_dict() == r.to_dict()

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 # behaviour: cues, each a regular expression over the story's lowercase words joined by spaces
 # (word boundaries are added around each cue).
@@ -974,6 +975,13 @@ class Fit:
 
     def to_dict(self) -> dict[str, object]:
         return {"asked": list(self.asked), "cues": {b: list(found) for b, found in self.cues}}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Fit:
+        """A stored review's `relevance.behaviour` back (to_dict's inverse)."""
+        asked = tuple(str(b) for b in d.get("asked") or ())
+        cues = d.get("cues") or {}
+        return cls(asked, tuple((b, tuple(str(c) for c in cues.get(b) or ())) for b in asked))
 
 
 def judge(words: Sequence[str], asked: Sequence[str]) -> Fit | None:

@@ -208,6 +208,7 @@ class Relevance:
             str(d.get("basis") or ""),
             tuple(d.get("keywords_found") or ()),
             tuple((str(t["text"]), bool(t["covered"])) for t in d.get("talking_points") or ()),
+            behaviour=behaviour.Fit.from_dict(d["behaviour"]) if d.get("behaviour") else None,
         )
 
 
