@@ -353,12 +353,16 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
     }
 
 
+def _p95(values: list[float]) -> float:
+    return sorted(values)[min(len(values) - 1, int(0.95 * len(values)))]
+
+
 def bench_latency(answers: list[tuple[Path, str]], minutes_list: list[float], partials: list[bool]) -> None:
     from mockint.speech.whisper import WhisperTranscriber
 
     print("\n## 4. End of answer -> transcript, answers fed at real time (0.1 s chunks)\n")
     print(
-        "| answer | partials | words | WER | end -> transcript | live lag median / worst | "
+        "| answer | partials | words | WER | end -> transcript | live lag median / p95 / worst (words > 3 s) | "
         "closed-utterance lag median / worst | max backlog | CPU s per audio s | partial words kept | load |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -373,7 +377,8 @@ def bench_latency(answers: list[tuple[Path, str]], minutes_list: list[float], pa
             print(
                 f"| {samples.size / SAMPLE_RATE_HZ / 60:.1f} min | {'on' if on else 'off'} | "
                 f"{len(r['transcript'].words)} | {wer([(reference, r['transcript'].text)]):.3f} | "
-                f"{r['finish_s']:.2f} s | {statistics.median(live):.2f} / {max(live):.2f} s | "
+                f"{r['finish_s']:.2f} s | {statistics.median(live):.2f} / {_p95(live):.2f} / {max(live):.2f} s "
+                f"({sum(x > 3.0 for x in live)}/{len(live)}) | "
                 f"{statistics.median(closed):.2f} / {max(closed):.2f} s | {r['max_backlog_s']:.1f} s | "
                 f"{r['cpu_per_audio_s']:.3f} | {r['partial_precision']:.2f} | {os.getloadavg()[0]:.1f} |",
                 flush=True,

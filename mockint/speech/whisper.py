@@ -214,7 +214,7 @@ class _WhisperTake:
         self.closed = 0  # utterances the splitter closed with speech enough to decode
         self.decoded = 0  # of those, decoded (or found too quiet)
         self.decode_calls = 0
-        self.ends_s: list[float] = []  # where each of the closed utterances ended in the take
+        self.ends_s: list[float] = []  # where each closed utterance ended in the take (its last frame)
         self._live = LiveWords("")  # replaced whole, so partial() from another thread reads one
         self._partial_frames = self._partial_speech = 0  # the open utterance at its last partial
         self._partial_cost_s = 0.0
@@ -291,7 +291,9 @@ class _WhisperTake:
             return
         audio = _float_audio(frames)
         self.closed += 1
-        self.ends_s.append(self._split.samples / SAMPLE_RATE_HZ)
+        # its last frame's end, not the end of the chunk that held it: the next utterance can start
+        # inside that chunk, and its wait must not count this one as waiting too
+        self.ends_s.append(self._start_s + len(frames) * FRAME_S)
         if not loud_enough(audio):
             self.decoded += 1
             return
