@@ -105,7 +105,9 @@ SENTENCE_OPENERS = frozenset(
 IRREGULAR_PAST = frozenset(
     "made took set wrote built met spoke led ran sent gave brought began chose drew found got held "
     "kept left paid put read said saw sought sold spent stood taught told understood went "
-    "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew".split()
+    "broke did heard lost shut cut fed won rewrote rebuilt overcame undertook oversaw withdrew "
+    "flew drove rode rang threw caught bought fought dealt dug froze hid shook struck "
+    "stuck quit laid redid overheard let swept".split()
 )
 # Past tense that states intent or belief (Task), not a deed: "I volunteered", "I believed".
 NOT_DEEDS = frozenset(
