@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from mockint.audio.files import read_16k_mono  # noqa: E402
 from mockint.ports import SAMPLE_RATE_HZ  # noqa: E402
 from mockint.speech.base import FILLERS, clean_word  # noqa: E402
+from mockint.speech.utterances import FRAME_S  # noqa: E402
 
 SHARED_SPEECH = ROOT.parent / "shared" / "speech"
 GROUNDWORK_WAV = ROOT.parent / "scratch" / "whisper" / "fillers_wav"
@@ -531,7 +532,9 @@ def bench_loaded(transcriber, minutes: float, busy: int, load_s: float) -> None:
     ends = np.array(take.ends_s)
 
     def behind(fed: float, backlog: float) -> int:  # closed utterances not decoded yet
-        return int(((ends > fed - backlog) & (ends <= fed)).sum())
+        # The waiting audio starts where the first waiting utterance starts, often the very frame
+        # where the one before it ended: half a frame keeps float rounding from counting that one.
+        return int(((ends > fed - backlog + FRAME_S / 2) & (ends <= fed)).sum())
 
     counts = [behind(fed, backlog) for _, fed, backlog in rows]
     off = load_off if load_off is not None else rows[-1][0]
