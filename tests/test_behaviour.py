@@ -40,6 +40,21 @@ ROWS = [
     ),
     ("We had a good quarter and everyone was happy with how it went.", ("failure",), True, False),
     ("I mentored a junior analyst until she was promoted.", ("develop",), False, True),
+    # acting before anyone could say what was wanted, in words that never say "unclear"
+    (
+        "The landlord couldn't tell us when the lease would end, so I didn't wait: I planned for "
+        "either way and moved the stock we needed whatever happened.",
+        ("ambiguity",),
+        False,
+        True,
+    ),
+    (
+        "The board hadn't decided the budget yet, so I drafted an interim plan.",
+        ("ambiguity",),
+        False,
+        True,
+    ),
+    ("I only knew Excel, so I worked through a textbook on SQL in the evenings.", ("learn",), False, True),
 ]
 
 
