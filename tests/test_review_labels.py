@@ -47,6 +47,23 @@ def test_rule_cues(phrase, position, expected):
 
 
 CUT_ROWS = [  # (typed text, the phrases segment() gives)
+    # "by the end of…" as a deadline ends its clause; with a clause of its own it starts one
+    (
+        "As the new shift lead it was on me to get every picker trained on the scanners by the end of "
+        "the month.",
+        [
+            "As the new shift lead it was on me to get every picker trained on the scanners by the end of "
+            "the month."
+        ],
+    ),
+    (
+        "so we went through every open ticket with the support team by the end of the week we had "
+        "cleared the whole backlog",
+        [
+            "so we went through every open ticket with the support team",
+            "by the end of the week we had cleared the whole backlog",
+        ],
+    ),
     # a noun-phrase cue after a verb is its object: no cut before "the goal"
     (
         "I set myself the goal of passing the supervisor qualification within a year while I was still "

@@ -281,6 +281,11 @@ def _split_at_punctuation(tokens: list[Token], text: str) -> list[list[Token]]:
 # myself | the goal of…"), so they start a clause only after a comma or a conjunction, or when
 # a "was" follows ("…that cracked | my task was to…").
 NOUN_CUE_FIRST = frozenset({"the", "my", "our"})
+# Cues that may be only a time ("…ready by the end of the month"): they start a clause only when
+# one follows them (a comma, or a subject of its own), else they end the clause they are in.
+TIME_CUES = frozenset({("by", "the", "end")})
+CLAUSE_REACH = 8  # tokens after such a cue searched for that clause
+SUBJECTS = frozenset("i we they he she everyone nobody".split())
 
 
 def _cue_at(tokens: list[Token], i: int) -> bool:
@@ -302,8 +307,13 @@ def _cue_at(tokens: list[Token], i: int) -> bool:
             return False
     for cue in _CUES_BY_FIRST.get(tok.norm, ()):
         if len(cue) == 1 or tuple(t.norm for t in tokens[i + 1 : i + len(cue)]) == cue[1:]:
-            return True
+            return cue not in TIME_CUES or _clause_follows(tokens, i + len(cue))
     return False
+
+
+def _clause_follows(tokens: list[Token], j: int) -> bool:
+    after = tokens[j : j + CLAUSE_REACH]
+    return any(t.comma_after for t in after[:-1]) or any(t.norm in SUBJECTS for t in after)
 
 
 def _split_at_cues(run: list[Token], *, spoken: bool) -> list[list[Token]]:
