@@ -294,22 +294,15 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _aligned(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """(index in a, index in b) of the words the two lists share, in order."""
+def _aligned(a: list[str], b: list[str], *, replaced: bool = False) -> list[tuple[int, int]]:
+    """(index in a, index in b) of the words the two lists share, in order; `replaced`: also the
+    words of b written differently in a word of a's place (a replaced run paired word by word)."""
     import difflib
 
-    blocks = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks()
-    return [(blk.a + k, blk.b + k) for blk in blocks for k in range(blk.size)]
-
-
-def _placed(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """As _aligned, and also the words of b written differently in a word of a's place (a
-    replaced run paired word by word): shown, though not spelled as the final decode spells it."""
-    import difflib
-
+    tags = ("equal", "replace") if replaced else ("equal",)
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag in ("equal", "replace"):
+        if tag in tags:
             out += list(zip(range(i1, i2), range(j1, j2), strict=False))  # the shorter run pairs
     return out
 
@@ -348,13 +341,14 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
             batch = take.words[shown:]
             first = [now] * len(batch)
             placed = [now] * len(batch)
+            final = [w.word for w in batch]
             for seen, words in pending:
-                for j, _ in _aligned([w.word for w in batch], words):
+                matched = _aligned(final, words)
+                for j, _ in matched:
                     first[j] = min(first[j], seen)
-                for j, _ in _placed([w.word for w in batch], words):
+                for j, _ in _aligned(final, words, replaced=True):
                     placed[j] = min(placed[j], seen)
-                matched = len(_aligned([w.word for w in batch], words))
-                kept, tentative_words = kept + matched, tentative_words + len(words)
+                kept, tentative_words = kept + len(matched), tentative_words + len(words)
             closed_lags += [now - w.end for w in batch]
             live_lags += [f - w.end for f, w in zip(first, batch, strict=True)]
             placed_lags += [f - w.end for f, w in zip(placed, batch, strict=True)]
