@@ -323,7 +323,7 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
     stream = transcriber.stream()
     cpu0, started = _cpu_s(), time.perf_counter()
     closed_lags, live_lags, placed_lags, max_backlog = [], [], [], 0.0
-    shown, take, last = 0, None, ""
+    shown, take, last, last_final = 0, None, "", ""
     pending: list[tuple[float, list[str]]] = []  # partials since the last final words: (time, words)
     kept = tentative_words = 0
     for i in range(0, samples.size, CHUNK):
@@ -337,7 +337,12 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
             pending.append((now, [w for w in map(normalise, tentative.split()) if w]))
         last = tentative
         take = take or stream._worker.take  # the final words so far, with their times
-        if take is not None and len(take.words) > shown:
+        # final words show when the live view's final text changes, once the whole decode call is
+        # done: the take's list grows segment by segment during the call, while the view still
+        # shows the partial (counting from the list dropped the partials of an utterance's later
+        # sentences, and showed its first sentence early)
+        final_text = getattr(live, "final", live)
+        if take is not None and final_text != last_final and len(take.words) > shown:
             batch = take.words[shown:]
             first = [now] * len(batch)
             placed = [now] * len(batch)
@@ -353,6 +358,7 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
             live_lags += [f - w.end for f, w in zip(first, batch, strict=True)]
             placed_lags += [f - w.end for f, w in zip(placed, batch, strict=True)]
             shown, pending = len(take.words), []
+        last_final = final_text
     t0 = time.perf_counter()
     transcript = stream.finish()
     return {
