@@ -4,7 +4,8 @@ on speaking, and the silence between them is never decoded.
 
 An utterance starts after a short run of speech (not a click), with a little audio from before it.
 It ends at a long pause, or at a short pause once it is long (a sentence end), or at any gap once
-it is longer still, or at a hard cap: whisper decodes 30 s windows, and pocketsphinx's memory and
+it is longer still (past that, a dip a stricter detector hears, if the engine gives one), or at a
+hard cap: whisper decodes 30 s windows, and pocketsphinx's memory and
 end-of-utterance search grow with the utterance, so the cap bounds both and keeps the work left
 when an answer ends small. Feeding in any chunk sizes gives the same cuts (streaming == file).
 """
@@ -36,16 +37,19 @@ class Limits:
     short_pause_s: float = 0.24  # ...this long
     late_s: float = 14.0  # past this, any gap between words ends it...
     hard_max_s: float = 25.0  # ...and past this it is cut even without a gap (inside whisper's 30 s)
+    strict_after_s: float = 12.0  # past this, a gap the stricter detector (gap_vad, if any) hears...
+    strict_gap_s: float = 0.09  # ...this long ends it too
 
 
 SPHINX_LIMITS = Limits()
 
 
-def webrtc_vad() -> Any:
-    """The voice-activity detector (WebRTC's, as pocketsphinx ships it): is_speech(frame bytes)."""
+def webrtc_vad(mode: int = 0) -> Any:
+    """The voice-activity detector (WebRTC's, as pocketsphinx ships it): is_speech(frame bytes).
+    `mode` 0 (loose, the default) to 3 (strict: quiet frames inside speech count as silence)."""
     import pocketsphinx
 
-    return pocketsphinx.Vad()
+    return pocketsphinx.Vad(mode)
 
 
 class UtteranceSplitter:
@@ -61,10 +65,16 @@ class UtteranceSplitter:
         on_frame: Callable[[bytes, bool], None],
         on_end: Callable[[], None],
         limits: Limits = SPHINX_LIMITS,
+        gap_vad: Any = None,
     ) -> None:
+        """`gap_vad`: a stricter detector for the late rule. The loose one carries speech over
+        short dips, so smooth speech can run for 20 s with no frame it calls silence; past
+        `limits.late_s`, a frame this one calls silence is a gap too."""
         import numpy as np
 
         self._limits = limits
+        self._gap_vad = gap_vad
+        self._gap_run = 0  # frames in a row gap_vad called silence
         self._np = np
         self._vad = vad
         self._on_start, self._on_frame, self._on_end = on_start, on_frame, on_end
@@ -99,8 +109,15 @@ class UtteranceSplitter:
 
     def end(self) -> None:
         """Close the open utterance now."""
-        self.in_utterance, self._utt_frames, self._silence_run = False, 0, 0
+        self.in_utterance, self._utt_frames, self._silence_run, self._gap_run = False, 0, 0, 0
         self._on_end()
+
+    def _strict_gap(self, frame: bytes) -> bool:
+        """Has the gap detector heard silence for `strict_gap_s` up to this frame?"""
+        if self._gap_vad is None:
+            return False
+        self._gap_run = 0 if self._gap_vad.is_speech(frame) else self._gap_run + 1
+        return self._gap_run >= round(self._limits.strict_gap_s / FRAME_S)
 
     def _give(self, frame: bytes, speech: bool) -> None:
         self._utt_frames += 1
@@ -129,6 +146,7 @@ class UtteranceSplitter:
             pause_s >= lim.pause_end_s
             or (length_s >= lim.soft_max_s and pause_s >= lim.short_pause_s)
             or (length_s >= lim.late_s and pause_s > 0)
+            or (length_s >= lim.strict_after_s and self._strict_gap(frame))
             or length_s >= lim.hard_max_s
         ):
             self.end()

@@ -80,7 +80,14 @@ MERGE_MAX_S = 25.0
 
 # Utterances close sooner than sphinx's: the words of an utterance show once it is decoded, and
 # the open one is what is left when the answer ends (a decode call costs ~0.4 s + ~0.03 s per s).
-LIMITS = Limits(pause_end_s=1.0, soft_max_s=3.0, short_pause_s=0.24, late_s=6.0, hard_max_s=25.0)
+# Past 12 s, a 90 ms dip the strict detector (mode 3) calls silence ends it too: smooth speech
+# (Festival's voice) ran 20-25 s with no frame the loose one calls silence, and partials of such
+# an utterance slow as it grows, so its words showed 4-5 s late (bench_whisper.py, latency).
+# Past 8-10 s instead, cuts fell inside phrases: WER on the spoken STAR answers 0.020 -> 0.034-0.073.
+LIMITS = Limits(
+    pause_end_s=1.0, soft_max_s=3.0, short_pause_s=0.24, late_s=6.0, hard_max_s=25.0, strict_after_s=12.0
+)
+GAP_VAD_MODE: int | None = 3
 
 _checked: set[tuple] = set()  # verdicts of this process
 
@@ -200,7 +207,14 @@ class _WhisperTake:
 
     def __init__(self, model: Any, model_name: str, partials: PartialDecoder | None = None) -> None:
         self._model, self._model_name, self._partials = model, model_name, partials
-        self._split = UtteranceSplitter(webrtc_vad(), self._start, self._frame, self._end, LIMITS)
+        self._split = UtteranceSplitter(
+            webrtc_vad(),
+            self._start,
+            self._frame,
+            self._end,
+            LIMITS,
+            gap_vad=None if GAP_VAD_MODE is None else webrtc_vad(GAP_VAD_MODE),
+        )
         self._frames: list[bytes] = []
         self._speech_frames = 0
         self._start_s = 0.0
