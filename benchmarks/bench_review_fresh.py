@@ -62,6 +62,11 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # a helper who never read the review's rules, before the relevance round it measures
     "fresh10": HERE / "data" / "review_fresh10.jsonl",
     "relevance10": HERE / "data" / "relevance_fresh10.jsonl",
+    # set 11 (2026-12-07): 48 answers (18 good, a weakened copy of each, 8 off-topic copies, 4
+    # on-topic in unusual words) and 30 stories twice; written the same way, before the round
+    # after set 10's
+    "fresh11": HERE / "data" / "review_fresh11.jsonl",
+    "relevance11": HERE / "data" / "relevance_fresh11.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -382,6 +387,8 @@ def main() -> int:
     ap.add_argument("--relevance9", dest="sets", action="append_const", const="relevance9")
     ap.add_argument("--fresh10", dest="sets", action="append_const", const="fresh10")
     ap.add_argument("--relevance10", dest="sets", action="append_const", const="relevance10")
+    ap.add_argument("--fresh11", dest="sets", action="append_const", const="fresh11")
+    ap.add_argument("--relevance11", dest="sets", action="append_const", const="relevance11")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
