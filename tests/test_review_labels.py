@@ -30,6 +30,16 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     ("i still had to find a venue for forty people", 0.3, "task"),
     ("i needed the new booking page live before the spring sale", 0.3, "task"),
     ("we were the only ones on shift so the call was on us", 0.3, "task"),
+    # ... a duty nobody else held, taken on; a team asked; a promise made; a goal for others
+    (
+        "it wasn't really the warehouse's problem but if anyone was going to sort it it had to be me",
+        0.3,
+        "task",
+    ),
+    ("the team was asked to rebuild the rota before the bank holiday", 0.25, "task"),
+    ("i said i'd take it on and i wanted every new starter to shadow a shift first", 0.3, "task"),
+    ("we'd promised the client a working prototype for the board meeting", 0.3, "task"),
+    ("i offered to chase the supplier myself", 0.3, "task"),
     # a deed in an irregular past tense, told last (a story with no result), is still an action
     ("and i drove out to the depot for two days to go through the manifests with their team", 0.9, "action"),
     ("i bought a second scanner out of my own budget", 0.9, "action"),

@@ -61,7 +61,7 @@ _rule("past progressive", {S: 1.2}, r"\b(was|were) (\w+ing)\b")
 _rule(
     "setting",
     {S: 1.5},
-    r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b",
+    r"\b(i joined|i was working|we were working|i worked as|i was (a|an|the|one of|on|in|at|part of)|i had an? |we had an? |there (was|were)|our \w+ (was|were|had)|the team (was|were|had)(?! (asked|tasked|expected|given|charged|responsible))|a (key )?(client|customer|colleague|teammate|manager) (was|wanted|asked|had))\b",
 )
 _rule(
     "problem words",
@@ -88,17 +88,17 @@ _rule(
 _rule(
     "was asked",
     {T: 2.5},
-    r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(my|our) (team|desk|group|department|unit|crew|shift|squad) (was|were) (asked|tasked|responsible|in charge)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b",
+    r"\b((i was|we were|i've been|i got) (asked|tasked|responsible|assigned|expected|charged|put in charge|given the)|(my|our|the) (team|desk|group|department|unit|crew|shift|squad) (was|were) (asked|tasked|responsible|in charge)|(asked|told|wanted|needed|expected|hired) (me|us) to)\b",
 )
 _rule(
     "intent",
     {T: 1.5, A: 0.3},
-    r"\b(i wanted to|we wanted to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
+    r"\b((i|we) wanted (\w+ ){0,3}to|i volunteered|i offered|it was up to me|i was in charge|i knew (that|i|we|this)|i believed|i felt|i realized|i thought (that|we|it))\b",
 )
 _rule(
     "on me",
     {T: 2.0},
-    r"\b((it was|it's|that was|\w+ was) (all )?(on|down to|up to) (me|us)|(i|we) (figured|felt|decided|knew) (it was|that was|this was) (kind of |sort of |really |basically )?(my|our) (job|call|responsibility|problem)|my (view|worry|concern) was)\b",
+    r"\b((it was|it's|that was|\w+ was) (all )?(on|down to|up to) (me|us)|(i|we) (figured|felt|decided|knew) (it was|that was|this was) (kind of |sort of |really |basically )?(my|our) (job|call|responsibility|problem)|my (view|worry|concern) was|(it|that) (had to|would have to|was going to have to) be (me|us)|(i|we) (said|told \w+) (i'd|we'd|i would|we would) take it on|(took|take|taking) it on myself|(took|take) it upon (myself|ourselves)|(i|we) (took|take) (on )?ownership|(i|we)('d| had) (promised|committed to|agreed to|signed up to))\b",
 )
 _rule(
     "had to be",
@@ -108,7 +108,7 @@ _rule(
 _rule(
     "ownership gap",
     {T: 2.0},
-    r"\b(not (formally |really |officially )?(mine|my job|my responsibility|my role)|wasn't (formally |really |officially )?(mine|my job|in my job description|anybody's|anyone's)|(nobody|no one|no-one) (else )?(was going to|owned|wanted to)|someone had to|somebody had to|fell between)\b",
+    r"\b(not (formally |really |officially )?(mine|my job|my responsibility|my role)|wasn't (formally |really |officially )?(mine|my job|in my job description|anybody's|anyone's)|(nobody|no one|no-one) (else )?(was going to|owned|wanted to)|someone had to|somebody had to|fell between|(it's|it is|it was|it wasn't|wasn't|isn't) (not )?(really |strictly |technically )?(the \w+'s|my|our) (problem|job|door|area|patch|budget|department|responsibility)|(decided|offered|chose) to (\w+ ){1,4}myself)\b",
 )
 _rule(
     "purpose",
