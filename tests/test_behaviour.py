@@ -89,6 +89,23 @@ def test_a_story_that_never_names_the_asked_behaviour_gets_a_tip_not_a_flag():
     assert r.to_dict()["relevance"]["behaviour"]["cues"]["conflict"] == []
 
 
+def test_a_story_that_never_names_the_asked_behaviour_loses_that_item_only():
+    """The same story scores lower under a question asking for what it never mentions than under
+    one it answers: it loses the item's points, and no flag or cap comes with it."""
+    asked_other = BANK.questions["amazon-have-backbone-disagree-and-commit-1"]
+    asked_own = BANK.questions["amazon-deliver-results-2"]  # a tight deadline
+    other = review(Transcript.from_text(DEADLINE), asked_other, BANK.profiles["amazon"])
+    own = review(Transcript.from_text(DEADLINE), asked_own, BANK.profiles["amazon"])
+    item = "names what the question asks"
+    assert {p.item: p.points for p in own.breakdown}[item] == 10
+    assert {p.item: p.points for p in other.breakdown}[item] == 0
+    assert "off_topic" not in other.flags
+    assert own.score - other.score == round(100 * 10 / sum(p.max for p in own.breakdown)), (
+        own.score,
+        other.score,
+    )
+
+
 def test_a_story_that_names_the_asked_behaviour_gets_no_such_tip():
     q = BANK.questions["amazon-have-backbone-disagree-and-commit-1"]
     r = review(Transcript.from_text(DISAGREEMENT), q, BANK.profiles["amazon"], BANK)

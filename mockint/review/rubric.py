@@ -256,6 +256,13 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
 
+def never_mentions(f: Facts) -> bool:
+    """The question asks for a behaviour (a disagreement, a deadline…) and the story, long enough
+    to judge, uses none of its cues (review/behaviour.py): it costs points and gets a tip."""
+    fit = f.relevance.behaviour
+    return bool(f.question) and fit is not None and fit.mismatch and f.delivery.words >= MIN_WORDS_TO_JUDGE
+
+
 def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     unit = "" if f.timed else " (estimated at a speaking pace of 145 words a minute)"
@@ -279,13 +286,7 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             f"The story hardly touches the question (relevance {score:.2f}){rival}{why}: make the link to "
             f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
         )
-    elif (
-        f.question
-        and fit is not None
-        and fit.mismatch
-        and f.delivery.words >= MIN_WORDS_TO_JUDGE
-        and not story_tip
-    ):
+    elif never_mentions(f) and not story_tip:
         out.append(
             f"The question asks about {fit.asked_said()}, and {fit.said()}: say it in so many words, "
             "or pick a story that shows it."

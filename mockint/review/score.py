@@ -16,6 +16,7 @@ from mockint.review.rubric import (
     TOO_SHORT_S,
     Facts,
     _pct,
+    never_mentions,
 )
 
 NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no story
@@ -86,6 +87,12 @@ ITEMS: tuple[Item, ...] = (
         10,
         "Result quantified (a number, percentage, money or time)",
         lambda f, flagged: f.components["result"].present and "result_not_quantified" not in flagged,
+    ),
+    Item(
+        "names what the question asks",
+        10,
+        'The story names what the question asks for (a disagreement, a deadline…): no "never mentions" tip',
+        lambda f, flagged: "off_topic" not in flagged and not never_mentions(f),
     ),
     Item(
         "ownership (I over we)",
