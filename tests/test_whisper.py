@@ -145,6 +145,31 @@ def test_a_stream_behind_decodes_its_utterances_together_and_catches_up(whisper)
     assert t.elapsed_s < 3.0  # only the open tail is decoded after the end (a few s of speech)
 
 
+@pytest.mark.parametrize("clip", ["speech_festival_suppliers.wav", "speech_osr_harvard_8k.wav"])
+def test_an_utterance_with_no_speech_left_after_its_text_is_encoded_once(whisper, clip, monkeypatch):
+    """When Whisper's text does not end on a lone timestamp, faster-whisper decodes a second window
+    from the last word's end: one more encoder pass over what is only a pause. The VAD heard no
+    speech there, so it is skipped: one encoder pass per decode call, and no word lost."""
+    model = whisper._model
+    encode, transcribe = model.encode, model.transcribe
+    counts = {"encode": 0, "transcribe": 0}
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(model, "encode", counted("encode", encode))
+    monkeypatch.setattr(model, "transcribe", counted("transcribe", transcribe))
+    t = whisper.transcribe(DATA / clip)
+    assert counts["transcribe"] >= 1 and t.words
+    assert counts["encode"] == counts["transcribe"], counts
+    if clip == "speech_festival_suppliers.wav":  # the sentence ends the clip: every word kept
+        assert t.text.split()[-3:] == ["the", "faster", "one."], t.text
+
+
 def test_a_take_ended_while_behind_decodes_every_utterance_and_the_open_one(whisper):
     """The answer ends mid-sentence with the decoder behind: nothing queued or open is lost."""
     samples = _samples(DATA / "speech_osr_harvard_8k.wav")[: 9 * 16_000]  # into the third sentence
