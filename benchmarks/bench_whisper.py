@@ -294,17 +294,21 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _aligned(a: list[str], b: list[str], *, replaced: bool = False) -> list[tuple[int, int]]:
-    """(index in a, index in b) of the words the two lists share, in order; `replaced`: also the
-    words of b written differently in a word of a's place (a replaced run paired word by word)."""
+def _aligned(a: list[str], b: list[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(index in a, index in b) of the words the two lists share, in order; and those together
+    with the words of b written differently in a word of a's place (a replaced run paired word by
+    word). One alignment for both."""
     import difflib
 
-    tags = ("equal", "replace") if replaced else ("equal",)
-    out = []
+    same: list[tuple[int, int]] = []
+    placed: list[tuple[int, int]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag in tags:
-            out += list(zip(range(i1, i2), range(j1, j2), strict=False))  # the shorter run pairs
-    return out
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))  # the shorter run pairs
+        if tag == "equal":
+            same += pairs
+        if tag in ("equal", "replace"):
+            placed += pairs
+    return same, placed
 
 
 def stream_realtime(transcriber, samples: np.ndarray) -> dict:
@@ -348,10 +352,10 @@ def stream_realtime(transcriber, samples: np.ndarray) -> dict:
             placed = [now] * len(batch)
             final = [w.word for w in batch]
             for seen, words in pending:
-                matched = _aligned(final, words)
+                matched, in_place = _aligned(final, words)
                 for j, _ in matched:
                     first[j] = min(first[j], seen)
-                for j, _ in _aligned(final, words, replaced=True):
+                for j, _ in in_place:
                     placed[j] = min(placed[j], seen)
                 kept, tentative_words = kept + len(matched), tentative_words + len(words)
             closed_lags += [now - w.end for w in batch]

@@ -69,7 +69,7 @@ class UtteranceSplitter:
     ) -> None:
         """`gap_vad`: a stricter detector for the late rule. The loose one carries speech over
         short dips, so smooth speech can run for 20 s with no frame it calls silence; past
-        `limits.late_s`, a frame this one calls silence is a gap too."""
+        `limits.strict_after_s`, `strict_gap_s` of what this one calls silence ends it too."""
         import numpy as np
 
         self._limits = limits

@@ -87,7 +87,7 @@ MERGE_MAX_S = 25.0
 LIMITS = Limits(
     pause_end_s=1.0, soft_max_s=3.0, short_pause_s=0.24, late_s=6.0, hard_max_s=25.0, strict_after_s=12.0
 )
-GAP_VAD_MODE: int | None = 3
+GAP_VAD_MODE = 3
 
 _checked: set[tuple] = set()  # verdicts of this process
 
@@ -213,11 +213,10 @@ class _WhisperTake:
             self._frame,
             self._end,
             LIMITS,
-            gap_vad=None if GAP_VAD_MODE is None else webrtc_vad(GAP_VAD_MODE),
+            gap_vad=webrtc_vad(GAP_VAD_MODE),
         )
         self._frames: list[bytes] = []
         self._speech: list[bool] = []  # the VAD's verdict on each of those frames
-        self._speech_frames = 0
         self._start_s = 0.0
         self.words: list[Word] = []
         self.utterances: list[Utterance] = []
@@ -264,10 +263,11 @@ class _WhisperTake:
         now = time.monotonic()
         if not due((frames - self._partial_frames) * FRAME_S, self._partial_cost_s, now - self._partial_at):
             return
-        if self._speech_frames == self._partial_speech or self._speech_frames * FRAME_S < MIN_SPEECH_S:
+        speech = sum(self._speech)
+        if speech == self._partial_speech or speech * FRAME_S < MIN_SPEECH_S:
             return
         audio = _float_audio(self._frames)
-        self._partial_frames, self._partial_speech, self._partial_at = frames, self._speech_frames, now
+        self._partial_frames, self._partial_speech, self._partial_at = frames, speech, now
         if not loud_enough(audio):
             return
         started = time.monotonic()
@@ -293,19 +293,18 @@ class _WhisperTake:
         )
 
     def _start(self, first_frame: int) -> None:
-        self._start_s, self._frames, self._speech, self._speech_frames = first_frame * FRAME_S, [], [], 0
+        self._start_s, self._frames, self._speech = first_frame * FRAME_S, [], []
         self._partial_frames = self._partial_speech = 0
 
     def _frame(self, frame: bytes, speech: bool) -> None:
         self._frames.append(frame)
         self._speech.append(speech)
-        self._speech_frames += speech
 
     def _end(self) -> None:
         frames, self._frames = self._frames, []
         speech, self._speech = self._speech, []
         self._live = LiveWords(self._live.final)  # the utterance's partial goes; its words come
-        if self._speech_frames * FRAME_S < MIN_SPEECH_S:
+        if sum(speech) * FRAME_S < MIN_SPEECH_S:
             return
         audio = _float_audio(frames)
         self.closed += 1
