@@ -67,6 +67,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # after set 10's
     "fresh11": HERE / "data" / "review_fresh11.jsonl",
     "relevance11": HERE / "data" / "relevance_fresh11.jsonl",
+    # set 12 (2026-12-07): the same recipe as set 11, new jobs; measured at 7ac85d5 before the round
+    # that read set 11's errors (set 11 is in-sample for labels from that round on)
+    "fresh12": HERE / "data" / "review_fresh12.jsonl",
+    "relevance12": HERE / "data" / "relevance_fresh12.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -389,6 +393,8 @@ def main() -> int:
     ap.add_argument("--relevance10", dest="sets", action="append_const", const="relevance10")
     ap.add_argument("--fresh11", dest="sets", action="append_const", const="fresh11")
     ap.add_argument("--relevance11", dest="sets", action="append_const", const="relevance11")
+    ap.add_argument("--fresh12", dest="sets", action="append_const", const="fresh12")
+    ap.add_argument("--relevance12", dest="sets", action="append_const", const="relevance12")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
