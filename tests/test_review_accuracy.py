@@ -68,6 +68,22 @@ def test_a_ramble_is_not_a_story_and_credits_no_part():
     assert r.score <= review(Transcript.from_text(TURN)).score - 25
 
 
+def test_a_musing_told_all_in_the_present_is_not_a_story():
+    # no hedges and no "I usually": only how things are, with nothing that happened
+    musing = (
+        "Taking over a kitchen is always a delicate thing. Chefs who have cooked together for years "
+        "have their own rhythm, and a new head chef can upset that very quickly. Trust in a kitchen "
+        "comes from being on the pass every night and treating people fairly. Every brigade is "
+        "different, and some cooks come round in a week while others take a season. In the end the "
+        "food goes out and the service runs."
+    )
+    r = review(Transcript.from_text(musing))
+    assert "not_a_story" in r.flags
+    assert not any(r.components[p].present for p in r.components)
+    # a story told as something that happened is not
+    assert "not_a_story" not in review(Transcript.from_text(TURN)).flags
+
+
 OWNED = (
     "Last spring I was the site engineer on a school extension, and the steel was going to be three "
     "weeks late. I had to keep the other trades from standing idle. I re-sequenced the programme so "

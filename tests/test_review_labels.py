@@ -40,6 +40,11 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     ("i said i'd take it on and i wanted every new starter to shadow a shift first", 0.3, "task"),
     ("we'd promised the client a working prototype for the board meeting", 0.3, "task"),
     ("i offered to chase the supplier myself", 0.3, "task"),
+    # ... a challenge "for me", a call that was mine, people needed on side, a task "as a team"
+    ("the challenge for me was keeping the school buses running with two drivers off", 0.3, "task"),
+    ("closing the pool early was my call and the swim club would not like it", 0.3, "task"),
+    ("i needed the night staff on side before the new rota started", 0.3, "task"),
+    ("our task as a practice was to cut the waiting list without a locum", 0.3, "task"),
     # a deed in an irregular past tense, told last (a story with no result), is still an action
     ("and i drove out to the depot for two days to go through the manifests with their team", 0.9, "action"),
     ("i bought a second scanner out of my own budget", 0.9, "action"),
@@ -84,7 +89,8 @@ CUT_ROWS = [  # (typed text, the phrases segment() gives)
         ],
     ),
     # run-on speech: a deed and its outcome joined by "and" with a new subject; "before we …" is
-    # not cut after "before"; a long run with no comma is cut before a conjunction
+    # not cut after "before"; an intent ("I wanted") starts a clause, and a long run with no comma
+    # is cut before a conjunction
     (
         "so we went through the old test records for every batch and we changed the timer on the "
         "night press and we added the cure time to the batch sheet and the returns stopped over the "
@@ -102,8 +108,9 @@ CUT_ROWS = [  # (typed text, the phrases segment() gives)
         "had given up on it",
         [
             "so I was a product designer at a furniture site",
-            "and everyone in the room including me thought the checkout had too many steps",
-            "before we committed to it I wanted to hear from people who had given up on it",
+            "and everyone in the room including me thought the checkout had too many steps before we "
+            "committed to it",
+            "I wanted to hear from people who had given up on it",
         ],
     ),
     # ... but "my task was" starts a clause even with no punctuation before it

@@ -53,6 +53,11 @@ MIN_FILLERS_TO_FLAG = 3
 MIN_WORDS_FOR_PACE = 20
 MIN_WORDS_FOR_TOPIC = 20
 MANY_HEDGES = 3
+# A story happened: below this share of past-tense words (deeds, "was", "had"…) nothing in the
+# answer did. Written stories run 0.06 and up; habits and musings 0.00-0.05 (bench_review_fresh).
+MIN_PAST_SHARE = 0.03
+MIN_WORDS_FOR_TENSE = 30
+_PAST_AUX = frozenset("was were had did got".split())
 
 _GENERIC = re.compile(
     r"\b(i would|i'd|i always|i usually|i typically|i generally|i normally|i tend to|i try to|"
@@ -191,7 +196,14 @@ def not_a_story(f: Facts) -> bool:
         return True  # a ramble: no one in it did anything ("things kind of worked out, I think")
     if deeds == 0 and not {"action", "result"} & set(f.labels):
         return True  # no deed and nothing done or achieved: views of oneself ("I'm proud of…")
+    if f.delivery.words >= MIN_WORDS_FOR_TENSE and _past_share(f.norms) < MIN_PAST_SHARE:
+        return True  # told all in the present: how things are, not what happened
     return (generic >= 1 and narrative == 0) or (generic >= 3 and generic > narrative)
+
+
+def _past_share(norms: list[str]) -> float:
+    words = [w for w in norms if w.isalpha() or "'" in w]
+    return sum(is_past_tense(w) or w in _PAST_AUX for w in words) / max(1, len(words))
 
 
 def _deeds(f: Facts) -> int:

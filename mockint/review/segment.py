@@ -47,6 +47,8 @@ CUE_STARTS: tuple[tuple[str, ...], ...] = tuple(
         "i was tasked",
         "i was responsible",
         "i knew",
+        "i wanted",
+        "we wanted",
         "i decided",
         "i volunteered",
         "as a result",

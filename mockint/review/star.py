@@ -78,12 +78,12 @@ _rule("pluperfect", {S: 0.8}, r"\b(hadn't|had never|had not|had been|never used)
 _rule(
     "had to",
     {T: 2.5},
-    r"\b((i|we|team) ((still|really|just|also|first|now|then) )?(had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|the \w+) to|(i|we) needed (the|our|my|this|that|it)( \w+){0,3} (working|done|ready|finished|fixed|live|shipped|signed off|approved)|it was (my|our) (job|task|responsibility|role|call|decision))\b",
+    r"\b((i|we|team) ((still|really|just|also|first|now|then) )?(had|needed|need|have|has|was supposed|were supposed|were expected|was expected) to|(i|we) needed (him|her|them|everyone|(the|our|my) \w+( \w+)?) (to|on side|onside|on board|on my side)|(i|we) needed (the|our|my|this|that|it)( \w+){0,3} (working|done|ready|finished|fixed|live|shipped|signed off|approved)|\w+ (was|is) (my|our) (job|task|responsibility|role|call|decision))\b",
 )
 _rule(
     "my task was",
     {T: 3.0},
-    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority|brief|remit|target) (was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
+    r"\b((my|our|the) (task|job|role|goal|responsibility|objective|mission|aim|challenge|assignment|priority|brief|remit|target) (for (me|us) |as (a|an|the) \w+ )?(was|is|were)|(task|job|role|goal|responsibility|objective|mission|aim|assignment|priority) (was|is|were) to)\b",
 )
 _rule(
     "was asked",
