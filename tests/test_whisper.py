@@ -211,6 +211,28 @@ def test_live_words_show_before_their_utterance_closes_and_never_change_the_tran
     assert stream.partial() == t.text and stream.partial().tentative == ""  # the final words replaced it
 
 
+def test_an_utterance_s_tentative_words_stay_until_its_final_words_replace_them(whisper):
+    """When a pause closes an utterance, the words its last partial showed stay on screen while
+    its final decode runs, instead of vanishing for that second. The take is held as a stream
+    behind holds it (audio queued), so the closed utterance waits and can be looked at."""
+    samples = _samples(DATA / "speech_osr_harvard_8k.wav")
+    take = whisper._take()
+    take.queued_s = lambda: 1.0  # audio waiting behind: a closed utterance is held, not decoded
+    shown_when_closed = None
+    for i in range(0, samples.size, 1_600):
+        take.push(samples[i : i + 1_600])
+        if take.closed:
+            shown_when_closed = take.partial()
+            break
+        take._partial_at -= 0.1  # arriving at real time, as from a microphone
+        take.idle()
+    assert shown_when_closed is not None, "no pause closed an utterance"
+    assert shown_when_closed.final == "" and normalise(shown_when_closed.tentative.split()[0]) == "a"
+    take.idle()  # the worker's next idle moment decodes the held utterance
+    assert take.partial().tentative == ""
+    assert normalise(take.partial().final.split()[0]) == "a"  # the final words replaced the partial
+
+
 def test_no_tentative_words_on_room_noise(whisper):
     """The partial decode passes the same gates as a final one: pink noise passes the VAD, and
     the partials tried on it (as an idle worker would) show nothing. Each 0.1 s chunk moves the

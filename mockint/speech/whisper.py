@@ -303,8 +303,10 @@ class _WhisperTake:
     def _end(self) -> None:
         frames, self._frames = self._frames, []
         speech, self._speech = self._speech, []
-        self._live = LiveWords(self._live.final)  # the utterance's partial goes; its words come
+        # The utterance's partial stays shown until its final words replace it (_flush): dropped
+        # here, words already on screen would vanish for the length of the final decode.
         if sum(speech) * FRAME_S < MIN_SPEECH_S:
+            self._live = LiveWords(self._live.final)  # no final words will come
             return
         audio = _float_audio(frames)
         self.closed += 1
@@ -312,6 +314,7 @@ class _WhisperTake:
         # inside that chunk, and its wait must not count this one as waiting too
         self.ends_s.append(self._start_s + len(frames) * FRAME_S)
         if not loud_enough(audio):
+            self._live = LiveWords(self._live.final)
             self.decoded += 1
             return
         waiting_s = sum(a.size for _, a, _ in self._pending) / SAMPLE_RATE_HZ
