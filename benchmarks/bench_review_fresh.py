@@ -71,6 +71,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # that read set 11's errors (set 11 is in-sample for labels from that round on)
     "fresh12": HERE / "data" / "review_fresh12.jsonl",
     "relevance12": HERE / "data" / "relevance_fresh12.jsonl",
+    # set 13 (2026-12-07): the same recipe again, new jobs; measured at 735da31, after the round
+    # that set 12 measured and before the next
+    "fresh13": HERE / "data" / "review_fresh13.jsonl",
+    "relevance13": HERE / "data" / "relevance_fresh13.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -395,6 +399,8 @@ def main() -> int:
     ap.add_argument("--relevance11", dest="sets", action="append_const", const="relevance11")
     ap.add_argument("--fresh12", dest="sets", action="append_const", const="fresh12")
     ap.add_argument("--relevance12", dest="sets", action="append_const", const="relevance12")
+    ap.add_argument("--fresh13", dest="sets", action="append_const", const="fresh13")
+    ap.add_argument("--relevance13", dest="sets", action="append_const", const="relevance13")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
