@@ -113,6 +113,11 @@ CUT_ROWS = [  # (typed text, the phrases segment() gives)
             "I wanted to hear from people who had given up on it",
         ],
     ),
+    # "IT" mid-sentence is the department, not a sentence the writer forgot to end with "It"
+    (
+        "I also sorted out the stockroom printer with our IT contractor because the labels kept jamming.",
+        ["I also sorted out the stockroom printer with our IT contractor because the labels kept jamming."],
+    ),
     # ... but "my task was" starts a clause even with no punctuation before it
     (
         "so one customer kept sending back brake pads that cracked on the test rig my task was to find "
@@ -154,6 +159,25 @@ def test_a_story_without_its_result_loses_at_least_the_heavy_penalty():
     cut = review(Transcript.from_text(GOOD[: GOOD.index(" The bag reached")]))
     assert good.components["result"].present and "missing_result" in cut.flags
     assert cut.score <= min(good.score - score.HEAVY_PENALTY, score.NO_RESULT_CAP)
+
+
+LONG_LAST_ACTION = (  # its last sentence is cut for length, at the comma, into two phrases
+    "Last spring I coached the under-twelves at a small football club. Two of the parents kept shouting "
+    "instructions from the touchline during matches. I had to stop it without losing the families. I "
+    "spoke to each of them after training, away from the other parents. I asked both of them if they "
+    "would run the warm-ups with me for the next three home games while I took the rest of the squad, "
+    "writing down what they noticed for the team talk instead of shouting it."
+)
+
+
+def test_a_clause_cut_for_length_keeps_its_part():
+    """The long last action is cut at its comma; the fragment ("writing down…") opens nothing of
+    its own, so it stays an Action, not a Result for being last: the story has no result, and the
+    review says so."""
+    r = review(Transcript.from_text(LONG_LAST_ACTION))
+    last = r.segments[-1]
+    assert last.text.startswith("writing down") and last.label == "action"
+    assert "missing_result" in r.flags
 
 
 def test_views_of_oneself_with_no_deed_are_not_a_story():

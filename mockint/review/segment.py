@@ -149,6 +149,9 @@ class Token:
 class Phrase:
     tokens: tuple[Token, ...]
     text: str
+    # cut from the phrase before mid-sentence with nothing to open a clause (no cue, no subject):
+    # only for length or at a pause, so most likely the same part ("…, writing his questions down")
+    continues: bool = False
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -221,13 +224,27 @@ def segment(answer: Transcript) -> list[Phrase]:
         runs = _split_at_pauses(tokens)
     else:
         runs = _split_at_punctuation(tokens, answer.text)
-    phrases: list[list[Token]] = []
+    # a pause inside a sentence can be told from one between sentences only when the recognizer
+    # ends its sentences (Whisper does, sphinx does not)
+    punctuated = any(t.sentence_end for t in tokens)
+    out: list[Phrase] = []
     for run in runs:
-        phrases.extend(_split_at_cues(run, spoken=bool(answer.words)))
-    return [_phrase(p, answer) for p in phrases if p]
+        for k, p in enumerate(_split_at_cues(run, spoken=bool(answer.words))):
+            if p:
+                inside = k > 0 or (punctuated and bool(out) and not out[-1].tokens[-1].sentence_end)
+                out.append(_phrase(p, answer, inside and _opens_nothing(p)))
+    return out
 
 
-def _phrase(tokens: list[Token], answer: Transcript) -> Phrase:
+def _opens_nothing(phrase: list[Token]) -> bool:
+    """Cut from the phrase before inside a sentence: does it open no clause of its own (no cue,
+    no subject after a conjunction)?"""
+    i = 1 if phrase[0].norm in CONJUNCTIONS and len(phrase) > 1 else 0
+    subject = phrase[i].norm in SUBJECTS or phrase[i].norm in CLAUSE_SUBJECTS
+    return not (subject or _cue_at(phrase, i) or _cue_at(phrase, 0))
+
+
+def _phrase(tokens: list[Token], answer: Transcript, continues: bool = False) -> Phrase:
     if tokens[0].char_start is not None:
         text = answer.text[tokens[0].char_start : tokens[-1].char_end]
         # keep the closing punctuation of the sentence, if any
@@ -235,7 +252,7 @@ def _phrase(tokens: list[Token], answer: Transcript) -> Phrase:
         text = (text + (tail.group() if tail else "")).strip()
     else:
         text = " ".join(t.text for t in tokens)
-    return Phrase(tuple(tokens), text)
+    return Phrase(tuple(tokens), text, continues)
 
 
 def pause_threshold(tokens: list[Token]) -> float:
@@ -295,6 +312,7 @@ def _cue_at(tokens: list[Token], i: int) -> bool:
     if (
         tok.char_start is not None
         and tok.text[0].isupper()
+        and tok.text[1:].islower()  # "It", not "IT" (the department) or "US"
         and tok.norm in SENTENCE_OPENERS
         and i > 0
         and tokens[i - 1].char_end is not None

@@ -183,6 +183,7 @@ BASE_VERB_OPENER_WEIGHT = 1.5
 
 # Transition scores (log-scale): staying is free, the usual order is cheap, the rest costs.
 # "headline" is a result said first; it is reported as a result.
+CONTINUATION_CHANGE = -2.0  # a phrase cut mid-clause (no cue, no subject) changing part
 HEADLINE = "headline"
 STATES = (S, T, A, R, OT, HEADLINE)
 START = {S: 0.0, T: -1.0, A: -1.5, R: -3.0, OT: -1.0, HEADLINE: -2.0}
@@ -284,18 +285,20 @@ def emissions(
     return out
 
 
-def viterbi(emits: list[dict[str, float]]) -> list[str]:
-    """The best state sequence for the emissions, headline reported as result."""
+def viterbi(emits: list[dict[str, float]], continues: list[bool] | None = None) -> list[str]:
+    """The best state sequence for the emissions, headline reported as result. A phrase that
+    `continues` the one before (segment.Phrase.continues) pays CONTINUATION_CHANGE to change part."""
     if not emits:
         return []
     best = {s: START[s] + emits[0][s] for s in STATES}
     back: list[dict[str, str]] = []
-    for emit in emits[1:]:
+    for k, emit in enumerate(emits[1:], start=1):
+        change = CONTINUATION_CHANGE if continues and continues[k] else 0.0
         row, ptr = {}, {}
         for s in STATES:
             prev, value = S, float("-inf")
             for q in STATES:
-                v = best[q] + TRANSITION[q][s]
+                v = best[q] + TRANSITION[q][s] + (change if q != s else 0.0)
                 if v > value:
                     prev, value = q, v
             row[s] = value + emit[s]
@@ -317,4 +320,4 @@ def label_phrases(phrases: list[Phrase]) -> tuple[list[str], list[PhraseScore]]:
         return [], []
     scored = phrase_scores(phrases)
     lp = learned.log_probs_many(phrase_features(phrases, scored)) if learned.available() else []
-    return viterbi(emissions(phrases, scored, lp, learned.alpha())), scored
+    return viterbi(emissions(phrases, scored, lp, learned.alpha()), [p.continues for p in phrases]), scored
