@@ -20,6 +20,9 @@ PHRASE_ROWS = [  # (phrase, place in the answer 0..1, label the rules give it on
     # "got someone to do something" is a deed, "got" alone an outcome
     ("i also got a supermarket to let us pack the parcels in their loading bay", 0.6, "action"),
     ("and we got the contract renewed for two more years", 0.9, "result"),
+    # "I agreed X with Y", "I got X done" are deeds, late in the answer too
+    ("i agreed a delivery window with the two hauliers", 0.75, "action"),
+    ("i got the spare pumps couriered up from the depot overnight", 0.75, "action"),
     # a task said without "my task was"
     ("my view was we'd be risking the whole slab so it was on me to say so", 0.3, "task"),
     ("his part of the return had to be done by friday", 0.3, "task"),

@@ -30,6 +30,10 @@ OUTCOME_VERBS = frozenset(
     "appreciated praised thanked recognized promoted adopted agreed learned learnt got cut missed lost".split()
 )
 CAUSATIVE_VERBS = frozenset({"got"})
+# Outcome verbs that, after this subject, are deeds: "I agreed a target with the ward managers",
+# "we agreed cut-off times", "I got label stock added" (13 of 13 and 45 of 48 labelled Action in
+# the written sets; "we got" is split: 4 Action, 2 Result, 2 Situation)
+DEEDS_OF = frozenset({("i", "agreed"), ("we", "agreed"), ("i", "got")})
 # Adverbs that may stand between "I"/"we" and the verb of a deed.
 ADVERBS = frozenset("also then just quickly immediately personally even first later again still".split())
 # Base-form verbs that open a task statement written as an instruction ("Isolate the blast radius").
@@ -220,7 +224,11 @@ def score_phrase(words: tuple[str, ...], position: float) -> PhraseScore:
             continue
         j = next((j for j in range(k + 1, min(k + 4, len(words))) if words[j] not in ADVERBS), None)
         if j is not None and is_past_tense(words[j]):  # "i also kept", "we then moved"
-            outcome = words[j] in OUTCOME_VERBS and not _causative(words[j], words[j + 1 : j + 6])
+            outcome = (
+                words[j] in OUTCOME_VERBS
+                and (w1, words[j]) not in DEEDS_OF
+                and not _causative(words[j], words[j + 1 : j + 6])
+            )
             label = R if outcome else A
             scores[label] += FIRST_PERSON_PAST_WEIGHT
             cues.append(f"{w1} + past tense" + (" outcome" if label == R else ""))
