@@ -1,6 +1,7 @@
 """Would a behaviour probe on a sentence encoder make off_topic better? Measured beside the rules.
 
     PYTHONPATH=. /work/scratch/stvenv/bin/python benchmarks/bench_relevance_probe.py MODEL_DIR [--fresh]
+        [--distill=VEC.npy | --static=VEC.npy --dims=384|256|128]
 
 A measurement, not a mockint dependency (same scratch venv and MODEL_DIR as
 bench_relevance_minilm.py: sentence-transformers, torch, scikit-learn, and all-MiniLM-L6-v2 from
@@ -116,6 +117,57 @@ class Probe:
         return float((p > best).sum() / (len(p) - 1))
 
 
+class StaticProbe(Probe):
+    """The same probe over static token vectors distilled from the encoder (--static VEC.npy: one
+    vector per vocabulary entry, the encoder's mean output for [CLS] token [SEP]); the story is
+    the mean of its word pieces' vectors, after centring and projecting on the first DIMS
+    principal axes of the vocabulary."""
+
+    def __init__(self, model_dir: Path, vectors: Path, dims: int, c: float = 4.0) -> None:
+        from tokenizers import Tokenizer
+
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        v = np.load(vectors)
+        v = v - v.mean(0)
+        if dims < v.shape[1]:
+            _, _, vt = np.linalg.svd(v[::3], full_matrices=False)
+            v = v @ vt[:dims].T
+        self.vectors = v.astype(np.float32)
+        self.c = c
+        self.names = [b for b in BEHAVIOURS if b != "any"]
+        self._emb = {}
+
+    def embed(self, norms: list[str]) -> np.ndarray:
+        key = tuple(norms)
+        if key not in self._emb:
+            ids = self.tok.encode(" ".join(norms), add_special_tokens=False).ids
+            v = self.vectors[ids].mean(0) if ids else np.zeros(self.vectors.shape[1], np.float32)
+            self._emb[key] = v / (np.linalg.norm(v) + 1e-9)
+        return self._emb[key]
+
+
+def distill(model_dir: Path, out: Path) -> None:
+    """Write StaticProbe's vectors: the encoder's mean output for [CLS] piece [SEP], per piece."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    m = SentenceTransformer(str(model_dir), device="cpu")
+    enc, tok = m[0].auto_model.eval(), m.tokenizer
+    n = len(tok.get_vocab())
+    vectors = np.zeros((n, enc.config.hidden_size), np.float32)
+    with torch.no_grad():
+        for i in range(0, n, 1024):
+            b = torch.arange(i, min(i + 1024, n))
+            x = torch.stack(
+                [torch.full_like(b, tok.cls_token_id), b, torch.full_like(b, tok.sep_token_id)], 1
+            )
+            vectors[i : i + len(b)] = enc(
+                input_ids=x, attention_mask=torch.ones_like(x)
+            ).last_hidden_state.mean(1)
+    np.save(out, vectors)
+    print(f"{out}: {n} pieces × {vectors.shape[1]}")
+
+
 def auc(pos: list[float], neg: list[float]) -> float:
     """P(a mismatched pair's evidence > an on-topic pair's), ties half."""
     if not pos or not neg:
@@ -184,7 +236,14 @@ def main() -> int:
     fresh = "--fresh" in sys.argv
     bank = load_bank(bundled_bank_dir())
     t0 = time.perf_counter()
-    probe = Probe(Path(args[0]))
+    opts = dict(a.split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    if "--distill" in opts:
+        distill(Path(args[0]), Path(opts["--distill"]))
+        return 0
+    if "--static" in opts:
+        probe: Probe = StaticProbe(Path(args[0]), Path(opts["--static"]), int(opts.get("--dims", 384)))
+    else:
+        probe = Probe(Path(args[0]))
     load_s = time.perf_counter() - t0
     rows = [json.loads(line) for p in TRAIN for line in p.read_text().splitlines() if line.strip()]
     cv = probe.train(rows)
