@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_review_fresh as B  # noqa: E402
+from bench_relevance_semantic import table  # noqa: E402
 
 from mockint.bank import BEHAVIOURS, load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
@@ -218,15 +219,6 @@ class Candidate:
 
 def score(how: str, pr: float, rel) -> float:
     return pr if how == "probe" else (pr + 1 - (rel.score or 0.0)) / 2
-
-
-def table(bank, sets: dict[str, list[Path]]) -> dict[str, dict[str, str]]:
-    out = {}
-    for name, paths in sets.items():
-        B._cache.clear()
-        items, pairs = B.load(paths, bank, fresh=name != "in-sample")
-        out[name] = B.figures(items, pairs, bank)
-    return out
 
 
 def main() -> int:
