@@ -75,6 +75,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # that set 12 measured and before the next
     "fresh13": HERE / "data" / "review_fresh13.jsonl",
     "relevance13": HERE / "data" / "relevance_fresh13.jsonl",
+    # set 14 (2026-12-07): the same recipe again, new jobs; written before the behaviour probe
+    # (mockint/review/behaviour_probe.py), whose bar sets 5-13 chose: its held-out measure
+    "fresh14": HERE / "data" / "review_fresh14.jsonl",
+    "relevance14": HERE / "data" / "relevance_fresh14.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -401,6 +405,8 @@ def main() -> int:
     ap.add_argument("--relevance12", dest="sets", action="append_const", const="relevance12")
     ap.add_argument("--fresh13", dest="sets", action="append_const", const="fresh13")
     ap.add_argument("--relevance13", dest="sets", action="append_const", const="relevance13")
+    ap.add_argument("--fresh14", dest="sets", action="append_const", const="fresh14")
+    ap.add_argument("--relevance14", dest="sets", action="append_const", const="relevance14")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
