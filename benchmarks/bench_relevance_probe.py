@@ -147,6 +147,30 @@ class StaticProbe(Probe):
         return self._emb[key]
 
 
+class WordsProbe(Probe):
+    """The same probe over the story's words alone (--words: tf-idf of words and word pairs, no
+    encoder): what a small shippable model trained here would see."""
+
+    def __init__(self, c: float = 4.0) -> None:
+        self.c = c
+        self.names = [b for b in BEHAVIOURS if b != "any"]
+        self._emb = {}
+        self.vec = None
+
+    def train(self, rows: list[dict]) -> dict[str, float]:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        self.vec.fit([" ".join(norms_of(r["text"])) for r in rows])
+        return super().train(rows)
+
+    def embed(self, norms: list[str]) -> np.ndarray:
+        key = tuple(norms)
+        if key not in self._emb:
+            self._emb[key] = self.vec.transform([" ".join(norms)]).toarray()[0]
+        return self._emb[key]
+
+
 def distill(model_dir: Path, out: Path) -> None:
     """Write StaticProbe's vectors: the encoder's mean output for [CLS] piece [SEP], per piece."""
     import torch
@@ -232,7 +256,9 @@ def main() -> int:
     if "--distill" in opts:
         distill(Path(args[0]), Path(opts["--distill"]))
         return 0
-    if "--static" in opts:
+    if "--words" in sys.argv:
+        probe = WordsProbe(float(opts.get("--c", 4.0)))
+    elif "--static" in opts:
         probe: Probe = StaticProbe(Path(args[0]), Path(opts["--static"]), int(opts.get("--dims", 384)))
     else:
         probe = Probe(Path(args[0]))
