@@ -22,6 +22,8 @@ def test_installed_package_finds_its_bank_from_another_folder(tmp_path):
     (wheel,) = wheels.glob("mockint-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {"mockint/question_bank/amazon.yaml", "mockint/question_bank/jpmc.yaml"} <= set(names)
+    # the learned parts of the review ship their weights (without them the rules work alone)
+    assert {"mockint/review/phrase_model.npz", "mockint/review/behaviour_probe.npz"} <= set(names)
 
     site = tmp_path / "site"
     subprocess.run(

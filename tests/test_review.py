@@ -425,8 +425,9 @@ def test_flags(name, transcript, question, present, absent):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="relevance is lexical: the billing story's support tickets fit the customer principle's "
-    "words, so it is not confidently off-topic for 'above and beyond for a customer' (issue 14)",
+    reason="the billing story's support tickets fit the customer principle's words, and the behaviour "
+    "probe reads it as about a customer too, so it is not confidently off-topic for 'above and beyond "
+    "for a customer' (issue 14)",
 )
 def test_billing_fix_is_off_topic_for_going_above_and_beyond_for_a_customer():
     r = review(Transcript.from_text(STORY), BANK.questions["amazon-customer-obsession-1"], bank=BANK)
@@ -715,8 +716,9 @@ def test_relevance_is_measured_against_the_bank(real_bank, question_id, off_topi
 
 @pytest.mark.xfail(
     strict=True,
-    reason="relevance is lexical (issue 14): 10 of 108 bank questions fit the payment story better than "
-    "prioritising does, and dive-deep-2 shares the story's own principle, so neither is confidently off-topic",
+    reason="issue 14: 10 of 108 bank questions fit the payment story better than prioritising does, the "
+    "behaviour probe ranks prioritising or a deadline at 0.48 (its bar is 0.67), and dive-deep-2 asks for "
+    "the root cause the story shows, so neither is confidently off-topic",
 )
 @pytest.mark.parametrize("question_id", ["amazon-deliver-results-4", "amazon-dive-deep-2"])
 def test_the_issues_payment_story_is_off_topic_for_other_questions(real_bank, question_id):

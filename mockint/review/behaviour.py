@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mockint.review import behaviour_probe
+
 # behaviour: cues, each a regular expression over the story's lowercase words joined by spaces
 # (word boundaries are added around each cue).
 CUES: Mapping[str, tuple[str, ...]] = {
@@ -973,6 +975,15 @@ class Fit:
 
     asked: tuple[str, ...]  # the question's behaviours (mockint.bank.BEHAVIOURS)
     cues: tuple[tuple[str, tuple[str, ...]], ...]  # per asked behaviour, the cues found
+    # the learned probe (behaviour_probe.py): where the best asked behaviour ranks among all
+    # (0.0 first … 1.0 last) and the behaviour the story reads most like; None without weights
+    rank: float | None = None
+    reads_as: str | None = None
+
+    @property
+    def unlike(self) -> bool:
+        """The probe reads the story as about other behaviours, past its bar."""
+        return self.rank is not None and self.rank > behaviour_probe.bar()
 
     @property
     def mismatch(self) -> bool:
@@ -993,14 +1004,24 @@ class Fit:
         return f"the story never mentions {self.asked_said()}"
 
     def to_dict(self) -> dict[str, object]:
-        return {"asked": list(self.asked), "cues": {b: list(found) for b, found in self.cues}}
+        d: dict[str, object] = {"asked": list(self.asked), "cues": {b: list(found) for b, found in self.cues}}
+        if self.rank is not None:
+            d["rank"] = self.rank
+            d["reads_as"] = self.reads_as
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Fit:
         """A stored review's `relevance.behaviour` back (to_dict's inverse)."""
         asked = tuple(str(b) for b in d.get("asked") or ())
         cues = d.get("cues") or {}
-        return cls(asked, tuple((b, tuple(str(c) for c in cues.get(b) or ())) for b in asked))
+        rank = d.get("rank")
+        return cls(
+            asked,
+            tuple((b, tuple(str(c) for c in cues.get(b) or ())) for b in asked),
+            None if rank is None else float(rank),
+            None if d.get("reads_as") is None else str(d["reads_as"]),
+        )
 
 
 def judge(words: Sequence[str], asked: Sequence[str]) -> Fit | None:
@@ -1009,4 +1030,5 @@ def judge(words: Sequence[str], asked: Sequence[str]) -> Fit | None:
     if not asked or "any" in asked:
         return None
     text = text_of(words)
-    return Fit(tuple(asked), tuple((b, _found(text, b)) for b in asked))
+    read = behaviour_probe.rank(words, asked)
+    return Fit(tuple(asked), tuple((b, _found(text, b)) for b in asked), *(read or (None, None)))

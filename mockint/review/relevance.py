@@ -315,8 +315,10 @@ def _group(q: Question) -> str:
     return q.principles[0] if q.principles else q.id
 
 
-def off_topic(rel: Relevance, words: int) -> bool:
-    """Only when confident: a long enough answer, low relevance, and a theme known or a rival."""
+def off_topic(rel: Relevance, words: int, story: bool = True) -> bool:
+    """Only when confident: a long enough answer, no talking point covered, the asked behaviour
+    not named, and a bank question that fits clearly better or, for a `story` (not a habit or a
+    ramble, which not_a_story already flags), the behaviour probe reading it as about others."""
     if rel.score is None or words < MIN_WORDS_TO_JUDGE:
         return False
     if any(covered for _, covered in rel.talking_points):
@@ -325,6 +327,9 @@ def off_topic(rel: Relevance, words: int) -> bool:
     # whatever its setting shares with other questions (behaviour.py).
     if rel.behaviour is not None and rel.behaviour.shown:
         return False
-    # Off-topic only when the story clearly fits the bank's other questions better; with no bank
-    # to compare against, word overlap alone is too thin to be sure (a measured score stays).
-    return rel.ranked and rel.rival is not None
+    # Off-topic only when the story clearly fits the bank's other questions better, or reads as
+    # about other behaviours than the ones asked (behaviour_probe.py); with no bank to compare
+    # against, word overlap alone is too thin to be sure (a measured score stays).
+    if not rel.ranked:
+        return False
+    return rel.rival is not None or (story and rel.behaviour is not None and rel.behaviour.unlike)

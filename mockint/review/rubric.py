@@ -14,6 +14,7 @@ from typing import Any
 from mockint.bank import Principle, Profile, Question
 from mockint.parts import STAR_PARTS
 from mockint.ports import STOP_LIMIT
+from mockint.review.behaviour import SAID
 from mockint.review.delivery import PACE_BAND_WPM, TOO_FAST_WPM, TOO_SLOW_WPM, Delivery, has_number, ownership
 from mockint.review.relevance import MIN_WORDS_TO_JUDGE, Relevance, off_topic
 from mockint.review.segment import Phrase, Token, is_past_tense
@@ -254,7 +255,7 @@ def flags(f: Facts) -> tuple[str, ...]:
         out.append("many_fillers")
     if d.long_pauses:
         out.append("long_pauses")
-    if off_topic(f.relevance, f.delivery.words):
+    if off_topic(f.relevance, f.delivery.words, story="not_a_story" not in out):
         out.append("off_topic")
     return tuple(out)
 
@@ -290,7 +291,14 @@ def tips(f: Facts, flagged: tuple[str, ...]) -> tuple[str, ...]:
             "what you did, and what came of it."
         )
     fit = f.relevance.behaviour
-    if "off_topic" in flagged and f.question:
+    if "off_topic" in flagged and f.question and not f.relevance.rival and fit is not None and fit.unlike:
+        # raised by the behaviour probe, not by a better-fitting bank question
+        reads = f"one about {SAID[fit.reads_as]}" if fit.reads_as in SAID else "one about something else"
+        out.append(
+            f"The story reads as {reads}, not {fit.asked_said()}: make the link to "
+            f'"{_quote(f.question.text)}" explicit, or pick a story that shows it.'
+        )
+    elif "off_topic" in flagged and f.question:
         rival = f' — it fits "{_quote(f.relevance.rival)}" better' if f.relevance.rival else ""
         score = f.relevance.score or 0.0
         why = f"; {fit.said()}" if fit is not None and fit.mismatch else ""
