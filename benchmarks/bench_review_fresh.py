@@ -79,6 +79,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # (mockint/review/behaviour_probe.py), whose bar sets 5-13 chose: its held-out measure
     "fresh14": HERE / "data" / "review_fresh14.jsonl",
     "relevance14": HERE / "data" / "relevance_fresh14.jsonl",
+    # set 15 (2026-12-07): the same recipe, new jobs; written before the probe's second round
+    # (more training stories, its bar set on sets 5-14): that round's held-out measure
+    "fresh15": HERE / "data" / "review_fresh15.jsonl",
+    "relevance15": HERE / "data" / "relevance_fresh15.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -407,6 +411,8 @@ def main() -> int:
     ap.add_argument("--relevance13", dest="sets", action="append_const", const="relevance13")
     ap.add_argument("--fresh14", dest="sets", action="append_const", const="fresh14")
     ap.add_argument("--relevance14", dest="sets", action="append_const", const="relevance14")
+    ap.add_argument("--fresh15", dest="sets", action="append_const", const="fresh15")
+    ap.add_argument("--relevance15", dest="sets", action="append_const", const="relevance15")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
