@@ -30,7 +30,8 @@ from mockint.bank import load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
 from mockint.review import behaviour  # noqa: E402
 
-TRAIN = sorted((HERE / "data").glob("behaviour_train*.jsonl"))
+# the sets the cues were written on; sets 7-12 (2026-12-07) came after, for the behaviour probe
+TRAIN = [HERE / "data" / f"behaviour_train{k}.jsonl" for k in range(1, 7)]
 
 
 def main() -> int:
