@@ -40,20 +40,16 @@ sys.path.insert(0, str(HERE))
 
 import bench_review_fresh as B  # noqa: E402
 from bench_relevance_semantic import table  # noqa: E402
+from train_behaviour_probe import norms_of  # noqa: E402
 
 from mockint.bank import BEHAVIOURS, load_bank  # noqa: E402
 from mockint.config import bundled_bank_dir  # noqa: E402
 from mockint.review import relevance as R  # noqa: E402
 from mockint.review.segment import tokens_of  # noqa: E402
-from mockint.transcript import Transcript  # noqa: E402
 
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TRAIN = [HERE / "data" / f"behaviour_train{k}.jsonl" for k in range(1, 7)]  # the 268 measured
 WINDOW = 100  # words per embedded window (the encoder reads at most 256 word pieces)
-
-
-def norms_of(text: str) -> list[str]:
-    return [t.norm for t in tokens_of(Transcript.from_text(text))]
 
 
 class Probe:

@@ -118,14 +118,11 @@ def calibrate(bank) -> tuple[float, int]:
             r = B.run(it, bank)
             rel, fit_ = r.relevance, r.relevance.behaviour
             if (
-                "not_a_story" in r.flags  # the probe judges stories only (relevance.off_topic)
+                not R.judged(rel, r.delivery.words)
+                or "not_a_story" in r.flags  # the probe judges stories only (relevance.off_topic)
+                or rel.rival is not None  # already flagged by the lexical rule
                 or fit_ is None
                 or fit_.rank is None
-                or len(norms_of(it.text)) < R.MIN_WORDS_TO_JUDGE
-                or not rel.ranked
-                or rel.rival is not None  # already flagged by the lexical rule
-                or fit_.shown
-                or any(c for _, c in rel.talking_points)
             ):
                 continue
             judged += 1

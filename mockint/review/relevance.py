@@ -315,21 +315,24 @@ def _group(q: Question) -> str:
     return q.principles[0] if q.principles else q.id
 
 
+def judged(rel: Relevance, words: int) -> bool:
+    """Whether the answer may be called off-topic at all: long enough, judged against the bank
+    (word overlap alone is too thin to be sure; a measured score stays), no talking point
+    covered, and the asked behaviour not named by its cues (behaviour.py): a story that names
+    what the question asks for answers it, whatever its setting shares with other questions."""
+    return (
+        rel.score is not None
+        and words >= MIN_WORDS_TO_JUDGE
+        and rel.ranked
+        and not any(covered for _, covered in rel.talking_points)
+        and not (rel.behaviour is not None and rel.behaviour.shown)
+    )
+
+
 def off_topic(rel: Relevance, words: int, story: bool = True) -> bool:
-    """Only when confident: a long enough answer, no talking point covered, the asked behaviour
-    not named, and a bank question that fits clearly better or, for a `story` (not a habit or a
-    ramble, which not_a_story already flags), the behaviour probe reading it as about others."""
-    if rel.score is None or words < MIN_WORDS_TO_JUDGE:
-        return False
-    if any(covered for _, covered in rel.talking_points):
-        return False
-    # A story that names what the question asks for (a disagreement, a deadline…) answers it,
-    # whatever its setting shares with other questions (behaviour.py).
-    if rel.behaviour is not None and rel.behaviour.shown:
-        return False
-    # Off-topic only when the story clearly fits the bank's other questions better, or reads as
-    # about other behaviours than the ones asked (behaviour_probe.py); with no bank to compare
-    # against, word overlap alone is too thin to be sure (a measured score stays).
-    if not rel.ranked:
+    """Only when confident (`judged`): a bank question fits the story clearly better or, for a
+    `story` (not a habit or a ramble, which not_a_story already flags), the behaviour probe reads
+    it as about other behaviours than the ones asked (behaviour_probe.py)."""
+    if not judged(rel, words):
         return False
     return rel.rival is not None or (story and rel.behaviour is not None and rel.behaviour.unlike)
