@@ -83,6 +83,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # (more training stories, its bar set on sets 5-14): that round's held-out measure
     "fresh15": HERE / "data" / "review_fresh15.jsonl",
     "relevance15": HERE / "data" / "relevance_fresh15.jsonl",
+    # set 16 (2026-12-07): the same recipe, new jobs; written before the probe's chance bar (set
+    # on sets 5-15) and the we-penalty at every company: that round's held-out measure
+    "fresh16": HERE / "data" / "review_fresh16.jsonl",
+    "relevance16": HERE / "data" / "relevance_fresh16.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -413,6 +417,8 @@ def main() -> int:
     ap.add_argument("--relevance14", dest="sets", action="append_const", const="relevance14")
     ap.add_argument("--fresh15", dest="sets", action="append_const", const="fresh15")
     ap.add_argument("--relevance15", dest="sets", action="append_const", const="relevance15")
+    ap.add_argument("--fresh16", dest="sets", action="append_const", const="fresh16")
+    ap.add_argument("--relevance16", dest="sets", action="append_const", const="relevance16")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
