@@ -9,13 +9,14 @@ in two stories or more, sublinear counts), then a one-vs-rest logistic regressio
 (C = 4, balanced classes). C was the first value tried, in benchmarks/bench_relevance_probe.py
 --words, and kept; the probe there reads the same terms through scikit-learn.
 
-The bar (how low the asked behaviour must rank before the review calls the story off-topic) is
-set on the labelled review sets listed in CALIBRATION: every on-topic answer the review would
-judge (a story, not a habit or a ramble; 40 words or more, no talking point covered, the asked
-behaviour not named by two cues, not already flagged by the lexical rule) must stay below it,
-so the bar is the highest rank any of them gets. Those sets are in-sample for off_topic from
-then on; fresh sets 14 and 15 (written before the probe was trained, never used here) measured
-it. The weights are checked against scikit-learn's own decision values before they are written.
+The bar (how small the probe's chance of an asked behaviour must be before the review calls
+the story off-topic) is set on the labelled review sets listed in CALIBRATION: every on-topic
+answer the review would judge (a story, not a habit or a ramble; 40 words or more, no talking
+point covered, the asked behaviour not named by two cues, not already flagged by the lexical
+rule) must stay at or above it, so the bar is the lowest chance any of them gets. Those sets are
+in-sample for off_topic from then on. Fresh sets 14 and 15 measured the first probe (its bar a
+rank, set on sets 5-13), fresh set 16 the chance bar set on sets 5-15 (docs/review.md). The
+weights are checked against scikit-learn's own decision values before they are written.
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ CALIBRATION = [
     "relevance12",
     "fresh13",
     "relevance13",
+    "fresh14",
+    "relevance14",
+    "fresh15",
+    "relevance15",
 ]
 
 
@@ -100,14 +105,14 @@ def save(vec, clf, names: list[str], bar: float) -> None:
         coef=coef.astype(np.float32),
         intercept=intercept.astype(np.float32),
         names=np.array(names),
-        bar=np.float64(bar),  # compared with ranks rounded to 3 places: float32 would shift it
+        bar=np.float64(bar),  # compared with chances rounded to 3 places: float32 would shift it
     )
     behaviour_probe._model.cache_clear()
 
 
 def calibrate(bank) -> tuple[float, int]:
-    """The highest rank an on-topic answer the review judges gets on the CALIBRATION sets."""
-    worst, judged = 0.0, 0
+    """The lowest chance an on-topic answer the review judges gets on the CALIBRATION sets."""
+    worst, judged = 1.0, 0
     for name in ["in-sample", *CALIBRATION]:
         B._cache.clear()
         paths = B.IN_SAMPLE if name == "in-sample" else [B.FRESH[name]]
@@ -122,11 +127,11 @@ def calibrate(bank) -> tuple[float, int]:
                 or "not_a_story" in r.flags  # the probe judges stories only (relevance.off_topic)
                 or rel.rival is not None  # already flagged by the lexical rule
                 or fit_ is None
-                or fit_.rank is None
+                or fit_.chance is None
             ):
                 continue
             judged += 1
-            worst = max(worst, fit_.rank)
+            worst = min(worst, fit_.chance)
     return worst, judged
 
 
@@ -142,7 +147,7 @@ def main() -> int:
     if "--cv-only" in sys.argv:
         return 0
     vec, clf = fit(docs, y)
-    save(vec, clf, names, bar=1.0)  # no bar yet: the review flags nothing by the probe
+    save(vec, clf, names, bar=0.0)  # no bar yet: the review flags nothing by the probe
     want = clf.decision_function(vec.transform(docs))
     got = np.array([[behaviour_probe.scores(d)[n] for n in names] for d in docs])
     assert np.abs(want - got).max() < 1e-3, np.abs(want - got).max()
@@ -151,7 +156,7 @@ def main() -> int:
     save(vec, clf, names, bar)
     size = behaviour_probe.MODEL_PATH.stat().st_size
     print(
-        f"bar {bar:.3f} (the highest rank of {judged} judged on-topic answers in the calibration sets); "
+        f"bar {bar:.3f} (the lowest chance of {judged} judged on-topic answers in the calibration sets); "
         f"{len(vec.vocabulary_)} terms; wrote {behaviour_probe.MODEL_PATH.name}, {size / 1e3:.0f} KB"
     )
     return 0

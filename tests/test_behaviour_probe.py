@@ -72,7 +72,8 @@ def test_a_story_about_a_customer_under_a_deadline_question_is_off_topic_and_the
 
 def test_the_same_story_under_its_own_question_is_not_off_topic():
     r = _review(GUEST, "amazon-customer-obsession-1")
-    assert r.relevance.behaviour.rank == 0.0 and not r.relevance.behaviour.unlike
+    fit = r.relevance.behaviour
+    assert fit.rank == 0.0 and fit.chance > behaviour_probe.bar() and not fit.unlike
     assert "off_topic" not in r.flags
 
 
@@ -84,12 +85,15 @@ def test_a_ramble_is_left_to_not_a_story_whatever_the_probe_reads():
 
 def test_the_reading_is_kept_in_the_review_json_and_read_back():
     d = _review(GUEST, "amazon-deliver-results-2").to_dict()["relevance"]["behaviour"]
-    assert d["reads_as"] == "customer" and d["rank"] > behaviour_probe.bar()
+    assert d["reads_as"] == "customer" and d["chance"] < behaviour_probe.bar() and d["rank"] > 0.5
     back = Fit.from_dict(d)
     assert back.reads_as == "customer" and back.unlike
-    # a review stored before the probe has neither field, and reads back without a reading
+    # a review stored before the probe has none of the fields, and reads back without a reading;
+    # one stored by the first probe (a rank, no chance) reads back without a verdict
     old = Fit.from_dict({"asked": ["deadline"], "cues": {"deadline": []}})
     assert old.rank is None and not old.unlike
+    first = Fit.from_dict({"asked": ["deadline"], "cues": {}, "rank": 0.9, "reads_as": "customer"})
+    assert first.rank == 0.9 and first.chance is None and not first.unlike
 
 
 @pytest.fixture
@@ -103,5 +107,5 @@ def no_weights(tmp_path, monkeypatch):
 def test_without_the_weights_the_rules_judge_alone(no_weights):
     assert not behaviour_probe.available()
     r = _review(GUEST, "amazon-deliver-results-2")
-    assert r.relevance.behaviour.rank is None
+    assert r.relevance.behaviour.rank is None and r.relevance.behaviour.chance is None
     assert "off_topic" not in r.flags  # the lexical rule does not raise it for this story

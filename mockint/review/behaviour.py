@@ -976,14 +976,16 @@ class Fit:
     asked: tuple[str, ...]  # the question's behaviours (mockint.bank.BEHAVIOURS)
     cues: tuple[tuple[str, tuple[str, ...]], ...]  # per asked behaviour, the cues found
     # the learned probe (behaviour_probe.py): where the best asked behaviour ranks among all
-    # (0.0 first … 1.0 last) and the behaviour the story reads most like; None without weights
+    # (0.0 first … 1.0 last), the behaviour the story reads most like, and the probe's chance
+    # that the story shows an asked behaviour (0..1); None without weights
     rank: float | None = None
     reads_as: str | None = None
+    chance: float | None = None
 
     @property
     def unlike(self) -> bool:
-        """The probe reads the story as about other behaviours, past its bar."""
-        return self.rank is not None and self.rank > behaviour_probe.bar()
+        """The probe reads the story as about other behaviours: its chance is under the bar."""
+        return self.chance is not None and self.chance < behaviour_probe.bar()
 
     @property
     def mismatch(self) -> bool:
@@ -1008,6 +1010,8 @@ class Fit:
         if self.rank is not None:
             d["rank"] = self.rank
             d["reads_as"] = self.reads_as
+        if self.chance is not None:
+            d["chance"] = self.chance
         return d
 
     @classmethod
@@ -1015,12 +1019,13 @@ class Fit:
         """A stored review's `relevance.behaviour` back (to_dict's inverse)."""
         asked = tuple(str(b) for b in d.get("asked") or ())
         cues = d.get("cues") or {}
-        rank = d.get("rank")
+        rank, chance = d.get("rank"), d.get("chance")
         return cls(
             asked,
             tuple((b, tuple(str(c) for c in cues.get(b) or ())) for b in asked),
             None if rank is None else float(rank),
             None if d.get("reads_as") is None else str(d["reads_as"]),
+            None if chance is None else float(chance),
         )
 
 
@@ -1030,5 +1035,8 @@ def judge(words: Sequence[str], asked: Sequence[str]) -> Fit | None:
     if not asked or "any" in asked:
         return None
     text = text_of(words)
-    read = behaviour_probe.rank(words, asked)
-    return Fit(tuple(asked), tuple((b, _found(text, b)) for b in asked), *(read or (None, None)))
+    read = behaviour_probe.read(words, asked)
+    found = tuple((b, _found(text, b)) for b in asked)
+    if read is None:
+        return Fit(tuple(asked), found)
+    return Fit(tuple(asked), found, read.rank, read.reads_as, read.chance)
