@@ -100,15 +100,16 @@ TOLD_IN_WE = (  # "we" ×9 against "I" ×2: the story is the team's
 )
 
 
-def test_we_told_story_costs_ownership_heavily_on_amazon():
+@pytest.mark.parametrize("company", ["amazon", "meta", "jpmc"])
+def test_we_told_story_costs_ownership_heavily_at_every_company(company):
+    # "What did you do?" is every interviewer's question: a story told in "we" loses as much as
+    # one without its result, whether or not the company names Ownership as a principle
     q = BANK.questions["amazon-deliver-results-2"]
-    good = review(Transcript.from_text(OWNED), q, AMAZON, BANK)
-    we = review(Transcript.from_text(TOLD_IN_WE), q, AMAZON, BANK)
+    profile = BANK.profiles[company]
+    good = review(Transcript.from_text(OWNED), q, profile, BANK)
+    we = review(Transcript.from_text(TOLD_IN_WE), q, profile, BANK)
     assert "low_ownership" in we.flags and "low_ownership" not in good.flags
-    assert good.score - we.score >= 25
-    # elsewhere "we" costs the ownership item, not the heavy penalty
-    other = review(Transcript.from_text(TOLD_IN_WE), q, BANK.profiles["jpmc"], BANK)
-    assert other.score > we.score
+    assert good.score - we.score >= 25 and we.score <= 50
 
 
 def test_the_learned_scorer_ships_and_is_used():

@@ -244,9 +244,11 @@ def review(
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = scoring.points(facts, flags)
-    # Told in "we": heavy when no action says "I", and for a company that names Ownership as a
-    # principle (Amazon) whenever "we" outnumbers "I" in the actions (low_ownership).
-    heavy_we = rubric.we_only(facts) or ("low_ownership" in flags and _values_ownership(bank, profile))
+    # Told in "we" (low_ownership: "we" outnumbers "I" in the actions, or no action says "I"): the
+    # interviewer cannot tell what the candidate did, at any company, so it costs as much as a
+    # missing result. (It was heavy only for Amazon, whose principles name Ownership: a Meta or
+    # JPMorgan answer told in "we" then lost 10 points, and its good version beat it by under 25.)
+    heavy_we = rubric.we_only(facts) or "low_ownership" in flags
     total = scoring.total(breakdown, flags, we_only=heavy_we)
     return Review(components, segments, delivery, flags, tips, total, breakdown, relevance, reliability)
 
@@ -255,13 +257,6 @@ def _principles(bank: Bank | None, question: Question | None) -> list:
     if bank is None or question is None:
         return []
     return [bank.principles[p] for p in question.principles if p in bank.principles]
-
-
-def _values_ownership(bank: Bank | None, profile: Profile | None) -> bool:
-    """The company's own principles include Ownership (Amazon's "ownership")."""
-    if bank is None or profile is None:
-        return False
-    return any(p.profile == profile.id and p.id.endswith("ownership") for p in bank.principles.values())
 
 
 def _components(segments: tuple[Segment, ...], timed: bool) -> dict[str, Component]:

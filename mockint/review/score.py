@@ -23,7 +23,7 @@ NOT_A_STORY_CAP = 30  # the score can't exceed this for an answer that tells no 
 OFF_TOPIC_CAP = 40
 CUT_AT_LIMIT_CAP = 45  # the limit stopped the story before its end
 NO_RESULT_CAP = 45  # a story without its outcome is not a finished answer (as one the limit cut)
-WE_ONLY_CAP = 50  # the actions never say "I": the interviewer cannot tell what you did
+WE_ONLY_CAP = 50  # the actions are told in "we": the interviewer cannot tell what you did
 HEAVY_PENALTY = 25  # no result, cut at the limit or "we" only costs at least this many points
 
 
@@ -171,7 +171,7 @@ def score_table_markdown() -> str:
         f"{spoken}. An answer flagged `not_a_story` scores at most {NOT_A_STORY_CAP}; `off_topic`, at "
         f"most {OFF_TOPIC_CAP}; `missing_result` loses {HEAVY_PENALTY} points and scores at most "
         f"{NO_RESULT_CAP}; `cut_at_limit` loses {HEAVY_PENALTY} points and scores at most {CUT_AT_LIMIT_CAP}; "
-        'actions told only in "we" (for a company with an Ownership principle, '
-        f'such as Amazon: whenever "we" outnumbers "I" in them) lose {HEAVY_PENALTY} points and score '
+        'actions told in "we" (`low_ownership`: "we" outnumbers "I" in them, at any company) '
+        f"lose {HEAVY_PENALTY} points and score "
         f"at most {WE_ONLY_CAP}. With `no_speech` or `unclear_audio` there is no score (`null`).\n"
     )
