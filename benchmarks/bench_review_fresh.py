@@ -14,7 +14,8 @@ JPMC and general questions; spoken-style and terse), written before the next rel
 
 Figures:
   presence         answer × part cells: a part is found exactly when it is there
-  missing_f1       F1 of "this part is missing" over the same cells
+  missing_f1       F1 of "this part is missing" over the same cells (next row: with a generic
+                   "I usually..." answer counted as having no part, as the review and sets 5-8 do)
   word_accuracy    word labels against the labelled spans (answers with labels)
   false_off_topic  off_topic raised on an answer asked with its own question
   off_topic_recall off_topic raised on a story asked with someone else's question
@@ -268,6 +269,7 @@ def run(it: Item, bank: Bank):
 
 def figures(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> dict[str, str]:
     ok = n = tp = fp = fn = 0
+    tp2 = fp2 = fn2 = 0  # the same F1, a habit's answer counted as having no part (below)
     w_ok = w_n = 0
     fo = fo_n = orec = orec_n = 0
     fl_ok = fl_n = 0
@@ -284,6 +286,12 @@ def figures(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> di
                 tp += gm and pm
                 fp += pm and not gm
                 fn += gm and not pm
+                # Sets 10-17's recipe counts the habits of a generic "I usually..." answer as its
+                # Action; sets 5-8's writers, and the review, credit no part of a non-story.
+                gm2 = gm or it.kind == "generic"
+                tp2 += gm2 and pm
+                fp2 += pm and not gm2
+                fn2 += gm2 and not pm
         if it.words is not None:
             labels = [s.label for s in r.segments for _ in range(s.words)]
             gold = it.words
@@ -330,6 +338,7 @@ def figures(items: list[Item], pairs: list[tuple[Item, Item]], bank: Bank) -> di
     return {
         "presence": frac(ok, n),
         "missing_f1": f"{2 * tp / max(2 * tp + fp + fn, 1):.3f}" if n else "—",
+        "… a habit: no part": f"{2 * tp2 / max(2 * tp2 + fp2 + fn2, 1):.3f}" if n else "—",
         "word_accuracy": frac(w_ok, w_n),
         "false_off_topic": f"{fo}/{fo_n}",
         "off_topic_recall": frac(orec, orec_n),
@@ -352,7 +361,13 @@ def review_time(items: list[Item]) -> float:
     return time.process_time() - t0
 
 
-TARGETS = {"presence": "≥0.92", "missing_f1": "≥0.85", "word_accuracy": "≥0.88", "false_off_topic": "0"}
+TARGETS = {
+    "presence": "≥0.92",
+    "missing_f1": "≥0.85",
+    "… a habit: no part": "",
+    "word_accuracy": "≥0.88",
+    "false_off_topic": "0",
+}
 TARGETS |= {"off_topic_recall": "≥0.60", "flags": "", "order": "≥0.95", "order_margin_25": "≥0.95"}
 TARGETS |= {"scored (heard)": "1.0"}
 
