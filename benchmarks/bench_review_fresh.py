@@ -88,6 +88,10 @@ FRESH = {  # held out: written before the rules (or the learned scorer) they mea
     # on sets 5-15) and the we-penalty at every company: that round's held-out measure
     "fresh16": HERE / "data" / "review_fresh16.jsonl",
     "relevance16": HERE / "data" / "relevance_fresh16.jsonl",
+    # set 17 (2026-12-07): the same recipe, new jobs; written after set 16 was measured and
+    # before the probe's third round (sets 1-8 and 13-16, its bar set on sets 5-16)
+    "fresh17": HERE / "data" / "review_fresh17.jsonl",
+    "relevance17": HERE / "data" / "relevance_fresh17.jsonl",
 }
 # In-sample answers asked with the bank question closest to their own (written for mockint here):
 # on-topic checks against real bank questions, and, rotated, mismatched ones.
@@ -434,6 +438,8 @@ def main() -> int:
     ap.add_argument("--relevance15", dest="sets", action="append_const", const="relevance15")
     ap.add_argument("--fresh16", dest="sets", action="append_const", const="fresh16")
     ap.add_argument("--relevance16", dest="sets", action="append_const", const="relevance16")
+    ap.add_argument("--fresh17", dest="sets", action="append_const", const="fresh17")
+    ap.add_argument("--relevance17", dest="sets", action="append_const", const="relevance17")
     ap.add_argument("--by-kind", action="store_true", help="errors counted by kind of answer (aggregates)")
     ap.add_argument("--dump", action="store_true", help="per-answer detail of the in-sample sets")
     ap.add_argument(
