@@ -5,11 +5,14 @@ the rules judge alone."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from mockint.bank import load_bank
 from mockint.config import bundled_bank_dir
-from mockint.review import behaviour_probe, review
+from mockint.review import behaviour_probe, relevance, review
 from mockint.review.behaviour import Fit
 from mockint.transcript import Transcript
 
@@ -109,3 +112,25 @@ def test_without_the_weights_the_rules_judge_alone(no_weights):
     r = _review(GUEST, "amazon-deliver-results-2")
     assert r.relevance.behaviour.rank is None and r.relevance.behaviour.chance is None
     assert "off_topic" not in r.flags  # the lexical rule does not raise it for this story
+
+
+def _story(set_name: str, row_id: str) -> dict:
+    data = Path(__file__).parents[1] / "benchmarks" / "data" / set_name
+    return next(r for line in data.read_text().splitlines() if (r := json.loads(line))["id"] == row_id)
+
+
+def test_when_the_probe_reads_the_asked_behaviour_a_wordier_bank_question_does_not_make_it_off_topic():
+    # A good answer written for mockint (fresh set 14, MIT) to "a customer was unhappy with your
+    # work": other bank questions share more of its words, but it reads as about a customer
+    row = _story("review_fresh14.jsonl", "f14-01")
+    r = _review(row["answer_text"], row["question_id"])
+    fit = r.relevance.behaviour
+    assert fit.reads_as == "customer" and fit.rank <= relevance.PROBE_AGREES_RANK
+    assert "the behaviour probe reads it as about a customer's needs" in r.relevance.basis
+    assert r.relevance.rival is None and "off_topic" not in r.flags and r.score > 40
+
+
+def test_without_the_weights_the_lexical_rule_alone_calls_that_answer_off_topic(no_weights):
+    row = _story("review_fresh14.jsonl", "f14-01")
+    r = _review(row["answer_text"], row["question_id"])
+    assert r.relevance.rival is not None and "off_topic" in r.flags and r.score <= 40
