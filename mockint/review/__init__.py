@@ -244,12 +244,7 @@ def review(
     flags = rubric.flags(facts)
     tips = rubric.tips(facts, flags)
     breakdown = scoring.points(facts, flags)
-    # Told in "we" (low_ownership: "we" outnumbers "I" in the actions, or no action says "I"): the
-    # interviewer cannot tell what the candidate did, at any company, so it costs as much as a
-    # missing result. (It was heavy only for Amazon, whose principles name Ownership: a Meta or
-    # JPMorgan answer told in "we" then lost 10 points, and its good version beat it by under 25.)
-    heavy_we = rubric.we_only(facts) or "low_ownership" in flags
-    total = scoring.total(breakdown, flags, we_only=heavy_we)
+    total = scoring.total(breakdown, flags)
     return Review(components, segments, delivery, flags, tips, total, breakdown, relevance, reliability)
 
 

@@ -140,9 +140,9 @@ def points(f: Facts, flagged: tuple[str, ...]) -> tuple[Points, ...]:
     )
 
 
-def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool = False) -> int:
+def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...]) -> int:
     """Points earned over points available, as 0–100; capped for non-stories, off-topic answers, answers without a result,
-    answers the limit cut off and actions told only in "we"."""
+    answers the limit cut off and actions told in "we"."""
     available = sum(p.max for p in breakdown) or 1
     score = round(100 * sum(p.points for p in breakdown) / available)
     if "not_a_story" in flagged:
@@ -153,7 +153,10 @@ def total(breakdown: tuple[Points, ...], flagged: tuple[str, ...], we_only: bool
         score = max(min(score - HEAVY_PENALTY, NO_RESULT_CAP), 0)
     if "cut_at_limit" in flagged:
         score = max(min(score - HEAVY_PENALTY, CUT_AT_LIMIT_CAP), 0)
-    if we_only:
+    if "low_ownership" in flagged:
+        # "we" outnumbers "I" in the actions (or none says "I"): the interviewer cannot tell what
+        # the candidate did, at any company. (Until 2026-12-07 this was heavy only for Amazon,
+        # whose principles name Ownership; elsewhere a good story beat its "we" copy by under 25.)
         score = max(min(score - HEAVY_PENALTY, WE_ONLY_CAP), 0)
     return int(score)
 
